@@ -1,0 +1,17 @@
+//! Reception Kiosk's core library. The desktop app and `kioskctl` are thin front ends over it;
+//! `ARCHITECTURE.md` at the repository root is the map.
+
+pub mod mis_capabilities;
+pub mod clock;
+pub mod logging;
+pub mod paths;
+pub mod recording;
+pub mod report;
+pub mod rules;
+pub mod settings;
+pub mod store;
+
+#[cfg(feature = "desktop")]
+mod app;
+#[cfg(feature = "desktop")]
+pub use app::{build, run};

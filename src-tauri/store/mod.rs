@@ -1,0 +1,153 @@
+//! The local store (SQLite): roster, settings, the events queue and writeback attempts.
+//!
+//! Everything the kiosk records is committed here before the UI confirms (R4.1). SQL lives in
+//! this module only; schema changes are numbered migrations in `migrations/`, applied in order
+//! and tracked by SQLite's `user_version`.
+
+mod events;
+mod roster;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::settings::{Settings, SettingsError};
+
+pub use events::{Attempt, Event, EventFilter, NewEvent, Outcome, Status};
+pub use roster::{
+    AttendanceCode, Contact, Counts, Employee, Group, GroupKind, ImportRun, Roster, SchoolRecord, Student,
+    StudentContact,
+};
+
+/// The database file's name inside the data directory.
+pub const DB_FILE: &str = "kiosk.sqlite3";
+
+/// The schema, one entry per version. Never edit a released entry: add the next one.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the kiosk's database could not be used: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the kiosk's database at {path} could not be opened: {source}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("the kiosk's database is from a newer version of the app (schema {found}, this app knows {known})")]
+    TooNew { found: i64, known: i64 },
+    #[error("the stored settings are damaged ({0}); the defaults are in force until they are saved again")]
+    CorruptSettings(SettingsError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error("{0}")]
+    Refused(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The store. Cheap to share behind an `Arc`; one connection, used one caller at a time.
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir`, applying any pending migrations.
+    pub fn open_dir(data_dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(data_dir).map_err(|e| StoreError::Open {
+            path: data_dir.to_path_buf(),
+            source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+        })?;
+        Self::open(&data_dir.join(DB_FILE))
+    }
+
+    /// Opens (creating if needed) the database file at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        let open_err = |source| StoreError::Open { path: path.to_path_buf(), source };
+        let mut conn = Connection::open(path).map_err(open_err)?;
+        // WAL keeps readers off the writer's back; FULL syncs every commit to disk, so a
+        // recorded event survives a power cut (R4.1, R4.8).
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(open_err)?;
+        migrate(&mut conn)?;
+        Ok(Self { conn: Mutex::new(conn), path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (transactions roll back), so
+        // the connection is still safe to use.
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn().query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// The school's settings; the defaults when none were saved. Damaged stored settings are an
+    /// error the caller can show, never a panic.
+    pub fn settings(&self) -> Result<Settings> {
+        match self.value("settings")? {
+            None => Ok(Settings::default()),
+            Some(text) => Settings::from_json(&text).map_err(StoreError::CorruptSettings),
+        }
+    }
+
+    /// The settings, falling back to the defaults when the stored ones are damaged (the kiosk
+    /// keeps working; the configuration check reports the damage).
+    pub fn settings_or_default(&self) -> Settings {
+        self.settings().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "using default settings");
+            Settings::default()
+        })
+    }
+
+    /// Validates and saves the settings; invalid settings change nothing.
+    pub fn save_settings(&self, settings: &Settings) -> Result<()> {
+        settings.validate()?;
+        self.set_value("settings", &settings.to_json())
+    }
+
+    /// A stored value by key (connection details, the PIN hash, ...).
+    pub fn value(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_value(&self, key: &str, value: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn delete_value(&self, key: &str) -> Result<()> {
+        self.conn().execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        Ok(())
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    for (version, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version as i64 + 1)?;
+        tx.commit()?;
+        tracing::info!(version = version + 1, "database migrated");
+    }
+    Ok(())
+}
