@@ -1,0 +1,70 @@
+//! Shared fixtures for the integration tests: a small real roster in a real SQLite file.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Utc};
+use reception_kiosk::store::{AttendanceCode, Contact, Roster, SchoolRecord, Store, Student, StudentContact};
+
+pub fn student(upi: &str, mis_id: &str, forename: &str, surname: &str, year: &str, reg: &str) -> Student {
+    Student {
+        upi: upi.into(),
+        wonde_id: format!("W{upi}"),
+        mis_id: Some(mis_id.into()),
+        forename: forename.into(),
+        preferred_forename: None,
+        surname: surname.into(),
+        year: Some(year.into()),
+        registration_group: Some(reg.into()),
+        archived: false,
+    }
+}
+
+/// A tiny school: three pupils (two siblings), one parent, the usual codes.
+pub fn small_roster() -> Roster {
+    let codes = ["/", "\\", "L", "U", "M", "C", "E", "N"]
+        .iter()
+        .enumerate()
+        .map(|(i, c)| AttendanceCode { wonde_id: format!("AC{i}"), code: c.to_string(), description: None, kind: None })
+        .collect();
+    Roster {
+        school: Some(SchoolRecord {
+            wonde_id: "A1930499544".into(),
+            name: "Wonde Testing School".into(),
+            mis: "SIMS".into(),
+            allows_writeback: true,
+            has_lesson_attendance: false,
+            domain: None,
+        }),
+        students: vec![
+            student("u1", "1001", "Zoë", "O'Brien", "9", "9B"),
+            student("u2", "1002", "Liam", "Smith-Jones", "7", "7A"),
+            student("u3", "1003", "Ava", "Smith-Jones", "12", "12C"),
+        ],
+        contacts: vec![Contact {
+            upi: "c1".into(),
+            wonde_id: "Wc1".into(),
+            mis_id: Some("5001".into()),
+            title: Some("Mrs".into()),
+            forename: "Sarah".into(),
+            surname: "Smith-Jones".into(),
+        }],
+        links: ["u2", "u3"]
+            .iter()
+            .map(|s| StudentContact {
+                student_upi: s.to_string(),
+                contact_upi: "c1".into(),
+                relationship: Some("Mother".into()),
+                parental_responsibility: Some(true),
+                priority: Some(1),
+            })
+            .collect(),
+        employees: vec![],
+        codes,
+        groups: vec![],
+    }
+}
+
+pub fn seeded_store(dir: &std::path::Path, now: DateTime<Utc>) -> Store {
+    let store = Store::open_dir(dir).expect("store opens");
+    store.replace_roster(&small_roster(), now).expect("roster saved");
+    store
+}

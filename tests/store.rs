@@ -1,0 +1,200 @@
+//! The store on real SQLite files: nothing recorded is lost, statuses only move forward, the
+//! roster swaps whole, and a damaged or newer database is met with a clear message.
+
+mod common;
+
+use chrono::{Duration, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Europe::London;
+use rusqlite::Connection;
+
+use reception_kiosk::clock::local_to_utc;
+use reception_kiosk::recording::{self, Person, ReasonText, Request};
+use reception_kiosk::rules::EventKind;
+use reception_kiosk::settings::Settings;
+use reception_kiosk::store::{EventFilter, NewEvent, Outcome, Status, Store, StoreError, DB_FILE};
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
+    local_to_utc(London, day(), NaiveTime::from_hms_opt(h, m, 0).unwrap())
+}
+
+fn late(mis_id: &str) -> Request {
+    Request { kind: EventKind::LateSignIn, person: Person::MisId(mis_id.into()), reason: None, collected_by: None, at: None }
+}
+
+#[test]
+fn a_recorded_sign_in_survives_closing_and_reopening_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let store = common::seeded_store(dir.path(), at(8, 0));
+        recording::record(&store, &late("1001"), at(9, 5)).unwrap().id
+    };
+    let reopened = Store::open_dir(dir.path()).unwrap();
+    let event = reopened.event(id).unwrap().expect("the event is still there");
+    assert_eq!(event.person_name, "Zoë O'Brien");
+    assert_eq!(event.status, Status::Pending);
+    assert_eq!(event.occurred_at, at(9, 5));
+    assert_eq!(event.school_date, day());
+}
+
+#[test]
+fn migrations_build_an_empty_database_and_upgrade_a_first_version_one_keeping_its_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = Store::open_dir(dir.path()).unwrap();
+    let latest = fresh.schema_version().unwrap();
+    assert!(latest >= 1);
+
+    let old_dir = tempfile::tempdir().unwrap();
+    let path = old_dir.path().join(DB_FILE);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("../src-tauri/store/migrations/0001_init.sql")).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO events (kind, person_name, occurred_at, school_date, status, recorded_at, updated_at)
+             VALUES ('late_sign_in', 'Paper Sheet', '2026-11-23 09:05:00+00:00', '2026-11-23', 'pending',
+                     '2026-11-23 09:05:00+00:00', '2026-11-23 09:05:00+00:00')",
+            [],
+        )
+        .unwrap();
+    }
+    let upgraded = Store::open(&path).unwrap();
+    assert_eq!(upgraded.schema_version().unwrap(), latest);
+    let events = upgraded.events(&EventFilter::default()).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].person_name, "Paper Sheet");
+}
+
+#[test]
+fn a_database_from_a_newer_app_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    Connection::open(&path).unwrap().pragma_update(None, "user_version", 999).unwrap();
+    match Store::open(&path) {
+        Err(StoreError::TooNew { found: 999, .. }) => {}
+        Err(other) => panic!("unexpected error: {other}"),
+        Ok(_) => panic!("a newer database must not be opened"),
+    }
+    let version: i64 = Connection::open(&path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, 999);
+}
+
+#[test]
+fn a_final_status_is_never_overwritten_and_only_todays_failures_can_be_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::seeded_store(dir.path(), at(8, 0));
+    let event = recording::record(&store, &late("1001"), at(9, 5)).unwrap();
+    let failed = Outcome { status: Status::Failed, cause: Some("Unknown student".into()), session: Some("AM".into()), code: Some("L".into()) };
+    assert!(store.finish_event(event.id, &failed, at(9, 6)).unwrap());
+    let success = Outcome { status: Status::Successful, cause: None, session: None, code: None };
+    assert!(!store.finish_event(event.id, &success, at(9, 7)).unwrap(), "Failed does not become Successful by itself");
+    assert_eq!(store.event(event.id).unwrap().unwrap().status, Status::Failed);
+
+    let tomorrow = day().succ_opt().unwrap();
+    let refused = store.retry_event(event.id, tomorrow, at(9, 8)).unwrap_err().to_string();
+    assert!(refused.contains("only today's events"), "{refused}");
+    let retried = store.retry_event(event.id, day(), at(9, 8)).unwrap();
+    assert_eq!((retried.status, retried.cause), (Status::Pending, None));
+    let again = store.retry_event(event.id, day(), at(9, 9)).unwrap_err().to_string();
+    assert!(again.contains("only Failed events"), "{again}");
+}
+
+#[test]
+fn unwritten_events_of_an_earlier_day_expire_and_stay_in_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::seeded_store(dir.path(), at(8, 0));
+    let event = recording::record(&store, &late("1001"), at(9, 5)).unwrap();
+    assert_eq!(store.expire_before(day(), at(23, 0)).unwrap(), 0, "today's events do not expire");
+    let tomorrow = day().succ_opt().unwrap();
+    assert_eq!(store.expire_before(tomorrow, at(23, 0) + Duration::hours(2)).unwrap(), 1);
+    let expired = store.event(event.id).unwrap().unwrap();
+    assert_eq!(expired.status, Status::Expired);
+    assert!(expired.cause.unwrap().contains("midnight"));
+}
+
+#[test]
+fn a_new_roster_archives_leavers_and_excluded_pupils_without_losing_their_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::seeded_store(dir.path(), at(8, 0));
+    let event = recording::record(&store, &late("1001"), at(9, 5)).unwrap();
+
+    let mut next = common::small_roster();
+    next.students.retain(|s| s.upi != "u1"); // Zoë has left
+    store.set_excluded("student", "1002", true).unwrap(); // Liam: do not import
+    let counts = store.replace_roster(&next, at(10, 0)).unwrap();
+    assert_eq!(counts.students, 1);
+    assert!(store.student_by_mis_id("1001").unwrap().is_none(), "a leaver is hidden from the kiosk");
+    assert!(store.student("u1").unwrap().unwrap().archived, "but kept");
+    assert!(store.student_by_mis_id("1002").unwrap().is_none(), "an excluded pupil is hidden");
+    assert_eq!(store.event(event.id).unwrap().unwrap().person_name, "Zoë O'Brien");
+
+    store.set_excluded("student", "1002", false).unwrap();
+    store.replace_roster(&next, at(11, 0)).unwrap();
+    assert!(store.student_by_mis_id("1002").unwrap().is_some(), "unticking brings the pupil back at the next import");
+}
+
+#[test]
+fn damaged_settings_are_reported_and_the_defaults_keep_the_kiosk_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_dir(dir.path()).unwrap();
+    store.set_value("settings", "{ this is not json").unwrap();
+    assert!(matches!(store.settings(), Err(StoreError::CorruptSettings(_))));
+    assert_eq!(store.settings_or_default(), Settings::default());
+
+    let mut bad = Settings::default();
+    bad.default_group.am_unauthorised = NaiveTime::from_hms_opt(8, 0, 0).unwrap();
+    let refused = store.save_settings(&bad).unwrap_err().to_string();
+    assert!(refused.contains("AM late time"), "{refused}");
+    assert!(matches!(store.settings(), Err(StoreError::CorruptSettings(_))), "a refused save changes nothing");
+    store.save_settings(&Settings::default()).unwrap();
+    assert_eq!(store.settings().unwrap(), Settings::default());
+}
+
+#[test]
+fn log_search_treats_percent_and_underscore_as_plain_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::seeded_store(dir.path(), at(8, 0));
+    store.save_settings(&Settings { reason_exact_match: false, ..Settings::default() }).unwrap();
+    let with_reason = |text: &str, minute| {
+        let request = Request { reason: Some(ReasonText::Typed(text.into())), ..late("1001") };
+        recording::record(&store, &request, at(9, minute)).unwrap();
+    };
+    with_reason("100% late", 1);
+    with_reason("bus_stop", 2);
+    with_reason("overslept", 3);
+    let search = |text: &str| {
+        store.events(&EventFilter { text: Some(text.into()), ..Default::default() }).unwrap().len()
+    };
+    assert_eq!(search("%"), 1);
+    assert_eq!(search("_"), 1);
+    assert_eq!(search("o'brien"), 3);
+    assert_eq!(search("nobody"), 0);
+}
+
+#[test]
+fn the_retention_purge_removes_only_old_finished_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_dir(dir.path()).unwrap();
+    let old_day = day() - Duration::days(61);
+    let make = |date: NaiveDate| NewEvent {
+        kind: EventKind::LateSignIn,
+        student_upi: None,
+        person_name: "Visitor".into(),
+        year: None,
+        registration_group: None,
+        occurred_at: local_to_utc(London, date, NaiveTime::from_hms_opt(9, 0, 0).unwrap()),
+        school_date: date,
+        reason: None,
+        reason_typed: false,
+        collected_by: None,
+    };
+    let old = store.record_event(&make(old_day), at(9, 0)).unwrap();
+    let recent = store.record_event(&make(day()), at(9, 0)).unwrap();
+    store.expire_before(day(), at(9, 0)).unwrap();
+    assert_eq!(store.purge_events_before(day() - Duration::days(60)).unwrap(), 1);
+    assert!(store.event(old.id).unwrap().is_none());
+    assert!(store.event(recent.id).unwrap().is_some());
+}
