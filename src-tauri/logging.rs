@@ -14,12 +14,15 @@ const KEEP_FILES: usize = 14;
 /// Starts logging for a process. Keep the guard alive: dropping it flushes the file writer.
 /// `stderr_default` is the stderr level when `RUST_LOG` is unset ("warn" for the CLI).
 pub fn init(data_dir: &Path, app: &str, stderr_default: &str) -> Option<WorkerGuard> {
+    let logs = data_dir.join("logs");
+    // The appender prunes old files at start and complains if the folder is missing.
+    let _ = std::fs::create_dir_all(&logs);
     let file = Builder::new()
         .rotation(Rotation::DAILY)
         .filename_prefix(app)
         .filename_suffix("log")
         .max_log_files(KEEP_FILES)
-        .build(data_dir.join("logs"))
+        .build(&logs)
         .ok();
     let (file_layer, guard) = match file {
         Some(appender) => {

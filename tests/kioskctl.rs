@@ -89,6 +89,7 @@ fn refused_requests_exit_2_with_a_sentence_and_record_nothing() {
         (&["sign-in", "--student", "1001", "--reason", "Dentist"], "Please pick a reason from the list"),
         (&["sign-in", "--student", "1001", "--at", "yesterday"], "not a time like"),
         (&["log", "--status", "lost"], "not a status"),
+        (&["retry", "42"], "There is no event 42"),
     ];
     for (args, message) in cases {
         let out = kioskctl(dir.path(), args);
@@ -136,4 +137,13 @@ fn a_typed_reason_is_accepted_once_reason_exact_match_is_off() {
     let events: serde_json::Value = serde_json::from_str(&log).unwrap();
     assert_eq!(events[0]["reason"], "M - Medical appointment");
     assert_eq!(events[0]["reason_typed"], true);
+}
+
+#[test]
+fn only_a_failed_event_can_be_retried() {
+    let dir = seeded();
+    assert!(kioskctl(dir.path(), &["sign-in", "--student", "1001"]).status.success());
+    let out = kioskctl(dir.path(), &["retry", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Event 1 is Pending; only Failed events can be retried"), "{}", stderr(&out));
 }

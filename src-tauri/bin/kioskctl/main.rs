@@ -69,6 +69,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = LogFormat::Table)]
         format: LogFormat,
     },
+    /// Sends a Failed event of today back to the queue (R4.6), e.g. after fixing a mapping.
+    Retry {
+        /// The event's id, as `kioskctl log` shows it.
+        event_id: i64,
+    },
     /// Shows or changes the school's settings.
     Settings {
         #[command(subcommand)]
@@ -173,6 +178,12 @@ fn run(command: Command, store: &Store, clock: &dyn Clock) -> Result<(), Failure
                 LogFormat::Csv => print!("{}", reception_kiosk::report::to_csv(&events, tz)),
                 LogFormat::Json => output::json(&events),
             }
+            Ok(())
+        }
+        Command::Retry { event_id } => {
+            let today = school_date(now, store.settings_or_default().time_zone);
+            let event = store.retry_event(event_id, today, now)?;
+            println!("Event {} is queued again; run `kioskctl sync` or let the kiosk write it.", event.id);
             Ok(())
         }
         Command::Settings { action } => settings(store, action),
