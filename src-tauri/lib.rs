@@ -8,6 +8,7 @@ pub mod paths;
 pub mod recording;
 pub mod report;
 pub mod rules;
+pub mod search;
 pub mod settings;
 pub mod store;
 

@@ -46,6 +46,8 @@ pub struct Settings {
     pub retention_days: u32,
     /// Full screen and undecorated (R2.5); off for development.
     pub kiosk_mode: bool,
+    /// Seconds without a touch before the kiosk goes home and forgets what was typed (R2.5).
+    pub inactivity_seconds: u32,
 }
 
 /// The attendance rules of one group of students (R3).
@@ -138,6 +140,7 @@ impl Default for Settings {
             import_time: hm(2, 0),
             retention_days: 60,
             kiosk_mode: true,
+            inactivity_seconds: 45,
         }
     }
 }
@@ -228,6 +231,9 @@ impl Settings {
         let fail = |msg: String| Err(SettingsError::Invalid(msg));
         if !(1..=3650).contains(&self.retention_days) {
             return fail("Keep data for between 1 and 3650 days.".into());
+        }
+        if !(5..=600).contains(&self.inactivity_seconds) {
+            return fail("The kiosk should go home after between 5 and 600 seconds without a touch.".into());
         }
         let mut names = BTreeSet::new();
         for group in self.all_groups() {

@@ -243,6 +243,16 @@ impl Store {
         Ok(rows)
     }
 
+    /// Every pending event, in the order they happened: the sync engine's queue.
+    pub fn pending_events(&self) -> Result<Vec<Event>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE status = 'pending' ORDER BY occurred_at, id"
+        ))?;
+        let rows = stmt.query_map([], event_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Pending events whose next attempt is due, in the order they happened (R3.10, R4.3).
     pub fn due_events(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Event>> {
         let conn = self.conn();

@@ -1,0 +1,57 @@
+//! Name search on the kiosk (R2.1): one keystroke's query over a 2,500-pupil roster.
+//! Target: p99 <= 1 ms per query.
+
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+
+use reception_kiosk::search::SearchIndex;
+use reception_kiosk::store::Student;
+
+const FORENAMES: &[&str] = &["Zoë", "Oliver", "Amelia", "José", "Chloé", "Muhammad", "Isla", "Noah", "Aoife", "Siân", "Freya", "Jack"];
+const SURNAMES: &[&str] = &["O'Brien", "Smith-Jones", "Khan", "Brown", "Nowak", "Müller", "Patel", "Williams", "Ó Súilleabháin", "Taylor", "Evans", "Begum"];
+
+fn roster(pupils: usize) -> Vec<Student> {
+    (0..pupils)
+        .map(|i| Student {
+            upi: format!("u{i}"),
+            wonde_id: format!("W{i}"),
+            mis_id: None,
+            forename: FORENAMES[i % FORENAMES.len()].into(),
+            preferred_forename: None,
+            surname: format!("{}{}", SURNAMES[(i / FORENAMES.len()) % SURNAMES.len()], i / 144),
+            year: Some(format!("{}", 7 + i % 7)),
+            registration_group: Some(format!("{}{}", 7 + i % 7, ["A", "B", "C", "D"][i % 4])),
+            archived: false,
+        })
+        .collect()
+}
+
+fn bench_search(c: &mut Criterion) {
+    let index = SearchIndex::build(&roster(2500));
+    let queries = ["zo", "zoe", "zoe o", "smith", "smith-jones am", "mu", "o'b", "begum is", "siân", "xy"];
+    c.bench_function("search_2500_pupils", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i += 1;
+            index.search(queries[i % queries.len()])
+        })
+    });
+    let mut samples: Vec<Duration> = (0..10_000)
+        .map(|n| {
+            let started = Instant::now();
+            std::hint::black_box(index.search(queries[n % queries.len()]));
+            started.elapsed()
+        })
+        .collect();
+    samples.sort();
+    let pct = |p: usize| samples[(samples.len() * p / 100).min(samples.len() - 1)];
+    println!(
+        "search over 2500 pupils, 10000 queries: p50 {:.1} µs, p99 {:.1} µs (target p99 <= 1 ms)",
+        pct(50).as_secs_f64() * 1e6,
+        pct(99).as_secs_f64() * 1e6
+    );
+}
+
+criterion_group!(benches, bench_search);
+criterion_main!(benches);

@@ -1,0 +1,439 @@
+//! One pass over the queue: expire, decide, read current marks, write a batch, follow it.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+
+use super::{backoff, Engine, EventChange, PassReport, SyncError};
+use crate::clock::school_date;
+use crate::rules::{decide, Decision, EventFacts, Mark, MisFacts, ReasonGiven, Subject, Target};
+use crate::settings::Settings;
+use crate::store::{Attempt, Event, Outcome, Status};
+use crate::wonde::{LessonRecord, SessionRecord, WondeError, WritebackStatus};
+
+/// The MIS as the rules need it, read once per pass.
+struct MisView {
+    letters: BTreeSet<String>,
+    code_ids: HashMap<String, String>,
+    capability: crate::mis_capabilities::MisCapability,
+    allows_writeback: bool,
+}
+
+/// An event on its way to Wonde.
+struct Outgoing {
+    event: Event,
+    mark: Mark,
+    student_id: String,
+    code_id: String,
+    lesson_id: Option<String>,
+}
+
+impl Engine {
+    /// One pass over the queue (R4.2-R4.9).
+    pub(super) async fn pass(&mut self) -> Result<PassReport, SyncError> {
+        let now = self.clock.now();
+        let settings = self.store.settings_or_default();
+        let mut report = PassReport::default();
+        let expired = self.store.expire_before(school_date(now, settings.time_zone), now)?;
+        if expired > 0 {
+            tracing::info!(expired, "events of an earlier day expired unwritten");
+            report.finished += expired;
+        }
+        let Some(mis) = self.mis_view()? else {
+            // Nothing imported yet: events wait for the roster and the MIS's codes.
+            self.publish(None, false);
+            return Ok(report);
+        };
+
+        let mut waiting_students: HashSet<String> = HashSet::new();
+        let mut followed: HashMap<String, Vec<Event>> = HashMap::new();
+        let mut batch: Vec<(Event, Mark)> = Vec::new();
+        for event in self.store.pending_events()? {
+            let student = event.student_upi.clone().unwrap_or_default();
+            // Per student, events are written in the order they happened (R3.10).
+            if event.student_upi.is_some() && waiting_students.contains(&student) {
+                continue;
+            }
+            if event.next_attempt_at.is_some_and(|t| t > now) {
+                waiting_students.insert(student);
+                continue;
+            }
+            if let Some(id) = &event.writeback_id {
+                followed.entry(id.clone()).or_default().push(event);
+                waiting_students.insert(student);
+                continue;
+            }
+            match decide(&facts(&event), &settings, &mis.facts(None), now) {
+                Decision::Write(mark) => {
+                    waiting_students.insert(student);
+                    let solo = self.solo.contains(&event.id);
+                    let fits = batch.len() < self.config.batch_size && !(solo && !batch.is_empty());
+                    let alone = batch.first().is_some_and(|(e, _)| self.solo.contains(&e.id));
+                    if fits && !alone {
+                        batch.push((event, mark));
+                    }
+                }
+                other => report.finished += usize::from(self.finish_decided(&event, other, now)?),
+            }
+        }
+
+        for (writeback_id, events) in followed {
+            report.finished += self.follow(&writeback_id, events, &mut report).await?;
+        }
+        if !batch.is_empty() && !report.offline {
+            self.write_batch(batch, &settings, &mis, &mut report).await?;
+        }
+        let online = if report.offline { Some(false) } else if report.sent > 0 { Some(true) } else { None };
+        self.publish(online, report.sent > 0);
+        Ok(report)
+    }
+
+    fn mis_view(&self) -> Result<Option<MisView>, SyncError> {
+        let Some(school) = self.store.school()? else { return Ok(None) };
+        let codes = self.store.attendance_codes()?;
+        if codes.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(MisView {
+            letters: codes.iter().map(|c| c.code.clone()).collect(),
+            code_ids: codes.into_iter().map(|c| (c.code, c.wonde_id)).collect(),
+            capability: self.capabilities.lookup(&school.mis),
+            allows_writeback: school.allows_writeback,
+        }))
+    }
+
+    /// Reads current marks, re-decides with them (R3.4), then writes what is left.
+    async fn write_batch(
+        &mut self,
+        batch: Vec<(Event, Mark)>,
+        settings: &Settings,
+        mis: &MisView,
+        report: &mut PassReport,
+    ) -> Result<(), SyncError> {
+        let now = self.clock.now();
+        let mut outgoing = Vec::new();
+        for (event, mark) in batch {
+            let Some(student) = event.student_upi.as_deref().map(|u| self.store.student(u)).transpose()?.flatten()
+            else {
+                self.finish(&event, Status::Failed, Some("The student is no longer in the roster.".into()), Some(&mark), now)?;
+                continue;
+            };
+            let current = match self.client.session_mark(&student.wonde_id, mark.date, mark.session).await {
+                Ok(current) => current,
+                Err(e) => {
+                    let sent = format!("GET current {} mark of student {} on {}", mark.session, student.wonde_id, mark.date);
+                    self.failed_attempt(&event, Some(&mark), &sent, &e, Instant::now(), report)?;
+                    if report.offline {
+                        return Ok(());
+                    }
+                    continue;
+                }
+            };
+            let mark = match decide(&facts(&event), settings, &mis.facts(current.as_deref()), now) {
+                Decision::Write(mark) => mark,
+                other => {
+                    report.finished += usize::from(self.finish_decided(&event, other, now)?);
+                    continue;
+                }
+            };
+            let lesson_id = if mark.target == Target::FirstLesson {
+                match self.client.first_lesson(&student.wonde_id, mark.date, mark.session).await {
+                    Ok(Some(lesson)) => Some(lesson),
+                    Ok(None) => {
+                        let cause = format!("The MIS has no lesson for this student in the {} session.", mark.session);
+                        self.finish(&event, Status::Failed, Some(cause), Some(&mark), now)?;
+                        report.finished += 1;
+                        continue;
+                    }
+                    Err(e) => {
+                        let sent = format!("GET first lesson of student {} on {} {}", student.wonde_id, mark.date, mark.session);
+                        self.failed_attempt(&event, Some(&mark), &sent, &e, Instant::now(), report)?;
+                        if report.offline {
+                            return Ok(());
+                        }
+                        continue;
+                    }
+                }
+            } else {
+                None
+            };
+            let code_id = mis.code_ids[&mark.code].clone();
+            outgoing.push(Outgoing { event, mark, student_id: student.wonde_id, code_id, lesson_id });
+        }
+        let (lessons, sessions): (Vec<_>, Vec<_>) = outgoing.into_iter().partition(|o| o.lesson_id.is_some());
+        for group in [sessions, lessons] {
+            if !group.is_empty() && !report.offline {
+                self.send(group, report).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends one writeback request and follows it.
+    async fn send(&mut self, group: Vec<Outgoing>, report: &mut PassReport) -> Result<(), SyncError> {
+        let started = Instant::now();
+        let lesson = group[0].lesson_id.is_some();
+        let result = if lesson {
+            let records: Vec<LessonRecord> = group
+                .iter()
+                .map(|o| LessonRecord {
+                    lesson_id: o.lesson_id.clone().unwrap_or_default(),
+                    student_id: o.student_id.clone(),
+                    attendance_code_id: o.code_id.clone(),
+                    comment: o.mark.comment.clone(),
+                })
+                .collect();
+            self.client.write_lesson_marks(&records).await
+        } else {
+            let records: Vec<SessionRecord> = group
+                .iter()
+                .map(|o| SessionRecord {
+                    student_id: o.student_id.clone(),
+                    date: o.mark.date,
+                    session: o.mark.session,
+                    attendance_code_id: o.code_id.clone(),
+                    comment: o.mark.comment.clone(),
+                    minutes_late: o.mark.minutes_late,
+                })
+                .collect();
+            self.client.write_session_marks(&records).await
+        };
+        report.sent += group.len();
+        let now = self.clock.now();
+        match result {
+            Ok(accepted) => {
+                for o in &group {
+                    self.store.add_attempt(
+                        o.event.id,
+                        &Attempt {
+                            started_at: now,
+                            duration_ms: started.elapsed().as_millis() as i64,
+                            sent: record_summary(o),
+                            http_status: Some(accepted.http_status),
+                            mis_message: None,
+                            outcome: format!("Accepted by Wonde as writeback {}", accepted.writeback_id),
+                        },
+                    )?;
+                    let session = o.mark.session.to_string();
+                    self.store.defer_event(o.event.id, now, Some(&session), Some(&o.mark.code), Some(&accepted.writeback_id), now)?;
+                    self.failures.remove(&o.event.id);
+                    self.solo.remove(&o.event.id);
+                }
+                let events = group.into_iter().map(|o| o.event).collect();
+                report.finished += self.follow(&accepted.writeback_id, events, report).await?;
+            }
+            Err(e) if !e.is_transient() && group.len() > 1 => {
+                // A batch refused as a whole: find the record at fault by sending them singly.
+                for o in &group {
+                    self.record_attempt(&o.event, &record_summary(o), &e, started, "Refused as part of a batch; sent again on its own")?;
+                    self.solo.insert(o.event.id);
+                }
+            }
+            Err(e) => {
+                for o in &group {
+                    self.failed_attempt(&o.event, Some(&o.mark), &record_summary(o), &e, started, report)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Follows an accepted writeback to its outcome (Wonde applies writes asynchronously: an
+    /// HTTP 200 is "accepted", not "written"). Returns how many events it finished.
+    ///
+    /// `events` are the events that carry this writeback id in the order they happened, which
+    /// is the order their records were sent in: row outcomes are matched by that position.
+    async fn follow(&mut self, writeback_id: &str, mut events: Vec<Event>, report: &mut PassReport) -> Result<usize, SyncError> {
+        events.sort_by_key(|e| (e.occurred_at, e.id));
+        let started = Instant::now();
+        loop {
+            let now = self.clock.now();
+            match self.client.writeback_status(writeback_id).await {
+                Ok(WritebackStatus::Pending) if started.elapsed() < self.config.status_poll_limit => {
+                    tokio::time::sleep(self.config.status_poll_interval).await;
+                }
+                Ok(WritebackStatus::Pending) => {
+                    let later = now + chrono::Duration::from_std(self.config.probe_interval).unwrap_or_default();
+                    for e in &events {
+                        self.store.defer_event(e.id, later, None, None, Some(writeback_id), now)?;
+                    }
+                    return Ok(0);
+                }
+                Ok(WritebackStatus::Done { rows }) => {
+                    let mut finished = 0;
+                    for (index, event) in events.iter().enumerate() {
+                        let row = rows.iter().find(|r| r.index == index);
+                        let (status, cause) = match row {
+                            Some(r) if !r.ok => (Status::Failed, Some(mis_refusal(r.message.as_deref()))),
+                            _ => (Status::Successful, None),
+                        };
+                        let outcome = if status == Status::Successful { "Written to the MIS" } else { "Refused by the MIS" };
+                        self.store.add_attempt(
+                            event.id,
+                            &Attempt {
+                                started_at: now,
+                                duration_ms: started.elapsed().as_millis() as i64,
+                                sent: format!("GET writeback {writeback_id}"),
+                                http_status: Some(200),
+                                mis_message: row.and_then(|r| r.message.clone()),
+                                outcome: outcome.into(),
+                            },
+                        )?;
+                        finished += usize::from(self.finish(event, status, cause, None, now)?);
+                    }
+                    return Ok(finished);
+                }
+                Ok(WritebackStatus::Failed { message }) => {
+                    let mut finished = 0;
+                    for event in &events {
+                        finished += usize::from(self.finish(event, Status::Failed, Some(mis_refusal(Some(&message))), None, now)?);
+                    }
+                    return Ok(finished);
+                }
+                Err(WondeError::Permanent { http_status: 404, .. }) => {
+                    // Wonde no longer knows the writeback: write again (idempotent per
+                    // student, date and session, R4.8).
+                    for e in &events {
+                        self.store.defer_event(e.id, now, None, None, None, now)?;
+                    }
+                    return Ok(0);
+                }
+                Err(e) => {
+                    let sent = format!("GET writeback {writeback_id}");
+                    for event in &events {
+                        self.record_attempt(event, &sent, &e, started, "Could not read the writeback's outcome; will ask again")?;
+                        let failures = self.failures.entry(event.id).or_default();
+                        *failures += 1;
+                        let wait = backoff::delay(*failures, self.config.base_backoff, self.config.max_backoff, e.retry_after());
+                        let later = now + chrono::Duration::from_std(wait).unwrap_or_default();
+                        self.store.defer_event(event.id, later, None, None, Some(writeback_id), now)?;
+                    }
+                    report.offline |= e.http_status().is_none() && e.is_transient();
+                    return Ok(0);
+                }
+            }
+        }
+    }
+
+    /// Keeps the attempt, then retries later (transient, R4.6) or fails the event at once.
+    fn failed_attempt(
+        &mut self,
+        event: &Event,
+        mark: Option<&Mark>,
+        sent: &str,
+        error: &WondeError,
+        started: Instant,
+        report: &mut PassReport,
+    ) -> Result<(), SyncError> {
+        let now = self.clock.now();
+        if error.is_transient() {
+            self.record_attempt(event, sent, error, started, "Will retry")?;
+            if error.http_status().is_none() {
+                // No answer at all: the network is down. Probing resumes the queue; the event's
+                // own backoff is not raised for the network's absence.
+                report.offline = true;
+                return Ok(());
+            }
+            let failures = self.failures.entry(event.id).or_default();
+            *failures += 1;
+            let wait = backoff::delay(*failures, self.config.base_backoff, self.config.max_backoff, error.retry_after());
+            let later = now + chrono::Duration::from_std(wait).unwrap_or_default();
+            let session = mark.map(|m| m.session.to_string());
+            self.store.defer_event(event.id, later, session.as_deref(), mark.map(|m| m.code.as_str()), None, now)?;
+        } else {
+            self.record_attempt(event, sent, error, started, "Refused")?;
+            self.finish(event, Status::Failed, Some(mis_refusal(Some(&error.to_string()))), mark, now)?;
+            report.finished += 1;
+        }
+        Ok(())
+    }
+
+    fn record_attempt(&self, event: &Event, sent: &str, error: &WondeError, started: Instant, outcome: &str) -> Result<(), SyncError> {
+        self.store.add_attempt(
+            event.id,
+            &Attempt {
+                started_at: self.clock.now(),
+                duration_ms: started.elapsed().as_millis() as i64,
+                sent: sent.to_string(),
+                http_status: error.http_status(),
+                mis_message: Some(error.to_string()),
+                outcome: outcome.to_string(),
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Records a decision that needs no writing. Returns whether the event was finished.
+    fn finish_decided(&self, event: &Event, decision: Decision, now: DateTime<Utc>) -> Result<bool, SyncError> {
+        let (status, cause) = match decision {
+            Decision::Expired => (Status::Expired, "Not written back by midnight of its school day.".to_string()),
+            Decision::NotRequired(cause) => (Status::NotRequired, cause.to_string()),
+            Decision::Failed(cause) => (Status::Failed, cause.to_string()),
+            Decision::Write(_) => unreachable!("writes are sent, not finished here"),
+        };
+        self.finish(event, status, Some(cause), None, now)
+    }
+
+    fn finish(&self, event: &Event, status: Status, cause: Option<String>, mark: Option<&Mark>, now: DateTime<Utc>) -> Result<bool, SyncError> {
+        let outcome = Outcome {
+            status,
+            cause,
+            session: mark.map(|m| m.session.to_string()),
+            code: mark.map(|m| m.code.clone()),
+        };
+        let changed = self.store.finish_event(event.id, &outcome, now)?;
+        if changed {
+            tracing::info!(event = event.id, status = status.as_str(), "event finished");
+            let _ = self.changes.send(EventChange { id: event.id, status });
+        }
+        Ok(changed)
+    }
+}
+
+impl MisView {
+    fn facts<'a>(&'a self, current_mark: Option<&'a str>) -> MisFacts<'a> {
+        MisFacts { codes: &self.letters, capability: &self.capability, allows_writeback: self.allows_writeback, current_mark }
+    }
+}
+
+/// The rules' view of a stored event: its own time, the year and registration group it was
+/// recorded with, the reason as given.
+fn facts(event: &Event) -> EventFacts<'_> {
+    EventFacts {
+        kind: event.kind,
+        occurred_at: event.occurred_at,
+        subject: match event.student_upi {
+            Some(_) => Subject::Student { year: event.year.as_deref(), registration_group: event.registration_group.as_deref() },
+            None => Subject::TypedName,
+        },
+        reason: match (&event.reason, event.reason_typed) {
+            (None, _) => ReasonGiven::None,
+            (Some(text), true) => ReasonGiven::FreeText(text),
+            (Some(text), false) => ReasonGiven::Listed(text),
+        },
+    }
+}
+
+/// What was sent for one event, for its Writeback tab: ids and the mark, no names, no token.
+fn record_summary(o: &Outgoing) -> String {
+    let m = &o.mark;
+    let mut text = match &o.lesson_id {
+        Some(lesson) => format!("POST attendance/lesson: lesson {lesson}, student {}, code {} ({})", o.student_id, m.code, o.code_id),
+        None => format!("POST attendance/session: student {}, {} {}, code {} ({})", o.student_id, m.date, m.session, m.code, o.code_id),
+    };
+    if let Some(minutes) = m.minutes_late {
+        text.push_str(&format!(", {minutes} minutes late"));
+    }
+    if let Some(comment) = &m.comment {
+        text.push_str(&format!(", comment \"{comment}\""));
+    }
+    text
+}
+
+fn mis_refusal(message: Option<&str>) -> String {
+    match message {
+        Some(m) if !m.trim().is_empty() => format!("The MIS refused the mark: {m}"),
+        _ => "The MIS refused the mark without saying why.".into(),
+    }
+}
