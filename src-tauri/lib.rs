@@ -9,7 +9,9 @@ pub mod recording;
 pub mod report;
 pub mod rules;
 pub mod settings;
+pub mod sim;
 pub mod store;
+pub mod wonde;
 
 #[cfg(feature = "desktop")]
 mod app;
