@@ -10,7 +10,9 @@ pub mod report;
 pub mod rules;
 pub mod search;
 pub mod settings;
+pub mod sim;
 pub mod store;
+pub mod wonde;
 
 #[cfg(feature = "desktop")]
 mod app;

@@ -1,0 +1,484 @@
+//! Wonde's JSON, read leniently. Scopes null fields out, numbers arrive as strings and dates as
+//! either PHP date objects or plain strings (WONDE.md §1), so every field is an `Option` and the
+//! scalar readers accept each shape Wonde is known to send. A field of an unexpected type becomes
+//! `None` rather than failing the page; only a body that is not Wonde's envelope is an error.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// A list page: `{data: [...], meta: {pagination: {...}}}`. `meta` is absent for short lists.
+#[derive(Debug, Deserialize)]
+pub struct Page<T> {
+    pub data: Option<Vec<T>>,
+    #[serde(default)]
+    pub meta: Option<Meta>,
+}
+
+/// A single object: `{data: {...}}`.
+#[derive(Debug, Deserialize)]
+pub struct One<T> {
+    pub data: Option<T>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Meta {
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Pagination {
+    #[serde(default, deserialize_with = "string")]
+    pub next: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub previous: Option<String>,
+    #[serde(default, deserialize_with = "boolean")]
+    pub more: Option<bool>,
+    /// A string in Wonde's docs example, a number in community fixtures: both are read.
+    #[serde(default, deserialize_with = "integer")]
+    pub per_page: Option<i64>,
+    #[serde(default, deserialize_with = "integer")]
+    pub current_page: Option<i64>,
+}
+
+/// An included relation. Wonde wraps includes as `{data: ...}`; a bare object is read too.
+#[derive(Debug, Clone)]
+pub struct Related<T>(pub Option<T>);
+
+impl<T> Default for Related<T> {
+    fn default() -> Self {
+        Related(None)
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Related<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(d)?;
+        let inner = match value {
+            Value::Null => return Ok(Related(None)),
+            Value::Object(mut map) if map.contains_key("data") && map.len() <= 2 => map.remove("data").unwrap_or(Value::Null),
+            other => other,
+        };
+        if inner.is_null() {
+            return Ok(Related(None));
+        }
+        // A relation of the wrong shape is treated as absent: one odd include must not lose a page.
+        Ok(Related(serde_json::from_value(inner).ok()))
+    }
+}
+
+impl<T> Related<T> {
+    pub fn get(&self) -> Option<&T> {
+        self.0.as_ref()
+    }
+}
+
+impl<T> Related<Vec<T>> {
+    pub fn items(&self) -> &[T] {
+        self.0.as_deref().unwrap_or(&[])
+    }
+}
+
+/// A Wonde date: `{date: "2015-10-29 14:53:44.000000", timezone_type: 3, timezone: "UTC"}` or a
+/// plain `"2015-10-29"` / `"2015-10-29 14:53:44"` / RFC 3339 string. Kept as the wall-clock time
+/// Wonde wrote, with its zone name when given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WondeDate {
+    pub local: NaiveDateTime,
+    pub timezone: Option<String>,
+}
+
+impl WondeDate {
+    pub fn date(&self) -> NaiveDate {
+        self.local.date()
+    }
+
+    pub fn parse_text(text: &str) -> Option<NaiveDateTime> {
+        let text = text.trim();
+        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+            return Some(t.naive_local());
+        }
+        for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S"] {
+            if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+                return Some(t);
+            }
+        }
+        for format in ["%Y-%m-%d", "%d/%m/%Y"] {
+            if let Ok(d) = NaiveDate::parse_from_str(text, format) {
+                return Some(d.and_time(NaiveTime::MIN));
+            }
+        }
+        None
+    }
+}
+
+/// Reads a date in either shape; anything else is `None`.
+pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<WondeDate>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => WondeDate::parse_text(&s).map(|local| WondeDate { local, timezone: None }),
+        Value::Object(map) => {
+            let local = map.get("date").and_then(Value::as_str).and_then(WondeDate::parse_text);
+            let timezone = map.get("timezone").and_then(Value::as_str).map(str::to_string);
+            local.map(|local| WondeDate { local, timezone })
+        }
+        _ => None,
+    })
+}
+
+/// Reads a string; numbers become their decimal text (ids and years arrive both ways).
+pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    })
+}
+
+/// Reads a boolean from `true`, `1`, `"true"`, `"yes"`, `"1"` and their opposites.
+pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Bool(b) => Some(b),
+        Value::Number(n) => n.as_i64().map(|n| n != 0),
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "1" => Some(true),
+            "false" | "no" | "n" | "0" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// Reads an integer from a number or a numeric string.
+pub fn integer<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+/// The school (`GET /schools/{id}`).
+#[derive(Debug, Default, Deserialize)]
+pub struct SchoolJson {
+    #[serde(default, deserialize_with = "string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub mis: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub timezone: Option<String>,
+    #[serde(default)]
+    pub extended: Option<Extended>,
+    #[serde(default)]
+    pub region: Option<Region>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Extended {
+    #[serde(default, deserialize_with = "boolean")]
+    pub allows_writeback: Option<bool>,
+    #[serde(default, deserialize_with = "boolean")]
+    pub has_lesson_attendance: Option<bool>,
+    #[serde(default, deserialize_with = "boolean")]
+    pub has_timetables: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Region {
+    #[serde(default, deserialize_with = "string")]
+    pub domain: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub code: Option<String>,
+}
+
+/// A group as included (`year`, `registration`) or listed (`/groups`). Inner field names are
+/// [X] in WONDE.md: `code`, `name` and `description` are all read.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct GroupJson {
+    #[serde(default, deserialize_with = "string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub mis_id: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub code: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub description: Option<String>,
+    #[serde(default, rename = "type", deserialize_with = "string")]
+    pub kind: Option<String>,
+}
+
+/// A student (`/students`, `/students-leaver`).
+#[derive(Debug, Default, Deserialize)]
+pub struct StudentJson {
+    #[serde(default, deserialize_with = "string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub upi: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub mis_id: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub forename: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub surname: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub legal_forename: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub legal_surname: Option<String>,
+    #[serde(default, deserialize_with = "date")]
+    pub date_of_birth: Option<WondeDate>,
+    #[serde(default, deserialize_with = "date")]
+    pub updated_at: Option<WondeDate>,
+    #[serde(default)]
+    pub year: Related<GroupJson>,
+    #[serde(default)]
+    pub registration: Related<GroupJson>,
+    #[serde(default)]
+    pub contacts: Related<Vec<ContactJson>>,
+    #[serde(default)]
+    pub education_details: Related<EducationDetails>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct EducationDetails {
+    #[serde(default, deserialize_with = "date")]
+    pub admission_date: Option<WondeDate>,
+    #[serde(default, deserialize_with = "date")]
+    pub leaving_date: Option<WondeDate>,
+    #[serde(default, deserialize_with = "string")]
+    pub current_nc_year: Option<String>,
+}
+
+/// A contact, listed or included under a student (then with `relationship`).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ContactJson {
+    #[serde(default, deserialize_with = "string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub upi: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub mis_id: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub forename: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub surname: Option<String>,
+    #[serde(default, deserialize_with = "relationship")]
+    pub relationship: Option<Relationship>,
+}
+
+/// How a contact relates to a student. [X]: a nested object (`relationship`,
+/// `parental_responsibility`, `priority`, ...) is assumed; a bare string is read as its text.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Relationship {
+    pub text: Option<String>,
+    pub parental_responsibility: Option<bool>,
+    pub priority: Option<i64>,
+}
+
+fn relationship<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Relationship>, D::Error> {
+    let value = match Value::deserialize(d)? {
+        Value::Object(mut map) if map.len() == 1 && map.contains_key("data") => map.remove("data").unwrap_or(Value::Null),
+        other => other,
+    };
+    Ok(match value {
+        Value::String(s) => Some(Relationship { text: Some(s), ..Default::default() }),
+        Value::Object(map) => {
+            let text_of = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_string);
+            let flag = |k: &str| map.get(k).and_then(|v| boolean(v.clone()).ok().flatten());
+            Some(Relationship {
+                text: text_of("relationship").or_else(|| text_of("type")).or_else(|| text_of("name")),
+                parental_responsibility: flag("parental_responsibility"),
+                priority: map.get("priority").and_then(|v| integer(v.clone()).ok().flatten()),
+            })
+        }
+        _ => None,
+    })
+}
+
+/// An employee (`/employees?include=employment_details,contact_details`).
+#[derive(Debug, Default, Deserialize)]
+pub struct EmployeeJson {
+    #[serde(default, deserialize_with = "string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub upi: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub mis_id: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub forename: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub surname: Option<String>,
+    #[serde(default)]
+    pub employment_details: Related<EmploymentDetails>,
+    #[serde(default)]
+    pub contact_details: Related<ContactDetails>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct EmploymentDetails {
+    #[serde(default, deserialize_with = "boolean")]
+    pub current: Option<bool>,
+    #[serde(default, deserialize_with = "boolean")]
+    pub teaching_staff: Option<bool>,
+    #[serde(default, deserialize_with = "date")]
+    pub employment_start_date: Option<WondeDate>,
+    #[serde(default, deserialize_with = "date")]
+    pub employment_end_date: Option<WondeDate>,
+    #[serde(default, deserialize_with = "string")]
+    pub role_text: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ContactDetails {
+    #[serde(default)]
+    pub emails: Option<Emails>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct Emails {
+    #[serde(default, deserialize_with = "string")]
+    pub email: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub primary: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub work: Option<String>,
+}
+
+/// An attendance code (`/attendance-codes`).
+#[derive(Debug, Default, Deserialize)]
+pub struct CodeJson {
+    #[serde(default, deserialize_with = "string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub code: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub description: Option<String>,
+    #[serde(default, rename = "type", deserialize_with = "string")]
+    pub kind: Option<String>,
+}
+
+/// One row of the deletions feed.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct DeletionJson {
+    #[serde(default, rename = "type", deserialize_with = "string")]
+    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub mis_id: Option<String>,
+    #[serde(default, deserialize_with = "date")]
+    pub restored_at: Option<WondeDate>,
+}
+
+/// A reference that arrives as a bare id or as an included `{data: {id}}` object.
+#[derive(Debug, Default, Clone)]
+pub struct IdRef(pub Option<String>);
+
+impl<'de> Deserialize<'de> for IdRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(d)?;
+        let inner = value.get("data").cloned().unwrap_or(value);
+        Ok(IdRef(match inner {
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Object(map) => map.get("id").and_then(|v| string(v.clone()).ok().flatten()),
+            _ => None,
+        }))
+    }
+}
+
+/// A session mark as listed by `GET /attendance/session`. The field list is [X] in WONDE.md:
+/// the student may be `student_id` or an included `student`; the code may be an included
+/// `attendance_code` object, an `attendance_code_id`, or a bare `code` letter.
+#[derive(Debug, Default, Deserialize)]
+pub struct SessionMarkJson {
+    #[serde(default)]
+    pub student_id: IdRef,
+    #[serde(default)]
+    pub student: IdRef,
+    #[serde(default, deserialize_with = "date")]
+    pub date: Option<WondeDate>,
+    #[serde(default, deserialize_with = "string")]
+    pub session: Option<String>,
+    #[serde(default)]
+    pub attendance_code: Related<CodeJson>,
+    #[serde(default, deserialize_with = "string")]
+    pub attendance_code_id: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub code: Option<String>,
+}
+
+/// A lesson with its class and the class's students (`include=class.students`).
+#[derive(Debug, Default, Deserialize)]
+pub struct LessonJson {
+    #[serde(default, deserialize_with = "string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "date")]
+    pub start_at: Option<WondeDate>,
+    #[serde(default)]
+    pub class: Related<ClassJson>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ClassJson {
+    #[serde(default, deserialize_with = "string")]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub students: Related<Vec<IdRef>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_arrive_as_php_objects_or_plain_strings() {
+        let s: StudentJson = serde_json::from_str(
+            r#"{"id":"A1","date_of_birth":{"date":"2011-03-04 00:00:00.000000","timezone_type":3,"timezone":"Europe/London"},
+                "updated_at":"2024-01-02 10:11:12","education_details":{"data":{"leaving_date":"2025-07-18"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.date_of_birth.unwrap().date(), NaiveDate::from_ymd_opt(2011, 3, 4).unwrap());
+        assert_eq!(s.updated_at.unwrap().local.format("%H:%M:%S").to_string(), "10:11:12");
+        let leaving = s.education_details.get().unwrap().leaving_date.clone().unwrap();
+        assert_eq!(leaving.date(), NaiveDate::from_ymd_opt(2025, 7, 18).unwrap());
+    }
+
+    #[test]
+    fn per_page_is_a_string_or_a_number_and_meta_may_be_missing() {
+        let p: Page<CodeJson> =
+            serde_json::from_str(r#"{"data":[],"meta":{"pagination":{"next":null,"more":false,"per_page":"200","current_page":1}}}"#).unwrap();
+        assert_eq!(p.meta.unwrap().pagination.unwrap().per_page, Some(200));
+        let p: Page<CodeJson> = serde_json::from_str(r#"{"data":[{"id":7,"code":"L"}]}"#).unwrap();
+        assert!(p.meta.is_none());
+        assert_eq!(p.data.unwrap()[0].id.as_deref(), Some("7"));
+    }
+
+    #[test]
+    fn fields_nulled_by_scopes_or_of_odd_types_are_simply_absent() {
+        let s: StudentJson =
+            serde_json::from_str(r#"{"id":"A1","forename":null,"surname":["x"],"year":{"data":null},"registration":7}"#).unwrap();
+        assert!(s.forename.is_none() && s.surname.is_none());
+        assert!(s.year.get().is_none() && s.registration.get().is_none());
+    }
+
+    #[test]
+    fn a_relationship_is_an_object_or_a_bare_word() {
+        let c: ContactJson = serde_json::from_str(
+            r#"{"id":"C1","relationship":{"relationship":"Mother","parental_responsibility":"1","priority":"2"}}"#,
+        )
+        .unwrap();
+        let r = c.relationship.unwrap();
+        assert_eq!((r.text.as_deref(), r.parental_responsibility, r.priority), (Some("Mother"), Some(true), Some(2)));
+        let c: ContactJson = serde_json::from_str(r#"{"id":"C1","relationship":"Carer"}"#).unwrap();
+        assert_eq!(c.relationship.unwrap().text.as_deref(), Some("Carer"));
+    }
+}
