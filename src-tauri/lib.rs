@@ -3,6 +3,7 @@
 
 pub mod mis_capabilities;
 pub mod clock;
+pub mod import;
 pub mod logging;
 pub mod paths;
 pub mod recording;

@@ -6,6 +6,7 @@
 
 mod events;
 mod roster;
+mod roster_merge;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -19,6 +20,7 @@ pub use roster::{
     AttendanceCode, Contact, Counts, Employee, Group, GroupKind, ImportRun, Roster, SchoolRecord, Student,
     StudentContact,
 };
+pub use roster_merge::{CsvOutcome, RosterDelta};
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "kiosk.sqlite3";

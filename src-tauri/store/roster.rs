@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
+use super::roster_merge::{replace_codes, replace_groups, upsert_contact, upsert_employee, upsert_school, upsert_student};
 use super::{Result, Store};
 
 /// The school record (R1.1).
@@ -137,43 +138,17 @@ impl Store {
         let tx = conn.transaction()?;
         let at = now.to_rfc3339();
         if let Some(school) = &roster.school {
-            tx.execute(
-                "INSERT INTO school (singleton, wonde_id, name, mis, allows_writeback, has_lesson_attendance, domain, updated_at)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (singleton) DO UPDATE SET wonde_id = excluded.wonde_id, name = excluded.name,
-                   mis = excluded.mis, allows_writeback = excluded.allows_writeback,
-                   has_lesson_attendance = excluded.has_lesson_attendance, domain = excluded.domain,
-                   updated_at = excluded.updated_at",
-                params![school.wonde_id, school.name, school.mis, school.allows_writeback,
-                        school.has_lesson_attendance, school.domain, at],
-            )?;
+            upsert_school(&tx, school, &at)?;
         }
         let excluded_students = exclusions(&tx, "student")?;
         tx.execute("UPDATE students SET archived = 1", [])?;
         for s in &roster.students {
             let archived = s.mis_id.as_ref().is_some_and(|id| excluded_students.contains(id));
-            tx.execute(
-                "INSERT INTO students (upi, wonde_id, mis_id, forename, preferred_forename, surname, year, registration_group, archived, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-                 ON CONFLICT (upi) DO UPDATE SET wonde_id = excluded.wonde_id, mis_id = excluded.mis_id,
-                   forename = excluded.forename, preferred_forename = excluded.preferred_forename,
-                   surname = excluded.surname, year = excluded.year,
-                   registration_group = excluded.registration_group, archived = excluded.archived,
-                   updated_at = excluded.updated_at",
-                params![s.upi, s.wonde_id, s.mis_id, s.forename, s.preferred_forename, s.surname, s.year,
-                        s.registration_group, archived, at],
-            )?;
+            upsert_student(&tx, s, archived, &at)?;
         }
         tx.execute("UPDATE contacts SET archived = 1", [])?;
         for c in &roster.contacts {
-            tx.execute(
-                "INSERT INTO contacts (upi, wonde_id, mis_id, title, forename, surname, archived, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)
-                 ON CONFLICT (upi) DO UPDATE SET wonde_id = excluded.wonde_id, mis_id = excluded.mis_id,
-                   title = excluded.title, forename = excluded.forename, surname = excluded.surname,
-                   archived = 0, updated_at = excluded.updated_at",
-                params![c.upi, c.wonde_id, c.mis_id, c.title, c.forename, c.surname, at],
-            )?;
+            upsert_contact(&tx, c, &at)?;
         }
         tx.execute("DELETE FROM student_contacts", [])?;
         for l in &roster.links {
@@ -187,30 +162,10 @@ impl Store {
         tx.execute("UPDATE employees SET archived = 1 WHERE source = 'mis'", [])?;
         for e in &roster.employees {
             let archived = e.mis_id.as_ref().is_some_and(|id| excluded_employees.contains(id));
-            tx.execute(
-                "INSERT INTO employees (upi, wonde_id, mis_id, source, title, forename, surname, email, role, archived, updated_at)
-                 VALUES (?1, ?2, ?3, 'mis', ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-                 ON CONFLICT (mis_id) DO UPDATE SET upi = excluded.upi, wonde_id = excluded.wonde_id,
-                   source = 'mis', title = excluded.title, forename = excluded.forename,
-                   surname = excluded.surname, email = excluded.email, role = excluded.role,
-                   archived = excluded.archived, updated_at = excluded.updated_at",
-                params![e.upi, e.wonde_id, e.mis_id, e.title, e.forename, e.surname, e.email, e.role, archived, at],
-            )?;
+            upsert_employee(&tx, e, archived, &at)?;
         }
-        tx.execute("DELETE FROM attendance_codes", [])?;
-        for c in &roster.codes {
-            tx.execute(
-                "INSERT OR REPLACE INTO attendance_codes (wonde_id, code, description, kind) VALUES (?1, ?2, ?3, ?4)",
-                params![c.wonde_id, c.code, c.description, c.kind],
-            )?;
-        }
-        tx.execute("DELETE FROM groups", [])?;
-        for g in &roster.groups {
-            tx.execute(
-                "INSERT OR REPLACE INTO groups (wonde_id, name, kind, code) VALUES (?1, ?2, ?3, ?4)",
-                params![g.wonde_id, g.name, group_kind_text(g.kind), g.code],
-            )?;
-        }
+        replace_codes(&tx, &roster.codes)?;
+        replace_groups(&tx, &roster.groups)?;
         let counts = counts(&tx)?;
         tx.commit()?;
         Ok(counts)
@@ -383,10 +338,10 @@ impl Store {
     }
 }
 
-const STUDENT_COLUMNS: &str =
+pub(super) const STUDENT_COLUMNS: &str =
     "upi, wonde_id, mis_id, forename, preferred_forename, surname, year, registration_group, archived";
 
-fn student_from_row(r: &Row) -> rusqlite::Result<Student> {
+pub(super) fn student_from_row(r: &Row) -> rusqlite::Result<Student> {
     Ok(Student {
         upi: r.get(0)?,
         wonde_id: r.get(1)?,
@@ -400,13 +355,13 @@ fn student_from_row(r: &Row) -> rusqlite::Result<Student> {
     })
 }
 
-fn exclusions(tx: &Transaction, person_kind: &str) -> Result<HashSet<String>> {
+pub(super) fn exclusions(tx: &Transaction, person_kind: &str) -> Result<HashSet<String>> {
     let mut stmt = tx.prepare("SELECT mis_id FROM exclusions WHERE person_kind = ?1")?;
     let ids = stmt.query_map([person_kind], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     Ok(ids)
 }
 
-fn counts(tx: &Transaction) -> Result<Counts> {
+pub(super) fn counts(tx: &Transaction) -> Result<Counts> {
     let count = |sql: &str| tx.query_row(sql, [], |r| r.get::<_, i64>(0));
     Ok(Counts {
         students: count("SELECT COUNT(*) FROM students WHERE archived = 0")?,
@@ -416,7 +371,7 @@ fn counts(tx: &Transaction) -> Result<Counts> {
     })
 }
 
-fn group_kind_text(kind: GroupKind) -> &'static str {
+pub(super) fn group_kind_text(kind: GroupKind) -> &'static str {
     match kind {
         GroupKind::Year => "year",
         GroupKind::Registration => "registration",
