@@ -2,6 +2,7 @@
 //! `ARCHITECTURE.md` at the repository root is the map.
 
 pub mod mis_capabilities;
+pub mod backend;
 pub mod clock;
 pub mod import;
 pub mod logging;
@@ -13,9 +14,12 @@ pub mod search;
 pub mod settings;
 pub mod sim;
 pub mod store;
+pub mod sync;
 pub mod wonde;
 
 #[cfg(feature = "desktop")]
 mod app;
+#[cfg(feature = "desktop")]
+mod commands;
 #[cfg(feature = "desktop")]
 pub use app::{build, run};

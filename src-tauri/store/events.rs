@@ -253,18 +253,6 @@ impl Store {
         Ok(rows)
     }
 
-    /// Pending events whose next attempt is due, in the order they happened (R3.10, R4.3).
-    pub fn due_events(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Event>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {EVENT_COLUMNS} FROM events
-             WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
-             ORDER BY occurred_at, id LIMIT ?2"
-        ))?;
-        let rows = stmt.query_map(params![now, limit as i64], event_from_row)?.collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
-    }
-
     /// The earliest time a pending event will next be due, if any is waiting.
     pub fn next_due_at(&self) -> Result<Option<DateTime<Utc>>> {
         Ok(self.conn().query_row(

@@ -68,3 +68,62 @@ pub fn seeded_store(dir: &std::path::Path, now: DateTime<Utc>) -> Store {
     store.replace_roster(&small_roster(), now).expect("roster saved");
     store
 }
+
+/// A running simulator with a generated school, our store seeded with the same roster, and a
+/// client for it. The roster is copied straight from the simulator's data so sync tests do not
+/// depend on the importer.
+pub struct SimSchool {
+    pub sim: reception_kiosk::sim::Simulator,
+    pub store: std::sync::Arc<Store>,
+    pub client: reception_kiosk::wonde::WondeClient,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn sim_school(mis: &str, pupils: usize, now: DateTime<Utc>) -> SimSchool {
+    use reception_kiosk::sim::{demo, SimConfig, Simulator};
+    use reception_kiosk::wonde::{Token, WondeClient, WondeConfig};
+
+    let mut config = SimConfig::new(demo::generate(7, pupils));
+    config.mis = mis.to_string();
+    let sim = Simulator::start(config).await.expect("simulator starts");
+    let roster = sim.read_school(|school| Roster {
+        school: Some(SchoolRecord {
+            wonde_id: school.id.clone(),
+            name: school.name.clone(),
+            mis: mis.to_string(),
+            allows_writeback: school.allows_writeback,
+            has_lesson_attendance: school.has_lesson_attendance,
+            domain: None,
+        }),
+        students: school
+            .students
+            .iter()
+            .map(|s| Student {
+                upi: s.upi.clone(),
+                wonde_id: s.id.clone(),
+                mis_id: Some(s.mis_id.clone()),
+                forename: s.forename.clone(),
+                preferred_forename: None,
+                surname: s.surname.clone(),
+                year: s.year_group.clone(),
+                registration_group: s.registration_group.clone(),
+                archived: false,
+            })
+            .collect(),
+        codes: school
+            .codes
+            .iter()
+            .map(|c| AttendanceCode { wonde_id: c.id.clone(), code: c.code.clone(), description: None, kind: None })
+            .collect(),
+        ..Roster::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(Store::open_dir(dir.path()).unwrap());
+    store.replace_roster(&roster, now).unwrap();
+    let mut wonde = WondeConfig::new(sim.school_id(), Token::new(sim.token()));
+    wonde.base_url = sim.base_url();
+    wonde.timeout = std::time::Duration::from_secs(2);
+    wonde.min_request_interval = std::time::Duration::ZERO;
+    let client = WondeClient::new(wonde).expect("client");
+    SimSchool { sim, store, client, dir }
+}

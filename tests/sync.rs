@@ -1,0 +1,248 @@
+//! The sync engine against the Wonde simulator over real HTTP, with a settable clock (R4).
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Europe::London;
+
+use reception_kiosk::clock::{local_to_utc, ManualClock};
+use reception_kiosk::mis_capabilities::MisCapabilities;
+use reception_kiosk::recording::{self, Person, Request};
+use reception_kiosk::rules::{EventKind, Session};
+use reception_kiosk::store::{Event, Status};
+use reception_kiosk::sync::{Engine, SyncConfig, SyncHandle};
+
+fn monday() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+fn local(date: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
+    local_to_utc(London, date, NaiveTime::from_hms_opt(h, m, 0).unwrap())
+}
+
+fn fast() -> SyncConfig {
+    SyncConfig {
+        batch_size: 50,
+        base_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(300),
+        probe_interval: Duration::from_millis(50),
+        status_poll_interval: Duration::from_millis(10),
+        status_poll_limit: Duration::from_secs(5),
+    }
+}
+
+struct Running {
+    school: common::SimSchool,
+    clock: Arc<ManualClock>,
+    sync: SyncHandle,
+}
+
+async fn start(mis: &str, at: DateTime<Utc>) -> Running {
+    let school = common::sim_school(mis, 40, at).await;
+    let clock = Arc::new(ManualClock::new(at));
+    let engine = Engine::new(
+        school.store.clone(),
+        school.client.clone(),
+        clock.clone(),
+        MisCapabilities::builtin().unwrap(),
+        fast(),
+    );
+    Running { school, clock, sync: engine.spawn() }
+}
+
+impl Running {
+    fn pupil(&self, n: usize) -> (String, String) {
+        let s = &self.school.store.students().unwrap()[n];
+        (s.mis_id.clone().unwrap(), s.wonde_id.clone())
+    }
+
+    fn record(&self, kind: EventKind, mis_id: &str, at: DateTime<Utc>) -> Event {
+        self.clock.set(at);
+        let request = Request { kind, person: Person::MisId(mis_id.into()), reason: None, collected_by: None, at: None };
+        let event = recording::record(&self.school.store, &request, at).expect("recorded");
+        self.sync.wake();
+        event
+    }
+
+    /// Waits (at most 20 s) until nothing is pending.
+    async fn drained(&self) {
+        let mut status = self.sync.status();
+        let store = self.school.store.clone();
+        let result = tokio::time::timeout(Duration::from_secs(20), async {
+            loop {
+                if store.status_counts(None).unwrap()[&Status::Pending] == 0 {
+                    return;
+                }
+                let _ = tokio::time::timeout(Duration::from_millis(100), status.changed()).await;
+            }
+        })
+        .await;
+        assert!(result.is_ok(), "queue did not drain: {:?}", store.status_counts(None).unwrap());
+    }
+
+    /// Lets the school's clock run (backoff waits are measured on it), twice real speed.
+    fn let_clock_run(&self) {
+        let clock = self.clock.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(25)).await;
+                clock.advance(chrono::Duration::milliseconds(50));
+            }
+        });
+    }
+
+    async fn until_offline(&self) {
+        let mut status = self.sync.status();
+        tokio::time::timeout(Duration::from_secs(10), status.wait_for(|s| s.online == Some(false)))
+            .await
+            .expect("the engine noticed it is offline")
+            .unwrap();
+    }
+
+    fn event(&self, id: i64) -> Event {
+        self.school.store.event(id).unwrap().unwrap()
+    }
+
+    fn mark(&self, student_id: &str, date: NaiveDate, session: Session) -> Option<reception_kiosk::sim::SimMark> {
+        self.school.sim.marks().into_iter().find(|m| m.student_id == student_id && m.date == date && m.session == session)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_all_morning_then_back_at_1100_writes_each_mark_from_its_own_time() {
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    run.school.sim.faults().set_offline(true);
+    let (a, a_id) = run.pupil(0);
+    let (b, b_id) = run.pupil(1);
+    let late = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 5));
+    let very_late = run.record(EventKind::LateSignIn, &b, local(monday(), 9, 25));
+    run.until_offline().await;
+    assert_eq!(run.event(late.id).status, Status::Pending, "offline events wait");
+
+    run.clock.set(local(monday(), 11, 0));
+    run.school.sim.faults().set_offline(false);
+    run.drained().await;
+    let a_mark = run.mark(&a_id, monday(), Session::AM).expect("09:05 written");
+    assert_eq!((a_mark.code.as_str(), a_mark.minutes_late), ("L", Some(5)), "09:05 is L, not U");
+    let b_mark = run.mark(&b_id, monday(), Session::AM).expect("09:25 written");
+    assert_eq!((b_mark.code.as_str(), b_mark.minutes_late), ("U", Some(25)));
+    assert_eq!(run.event(late.id).status, Status::Successful);
+    assert_eq!(run.event(very_late.id).code.as_deref(), Some("U"));
+    assert_eq!(*run.sync.status().borrow(), reception_kiosk::sync::SyncStatus { online: Some(true), pending: 0, last_write_at: run.sync.status().borrow().last_write_at });
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_until_the_next_day_expires_everything_and_writes_nothing() {
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    run.school.sim.faults().set_offline(true);
+    let (a, _) = run.pupil(0);
+    let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 5));
+    run.until_offline().await;
+    run.clock.set(local(monday().succ_opt().unwrap(), 7, 30));
+    run.school.sim.faults().set_offline(false);
+    run.sync.wake();
+    run.drained().await;
+    let expired = run.event(event.id);
+    assert_eq!(expired.status, Status::Expired);
+    assert!(run.school.sim.marks().is_empty(), "nothing is written the next day");
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_and_429_bursts_still_end_with_every_mark_written() {
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    run.school.sim.faults().set_error_share(0.3);
+    run.school.sim.faults().rate_limit_burst(3, 1);
+    let pupils: Vec<(String, String)> = (0..12).map(|n| run.pupil(n)).collect();
+    for (n, (mis_id, _)) in pupils.iter().enumerate() {
+        run.record(EventKind::LateSignIn, mis_id, local(monday(), 9, 1 + n as u32));
+    }
+    run.let_clock_run();
+    run.drained().await;
+    let counts = run.school.store.status_counts(Some(monday())).unwrap();
+    assert_eq!(counts[&Status::Successful], 12, "{counts:?}");
+    for (_, wonde_id) in &pupils {
+        assert_eq!(run.mark(wonde_id, monday(), Session::AM).unwrap().code, "L");
+    }
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_student_the_mis_does_not_know_fails_with_its_message_and_is_not_retried() {
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    let (a, a_id) = run.pupil(0);
+    run.school.sim.delete_student(&a_id);
+    let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 10));
+    run.drained().await;
+    let failed = run.event(event.id);
+    assert_eq!(failed.status, Status::Failed);
+    assert!(failed.cause.as_deref().unwrap_or("").contains("The MIS refused the mark"), "{:?}", failed.cause);
+    let attempts = run.school.store.attempts(event.id).unwrap();
+    assert_eq!(attempts.len(), 1, "a permanent refusal is not retried: {attempts:?}");
+    assert!(attempts[0].mis_message.is_some());
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_protected_m_already_in_the_mis_is_kept() {
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    let (a, a_id) = run.pupil(0);
+    run.school.sim.set_mark(&a_id, monday(), Session::AM, "M");
+    let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 30));
+    run.drained().await;
+    let kept = run.event(event.id);
+    assert_eq!(kept.status, Status::NotRequired);
+    assert!(kept.cause.unwrap().contains("protected code M"));
+    assert_eq!(run.mark(&a_id, monday(), Session::AM).unwrap().code, "M");
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_events_for_one_pupil_and_session_are_written_in_the_order_they_happened() {
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    let mut settings = run.school.store.settings().unwrap();
+    settings.default_group.early_leaver_code = Some("E".into());
+    run.school.store.save_settings(&settings).unwrap();
+    run.school.sim.faults().set_offline(true);
+    let (a, a_id) = run.pupil(0);
+    run.record(EventKind::LateSignIn, &a, local(monday(), 9, 5));
+    run.record(EventKind::EarlySignOut, &a, local(monday(), 11, 0));
+    run.until_offline().await;
+    run.school.sim.faults().set_offline(false);
+    run.sync.wake();
+    run.drained().await;
+    let mark = run.mark(&a_id, monday(), Session::AM).unwrap();
+    assert_eq!((mark.code.as_str(), mark.writes), ("E", 2), "L first, then E over it");
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_the_dst_sundays_lateness_is_counted_in_london_time() {
+    for sunday in [NaiveDate::from_ymd_opt(2026, 3, 29).unwrap(), NaiveDate::from_ymd_opt(2026, 10, 25).unwrap()] {
+        let run = start("SIMS", local(sunday, 8, 0)).await;
+        let (a, a_id) = run.pupil(0);
+        run.record(EventKind::LateSignIn, &a, local(sunday, 9, 10));
+        run.drained().await;
+        let mark = run.mark(&a_id, sunday, Session::AM).expect("written");
+        assert_eq!((mark.code.as_str(), mark.minutes_late), ("L", Some(10)), "{sunday}");
+        run.sync.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn arbor_marks_go_to_the_first_lesson_of_the_session() {
+    let run = start("Arbor", local(monday(), 8, 0)).await;
+    run.school.sim.school_data_mut(|s| reception_kiosk::sim::demo::add_lessons(s, monday()));
+    let (a, a_id) = run.pupil(0);
+    let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 10));
+    run.drained().await;
+    assert_eq!(run.event(event.id).status, Status::Successful, "{:?}", run.event(event.id).cause);
+    let mark = run.school.sim.marks().into_iter().find(|m| m.student_id == a_id).expect("a lesson mark");
+    assert!(mark.lesson_id.is_some());
+    assert_eq!(mark.code, "L");
+    run.sync.shutdown().await;
+}
