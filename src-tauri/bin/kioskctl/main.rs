@@ -4,9 +4,12 @@
 //! 1 the kiosk's data could not be used, 2 the request was refused (the message says why).
 
 mod output;
+mod sync_cmd;
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 use std::process::ExitCode;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -73,6 +76,12 @@ enum Command {
     Retry {
         /// The event's id, as `kioskctl log` shows it.
         event_id: i64,
+    },
+    /// Writes waiting events to the MIS now, until none is left or --max-wait passes (R4).
+    Sync {
+        /// Seconds to keep trying while offline or retrying.
+        #[arg(long, default_value_t = 60)]
+        max_wait: u64,
     },
     /// Shows or changes the school's settings.
     Settings {
@@ -145,7 +154,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
     let _log_guard = reception_kiosk::logging::init(&data_dir, "kioskctl", "warn");
-    let result = Store::open_dir(&data_dir).map_err(Failure::from).and_then(|store| run(cli.command, &store, &SystemClock));
+    let result = Store::open_dir(&data_dir)
+        .map_err(Failure::from)
+        .and_then(|store| run(cli.command, Arc::new(store), &data_dir, &SystemClock));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Refused(message)) => {
@@ -159,8 +170,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command, store: &Store, clock: &dyn Clock) -> Result<(), Failure> {
+fn run(command: Command, store: Arc<Store>, data_dir: &Path, clock: &dyn Clock) -> Result<(), Failure> {
     let now = clock.now();
+    let store_ref = store.clone();
+    let store = store_ref.as_ref();
     match command {
         Command::Status { format } => output::status(store, now, matches!(format, Format::Json)),
         Command::SignIn { student, reason, at } => {
@@ -186,6 +199,7 @@ fn run(command: Command, store: &Store, clock: &dyn Clock) -> Result<(), Failure
             println!("Event {} is queued again; run `kioskctl sync` or let the kiosk write it.", event.id);
             Ok(())
         }
+        Command::Sync { max_wait } => sync_cmd::sync(store_ref.clone(), data_dir, Duration::from_secs(max_wait)),
         Command::Settings { action } => settings(store, action),
     }
 }
