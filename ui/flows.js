@@ -49,6 +49,7 @@ export function createFlows(ui) {
   let state = fresh();
   let token = 0; // bumped on every reset: answers that arrive after one are dropped
   let searchSeq = 0;
+  let inFlight = 0; // backend calls of this journey still running: taps that move on wait for them
   let doneTimer = null;
   let doneTick = null;
 
@@ -75,6 +76,9 @@ export function createFlows(ui) {
 
   // ---------- navigation ----------
   function go(name, arg) {
+    const top = state.steps[state.steps.length - 1];
+    // A double tap must not stack the same step twice (Back would then seem to do nothing).
+    if (top && top.name === name) state.steps.pop();
     state.steps.push({ name, arg });
     render(name, arg);
   }
@@ -114,12 +118,14 @@ export function createFlows(ui) {
   async function guarded(promise) {
     const mine = token;
     ui.setBusy(true);
+    inFlight += 1;
     try {
       const value = await promise;
       return { value, live: mine === token };
     } catch (error) {
       return { error, live: mine === token };
     } finally {
+      inFlight -= 1;
       ui.setBusy(false);
     }
   }
@@ -232,6 +238,7 @@ export function createFlows(ui) {
   }
 
   function pick(p) {
+    if (inFlight) return;
     const child = { upi: p.upi, name: p.name, year: p.year ?? null, registrationGroup: p.registrationGroup ?? null, typed: false };
     if (isEarly()) {
       addChild(child);
@@ -279,7 +286,7 @@ export function createFlows(ui) {
   }
 
   $('btn-picked-next').addEventListener('click', () => {
-    if (state.children.length) afterChildren();
+    if (state.children.length && !inFlight) afterChildren();
   });
 
   $('btn-not-listed').addEventListener('click', () => {
@@ -329,7 +336,7 @@ export function createFlows(ui) {
 
   function typeDone() {
     const text = typeInput.value.trim().replace(/\s+/g, ' ');
-    if (letterCount(text) < 2) return;
+    if (letterCount(text) < 2 || inFlight) return;
     const purpose = state.typing;
     if (purpose === 'name') {
       state.children = [{ upi: null, name: text, year: null, registrationGroup: null, typed: true }];
@@ -415,7 +422,12 @@ export function createFlows(ui) {
       items: list.map((r) => ({
         label: r.label,
         selected: !state.reasonTyped && state.reason === r.label,
-        onPick: () => { state.reason = r.label; state.reasonTyped = false; afterReason(); },
+        onPick: () => {
+          if (inFlight) return;
+          state.reason = r.label;
+          state.reasonTyped = false;
+          afterReason();
+        },
       })),
       other: state.settings.reasonExactMatch === false
         ? { label: 'Other reason', onPick: () => go('type', 'reason') }
