@@ -597,5 +597,5 @@ export function createFlows(ui) {
 
   $('btn-done').addEventListener('click', () => ui.goHome());
 
-  return { start, reset };
+  return { start, reset, back };
 }

@@ -54,6 +54,13 @@ for (const type of ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart']) {
   document.addEventListener(type, armIdle, { capture: true, passive: true });
 }
 
+// Escape is Back for keyboard users (from the confirmation it is Done).
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape' || current === 'screen-home' || busy > 0) return;
+  e.preventDefault();
+  if (current === 'screen-done') goHome('flow'); else flows.back();
+});
+
 // A kiosk has no context menu (long press on a tablet).
 document.addEventListener('contextmenu', (e) => e.preventDefault());
 
