@@ -1,15 +1,152 @@
-// Placeholder home screen: shows the school and what is waiting. The real screens replace it.
-const invoke = window.__TAURI__ ? window.__TAURI__.core.invoke : null;
+// Starts the kiosk: the home screen and its status strip (R2.6), screen switching, and the
+// inactivity reset that sends the kiosk home and forgets what was typed (R2.5).
 
-async function refresh() {
-  const status = document.getElementById('status');
-  if (!invoke) { status.textContent = 'Not running inside the kiosk app.'; return; }
+import * as api from './api.js';
+import { createFlows } from './flows.js';
+
+const $ = (id) => document.getElementById(id);
+
+const DEFAULT_INACTIVITY_SECONDS = 60;
+const HOME_REFRESH_MS = 5 * 60 * 1000;
+
+let inactivitySeconds = DEFAULT_INACTIVITY_SECONDS;
+let busy = 0;
+let idleTimer = null;
+let current = 'screen-home';
+const status = { online: null, pending: 0, lastImport: null, demo: false };
+
+// ---------- screens ----------
+function showScreen(id, focusEl) {
+  for (const s of document.querySelectorAll('.screen')) s.hidden = s.id !== id;
+  current = id;
+  document.body.dataset.screen = id.replace('screen-', '');
+  if (focusEl) focusEl.focus({ preventScroll: true });
+  armIdle();
+}
+
+function goHome(why) {
+  flows.reset();
+  showScreen('screen-home', why === 'boot' ? null : $('home-title'));
+  if (why === 'idle') say('Back at the start. Everything typed has been cleared.');
+  refreshHome();
+}
+
+function say(text) {
+  const s = $('sr-announce');
+  s.textContent = '';
+  setTimeout(() => { s.textContent = text; }, 50);
+}
+
+// ---------- inactivity (R2.5) ----------
+function armIdle() {
+  clearTimeout(idleTimer);
+  idleTimer = null;
+  if (current === 'screen-home') return;
+  idleTimer = setTimeout(onIdle, Math.max(1, inactivitySeconds) * 1000);
+}
+
+function onIdle() {
+  if (busy > 0) { armIdle(); return; } // never walk away from a sign-in being saved
+  goHome('idle');
+}
+
+for (const type of ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart']) {
+  document.addEventListener(type, armIdle, { capture: true, passive: true });
+}
+
+// Escape is Back for keyboard users (from the confirmation it is Done).
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape' || current === 'screen-home' || busy > 0) return;
+  e.preventDefault();
+  if (current === 'screen-done') goHome('flow'); else flows.back();
+});
+
+// A kiosk has no context menu (long press on a tablet).
+document.addEventListener('contextmenu', (e) => e.preventDefault());
+
+// ---------- home and status strip (R2.6) ----------
+function formatImport(iso) {
+  if (!iso) return 'No import yet';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return 'Last import unknown';
+  const hm = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  const now = new Date();
+  if (d.toDateString() === now.toDateString()) return `Last import ${hm}`;
+  const day = d.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short' });
+  return `Last import ${day} ${hm}`;
+}
+
+function renderStatus() {
+  const online = $('status-online');
+  online.classList.remove('is-online', 'is-offline', 'is-unknown');
+  if (status.online === true) {
+    online.textContent = 'Online';
+    online.classList.add('is-online');
+  } else if (status.online === false) {
+    online.textContent = 'Offline';
+    online.classList.add('is-offline');
+  } else {
+    online.textContent = status.demo ? 'Demo: not connected to a school system' : 'Checking connection';
+    online.classList.add('is-unknown');
+  }
+  const n = Number(status.pending) || 0;
+  $('status-pending').textContent = n === 0 ? 'Nothing waiting' : `${n} waiting`;
+  $('status-import').textContent = formatImport(status.lastImport);
+  $('offline-banner').hidden = status.online !== false;
+}
+
+async function refreshHome() {
   try {
-    const home = await invoke('home_status');
-    document.getElementById('school-name').textContent = home.school_name || 'Reception Kiosk';
-    status.textContent = `${home.students} pupils on the roster, ${home.pending} events waiting to be written back.`;
+    const h = await api.homeStatus();
+    $('school-name').textContent = h.schoolName || 'Reception';
+    document.title = h.schoolName ? `${h.schoolName} reception` : 'Reception Kiosk';
+    $('demo-badge').hidden = !h.demo;
+    status.demo = !!h.demo;
+    status.online = h.online ?? null;
+    status.pending = h.pending ?? 0;
+    status.lastImport = h.lastImport ?? null;
+    if (Number(h.inactivitySeconds) > 0) inactivitySeconds = Number(h.inactivitySeconds);
+    renderStatus();
+    if ($('home-error').dataset.from === 'status') $('home-error').hidden = true;
   } catch (e) {
-    status.textContent = String(e);
+    showHomeError(e.message, 'status');
   }
 }
-refresh();
+
+function showHomeError(message, from) {
+  const e = $('home-error');
+  e.textContent = message;
+  e.dataset.from = from;
+  e.hidden = false;
+}
+
+const flows = createFlows({
+  showScreen,
+  goHome: () => goHome('flow'),
+  setBusy(on) { busy = Math.max(0, busy + (on ? 1 : -1)); },
+  inactivitySeconds: () => inactivitySeconds,
+});
+
+async function startFlow(kind) {
+  $('home-error').hidden = true;
+  try {
+    await flows.start(kind);
+  } catch (e) {
+    showHomeError(e.message, 'start');
+  }
+}
+
+$('btn-late').addEventListener('click', () => startFlow('late'));
+$('btn-early').addEventListener('click', () => startFlow('early'));
+$('btn-returning').addEventListener('click', () => startFlow('return'));
+
+api.onSyncStatus((p) => {
+  if ('online' in p) status.online = p.online ?? null;
+  if ('pending' in p) status.pending = p.pending ?? 0;
+  renderStatus();
+}).catch(() => {});
+
+setInterval(() => { if (current === 'screen-home') refreshHome(); }, HOME_REFRESH_MS);
+
+renderStatus();
+goHome('boot');

@@ -1,0 +1,103 @@
+// Test harness: serves ui/ the way the app does (same CSP as tauri.conf.json), launches Debian's
+// Chromium through playwright-core, and opens the kiosk with the fake backend installed.
+
+const http = require('node:http');
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+const { installFakeTauri, fakeConfig } = require('./fake-tauri.js');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const UI = path.join(ROOT, 'ui');
+const CSP = JSON.parse(fs.readFileSync(path.join(ROOT, 'tauri.conf.json'), 'utf8')).app.security.csp;
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+/** A static server for ui/ on a free loopback port. Resolves to { url, close }. */
+function serveUi() {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    let rel = decodeURIComponent(url.pathname);
+    if (rel === '/') rel = '/index.html';
+    const file = path.normalize(path.join(UI, rel));
+    if (!file.startsWith(UI + path.sep)) { res.writeHead(403).end(); return; }
+    fs.readFile(file, (err, body) => {
+      if (err) { res.writeHead(rel === '/favicon.ico' ? 204 : 404).end(); return; }
+      res.writeHead(200, {
+        'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
+        'Content-Security-Policy': CSP,
+        'Cache-Control': 'no-store',
+      });
+      res.end(body);
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
+
+function launchBrowser() {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+/** "Today at 07:02" as the backend would send it, so the status strip reads the same every run. */
+function todayAt(h, m) {
+  const d = new Date();
+  d.setHours(h, m, 0, 0);
+  return d.toISOString();
+}
+
+/**
+ * Opens the kiosk in a fresh context. `overrides` tune the fake backend (see fake-tauri.js).
+ * Returns { page, context, errors, calls(name), emit(name, payload), close() }.
+ */
+async function openKiosk(browser, baseUrl, overrides = {}, { viewport = { width: 1280, height: 800 }, clock = false } = {}) {
+  const config = fakeConfig(overrides);
+  if (config.home.lastImport === null && !('lastImport' in (overrides.home || {}))) config.home.lastImport = todayAt(7, 2);
+  const context = await browser.newContext({ viewport, hasTouch: true, locale: 'en-GB', reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  if (clock) await page.clock.install();
+  await page.addInitScript(installFakeTauri, config);
+  await page.goto(baseUrl);
+  await page.locator('#school-name', { hasText: config.home.schoolName || 'Reception' }).waitFor();
+  return {
+    page,
+    context,
+    errors,
+    calls: (name) => page.evaluate((n) => window.__fake.callsTo(n), name),
+    emit: (name, payload) => page.evaluate(([n, p]) => window.__fake.emit(n, p), [name, payload]),
+    failNext: (name, sentence, skip = 0) => page.evaluate(([n, s, k]) => window.__fake.failNext(n, s, k), [name, sentence, skip]),
+    close: () => context.close(),
+  };
+}
+
+/** Taps letters on the on-screen keyboard of the visible screen. */
+async function tapKeys(page, text) {
+  for (const ch of text) {
+    const name = ch === ' ' ? 'Space' : ch === '-' ? 'Hyphen' : ch === "'" ? 'Apostrophe' : ch.toUpperCase();
+    await page.locator('.screen:not([hidden]) .keyboard').getByRole('button', { name, exact: true }).tap();
+  }
+}
+
+module.exports = { serveUi, launchBrowser, openKiosk, tapKeys, todayAt, ROOT };
