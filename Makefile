@@ -8,7 +8,9 @@ run: deps
 	cargo run --bin reception-kiosk
 
 test: deps
-	cargo test --all-targets
+	cargo test --all-targets --all-features
+	npm ci --prefix tests/ui --no-audit --no-fund
+	npm test --prefix tests/ui
 
 bench: deps
 	cargo bench

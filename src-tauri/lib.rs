@@ -22,4 +22,4 @@ mod app;
 #[cfg(feature = "desktop")]
 mod commands;
 #[cfg(feature = "desktop")]
-pub use app::{build, run};
+pub use app::{build, run, AppState};
