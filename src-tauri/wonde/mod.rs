@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveTime;
 use reqwest::Url;
 
-pub use attendance::{LessonRecord, RowOutcome, SessionRecord, WritebackAccepted, WritebackStatus};
+pub use attendance::{read_status, LessonRecord, RowOutcome, SessionRecord, WritebackAccepted, WritebackStatus};
 pub use error::WondeError;
 pub use http::MAX_PER_PAGE;
 pub use roster::ListQuery;
