@@ -4,6 +4,7 @@
 //! 1 the kiosk's data could not be used, 2 the request was refused (the message says why).
 
 mod output;
+mod wonde_cmds;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -73,6 +74,15 @@ enum Command {
     Settings {
         #[command(subcommand)]
         action: SettingsAction,
+    },
+    /// Connects the kiosk to the school's Wonde (token on standard input or --token-file) and tests it.
+    Connect(wonde_cmds::ConnectArgs),
+    /// Imports the roster from Wonde (what changed since the last import; --full for everything).
+    Import(wonde_cmds::ImportArgs),
+    /// Staff records.
+    Employees {
+        #[command(subcommand)]
+        action: wonde_cmds::EmployeesAction,
     },
 }
 
@@ -176,6 +186,9 @@ fn run(command: Command, store: &Store, clock: &dyn Clock) -> Result<(), Failure
             Ok(())
         }
         Command::Settings { action } => settings(store, action),
+        Command::Connect(args) => wonde_cmds::connect(store, args),
+        Command::Import(args) => wonde_cmds::import(store, args),
+        Command::Employees { action } => wonde_cmds::employees(store, action),
     }
 }
 
