@@ -9,6 +9,7 @@ mod attendance;
 pub mod connection;
 mod error;
 mod http;
+mod lenient;
 pub mod model;
 mod roster;
 
