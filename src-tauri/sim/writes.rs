@@ -17,7 +17,7 @@ use axum::Json;
 use chrono::{NaiveDate, Timelike};
 use serde_json::{json, Map, Value};
 
-use super::routes::{changed, check_school, error, includes, paged, with_school};
+use super::routes::{check_school, error, includes, paged, with_school};
 use super::{SimMark, SimState};
 use crate::rules::Session;
 
@@ -45,14 +45,12 @@ pub(crate) async fn session_marks(State(state): St, uri: axum::http::Uri, Path(s
         return r;
     }
     let marks: Vec<SimMark> = state.marks.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect();
-    let now = state.clock.now();
     let rows: Vec<SimMark> = marks
         .into_iter()
         .filter(|m| m.lesson_id.is_none())
         .filter(|m| q.get("student_id").is_none_or(|s| *s == m.student_id))
         .filter(|m| q.get("date").is_none_or(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok() == Some(m.date)))
         .filter(|m| q.get("session").is_none_or(|s| s.eq_ignore_ascii_case(&m.session.to_string())))
-        .filter(|_| changed(&q, now))
         .collect();
     let include_code = includes(&q).contains(&"attendance_code");
     with_school(&state, |s| {

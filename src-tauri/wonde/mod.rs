@@ -9,6 +9,7 @@ mod attendance;
 pub mod connection;
 mod error;
 mod http;
+mod lenient;
 pub mod model;
 mod roster;
 
@@ -19,7 +20,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveTime;
 use reqwest::Url;
 
-pub use attendance::{LessonRecord, RowOutcome, SessionRecord, WritebackAccepted, WritebackStatus};
+pub use attendance::{read_status, LessonRecord, RowOutcome, SessionRecord, WritebackAccepted, WritebackStatus};
 pub use error::WondeError;
 pub use http::MAX_PER_PAGE;
 pub use roster::ListQuery;

@@ -3,9 +3,10 @@
 //! scalar readers accept each shape Wonde is known to send. A field of an unexpected type becomes
 //! `None` rather than failing the page; only a body that is not Wonde's envelope is an error.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+
+pub use super::lenient::{boolean, date, integer, string, IdRef, Related, WondeDate};
 
 /// A list page: `{data: [...], meta: {pagination: {...}}}`. `meta` is absent for short lists.
 #[derive(Debug, Deserialize)]
@@ -40,123 +41,6 @@ pub struct Pagination {
     pub per_page: Option<i64>,
     #[serde(default, deserialize_with = "integer")]
     pub current_page: Option<i64>,
-}
-
-/// An included relation. Wonde wraps includes as `{data: ...}`; a bare object is read too.
-#[derive(Debug, Clone)]
-pub struct Related<T>(pub Option<T>);
-
-impl<T> Default for Related<T> {
-    fn default() -> Self {
-        Related(None)
-    }
-}
-
-impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Related<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(d)?;
-        let inner = match value {
-            Value::Null => return Ok(Related(None)),
-            Value::Object(mut map) if map.contains_key("data") && map.len() <= 2 => map.remove("data").unwrap_or(Value::Null),
-            other => other,
-        };
-        if inner.is_null() {
-            return Ok(Related(None));
-        }
-        // A relation of the wrong shape is treated as absent: one odd include must not lose a page.
-        Ok(Related(serde_json::from_value(inner).ok()))
-    }
-}
-
-impl<T> Related<T> {
-    pub fn get(&self) -> Option<&T> {
-        self.0.as_ref()
-    }
-}
-
-impl<T> Related<Vec<T>> {
-    pub fn items(&self) -> &[T] {
-        self.0.as_deref().unwrap_or(&[])
-    }
-}
-
-/// A Wonde date: `{date: "2015-10-29 14:53:44.000000", timezone_type: 3, timezone: "UTC"}` or a
-/// plain `"2015-10-29"` / `"2015-10-29 14:53:44"` / RFC 3339 string. Kept as the wall-clock time
-/// Wonde wrote, with its zone name when given.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WondeDate {
-    pub local: NaiveDateTime,
-    pub timezone: Option<String>,
-}
-
-impl WondeDate {
-    pub fn date(&self) -> NaiveDate {
-        self.local.date()
-    }
-
-    pub fn parse_text(text: &str) -> Option<NaiveDateTime> {
-        let text = text.trim();
-        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
-            return Some(t.naive_local());
-        }
-        for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S"] {
-            if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-                return Some(t);
-            }
-        }
-        for format in ["%Y-%m-%d", "%d/%m/%Y"] {
-            if let Ok(d) = NaiveDate::parse_from_str(text, format) {
-                return Some(d.and_time(NaiveTime::MIN));
-            }
-        }
-        None
-    }
-}
-
-/// Reads a date in either shape; anything else is `None`.
-pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<WondeDate>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) => WondeDate::parse_text(&s).map(|local| WondeDate { local, timezone: None }),
-        Value::Object(map) => {
-            let local = map.get("date").and_then(Value::as_str).and_then(WondeDate::parse_text);
-            let timezone = map.get("timezone").and_then(Value::as_str).map(str::to_string);
-            local.map(|local| WondeDate { local, timezone })
-        }
-        _ => None,
-    })
-}
-
-/// Reads a string; numbers become their decimal text (ids and years arrive both ways).
-pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    })
-}
-
-/// Reads a boolean from `true`, `1`, `"true"`, `"yes"`, `"1"` and their opposites.
-pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Bool(b) => Some(b),
-        Value::Number(n) => n.as_i64().map(|n| n != 0),
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "true" | "yes" | "y" | "1" => Some(true),
-            "false" | "no" | "n" | "0" => Some(false),
-            _ => None,
-        },
-        _ => None,
-    })
-}
-
-/// Reads an integer from a number or a numeric string.
-pub fn integer<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    })
 }
 
 /// The school (`GET /schools/{id}`).
@@ -378,23 +262,6 @@ pub struct DeletionJson {
     pub restored_at: Option<WondeDate>,
 }
 
-/// A reference that arrives as a bare id or as an included `{data: {id}}` object.
-#[derive(Debug, Default, Clone)]
-pub struct IdRef(pub Option<String>);
-
-impl<'de> Deserialize<'de> for IdRef {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(d)?;
-        let inner = value.get("data").cloned().unwrap_or(value);
-        Ok(IdRef(match inner {
-            Value::String(s) => Some(s),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Object(map) => map.get("id").and_then(|v| string(v.clone()).ok().flatten()),
-            _ => None,
-        }))
-    }
-}
-
 /// A session mark as listed by `GET /attendance/session`. The field list is [X] in WONDE.md:
 /// the student may be `student_id` or an included `student`; the code may be an included
 /// `attendance_code` object, an `attendance_code_id`, or a bare `code` letter.
@@ -438,6 +305,7 @@ pub struct ClassJson {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn dates_arrive_as_php_objects_or_plain_strings() {

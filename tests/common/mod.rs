@@ -81,7 +81,6 @@ pub struct SimSchool {
 
 pub async fn sim_school(mis: &str, pupils: usize, now: DateTime<Utc>) -> SimSchool {
     use reception_kiosk::sim::{demo, SimConfig, Simulator};
-    use reception_kiosk::wonde::{Token, WondeClient, WondeConfig};
 
     let mut config = SimConfig::new(demo::generate(7, pupils));
     config.mis = mis.to_string();
@@ -120,10 +119,27 @@ pub async fn sim_school(mis: &str, pupils: usize, now: DateTime<Utc>) -> SimScho
     let dir = tempfile::tempdir().unwrap();
     let store = std::sync::Arc::new(Store::open_dir(dir.path()).unwrap());
     store.replace_roster(&roster, now).unwrap();
-    let mut wonde = WondeConfig::new(sim.school_id(), Token::new(sim.token()));
-    wonde.base_url = sim.base_url();
-    wonde.timeout = std::time::Duration::from_secs(2);
-    wonde.min_request_interval = std::time::Duration::ZERO;
-    let client = WondeClient::new(wonde).expect("client");
+    let client = client_with_timeout(&sim, std::time::Duration::from_secs(2));
     SimSchool { sim, store, client, dir }
+}
+
+/// A simulator of a generated school of about `pupils` pupils.
+pub async fn simulator(pupils: usize) -> reception_kiosk::sim::Simulator {
+    reception_kiosk::sim::Simulator::start(reception_kiosk::sim::SimConfig::new(reception_kiosk::sim::demo::generate(11, pupils))).await.expect("the simulator starts")
+}
+
+/// A client for the simulator, without pacing, with a short timeout.
+pub fn client(sim: &reception_kiosk::sim::Simulator) -> reception_kiosk::wonde::WondeClient {
+    client_with_timeout(sim, std::time::Duration::from_secs(5))
+}
+
+pub fn client_with_timeout(sim: &reception_kiosk::sim::Simulator, timeout: std::time::Duration) -> reception_kiosk::wonde::WondeClient {
+    reception_kiosk::wonde::WondeClient::new(reception_kiosk::wonde::WondeConfig {
+        base_url: sim.base_url(),
+        school_id: sim.school_id(),
+        token: reception_kiosk::wonde::Token::new(sim.token()),
+        timeout,
+        min_request_interval: std::time::Duration::ZERO,
+    })
+    .expect("a valid configuration")
 }

@@ -5,6 +5,7 @@
 
 mod output;
 mod sync_cmd;
+mod wonde_cmds;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -87,6 +88,15 @@ enum Command {
     Settings {
         #[command(subcommand)]
         action: SettingsAction,
+    },
+    /// Connects the kiosk to the school's Wonde (token on standard input or --token-file) and tests it.
+    Connect(wonde_cmds::ConnectArgs),
+    /// Imports the roster from Wonde (what changed since the last import; --full for everything).
+    Import(wonde_cmds::ImportArgs),
+    /// Staff records.
+    Employees {
+        #[command(subcommand)]
+        action: wonde_cmds::EmployeesAction,
     },
 }
 
@@ -201,6 +211,9 @@ fn run(command: Command, store: Arc<Store>, data_dir: &Path, clock: &dyn Clock) 
         }
         Command::Sync { max_wait } => sync_cmd::sync(store_ref.clone(), data_dir, Duration::from_secs(max_wait)),
         Command::Settings { action } => settings(store, action),
+        Command::Connect(args) => wonde_cmds::connect(store, args),
+        Command::Import(args) => wonde_cmds::import(store, args),
+        Command::Employees { action } => wonde_cmds::employees(store, action),
     }
 }
 

@@ -1,0 +1,289 @@
+//! The Wonde client against the simulator over real HTTP: paging, includes, errors the sync
+//! engine acts on (R4.6), writebacks and what the MIS then holds, and the token kept secret (R6.1).
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+use reception_kiosk::rules::Session;
+use reception_kiosk::sim::{demo, Fault, SimConfig, Simulator};
+use reception_kiosk::wonde::model::{CodeJson, EmployeeJson, One, Page, SchoolJson, StudentJson};
+use reception_kiosk::wonde::{read_status, LessonRecord, ListQuery, SessionRecord, Token, WondeClient, WondeConfig, WondeError, WritebackStatus};
+
+use common::{client, client_with_timeout, simulator};
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+async fn code_id(client: &WondeClient, letter: &str) -> String {
+    client.attendance_codes().await.unwrap().into_iter().find(|c| c.code == letter).unwrap().wonde_id
+}
+
+async fn wait_for_outcome(client: &WondeClient, id: &str) -> WritebackStatus {
+    for _ in 0..100 {
+        match client.writeback_status(id).await.unwrap() {
+            WritebackStatus::Pending => tokio::time::sleep(Duration::from_millis(20)).await,
+            done => return done,
+        }
+    }
+    panic!("the writeback never completed");
+}
+
+#[tokio::test]
+async fn every_student_is_read_across_many_pages() {
+    let sim = simulator(900).await;
+    let expected = sim.read_school(|s| s.students.len());
+    let mut pages = 0;
+    let students = client(&sim).students(&ListQuery::default(), &mut |_| pages += 1).await.unwrap();
+    assert_eq!(students.len(), expected);
+    assert!(pages >= 5, "{pages} pages of at most 200");
+    let mut ids: Vec<_> = students.iter().map(|s| s.id.clone().unwrap()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), expected, "no student twice");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn students_arrive_with_their_year_registration_group_and_contacts() {
+    let sim = simulator(50).await;
+    let students = client(&sim).students(&ListQuery::default(), &mut |_| {}).await.unwrap();
+    let first = &students[0];
+    assert!(first.year.get().and_then(|y| y.code.clone()).is_some());
+    assert!(first.registration.get().and_then(|r| r.name.clone()).is_some());
+    let contact = &first.contacts.items()[0];
+    assert_eq!(contact.relationship.as_ref().and_then(|r| r.text.as_deref()), Some("Mother"));
+    assert!(students.iter().any(|s| s.education_details.get().is_some()));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_school_says_its_name_and_mis() {
+    let mut config = SimConfig::new(demo::generate(3, 10));
+    config.mis = "Arbor".into();
+    let sim = Simulator::start(config).await.unwrap();
+    let school = client(&sim).school().await.unwrap();
+    assert_eq!((school.name.as_str(), school.mis.as_str(), school.allows_writeback), ("Wonde Testing School", "Arbor", true));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_explained_in_plain_words() {
+    let sim = simulator(10).await;
+    sim.faults().set_token_revoked(true);
+    let err = client(&sim).school().await.unwrap_err();
+    assert_eq!(err.http_status(), Some(401));
+    assert!(!err.is_transient());
+    assert!(err.to_string().contains("token was not accepted"), "{err}");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_garbled_answer_is_an_error_not_a_crash() {
+    let sim = simulator(10).await;
+    sim.faults().inject(Fault::Malformed, 1);
+    let err = client(&sim).school().await.unwrap_err();
+    assert!(matches!(&err, WondeError::Malformed { excerpt } if excerpt.contains("Bad gateway")), "{err:?}");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn too_many_requests_is_worth_retrying_after_wondes_wait() {
+    let sim = simulator(10).await;
+    sim.faults().rate_limit_burst(1, 7);
+    let err = client(&sim).school().await.unwrap_err();
+    assert!(err.is_transient());
+    assert_eq!((err.http_status(), err.retry_after()), (Some(429), Some(Duration::from_secs(7))));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_server_error_is_worth_retrying() {
+    let sim = simulator(10).await;
+    sim.faults().inject(Fault::ServerError(503), 1);
+    let c = client(&sim);
+    let err = c.school().await.unwrap_err();
+    assert!(err.is_transient() && err.http_status() == Some(503), "{err:?}");
+    assert!(c.school().await.is_ok(), "the next request succeeds");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_dropped_connection_and_a_hung_request_are_worth_retrying() {
+    let sim = simulator(10).await;
+    let c = client_with_timeout(&sim, Duration::from_millis(400));
+    sim.faults().inject(Fault::Reset, 1);
+    assert!(c.school().await.unwrap_err().is_transient());
+    sim.faults().inject(Fault::Hang, 1);
+    let err = c.school().await.unwrap_err();
+    assert!(err.is_transient() && err.to_string().contains("timed out"), "{err}");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn when_the_network_drops_every_request_fails_as_transient_until_it_returns() {
+    let sim = simulator(10).await;
+    let c = client(&sim);
+    c.school().await.unwrap(); // leaves a pooled keep-alive connection behind
+    sim.faults().set_offline(true);
+    for _ in 0..3 {
+        let err = c.school().await.unwrap_err();
+        assert!(err.is_transient() && err.http_status().is_none(), "{err:?}");
+    }
+    sim.faults().set_offline(false);
+    assert!(c.school().await.is_ok());
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_late_mark_is_in_the_mis_once_the_writeback_completes_and_an_unknown_student_fails_alone() {
+    let sim = simulator(20).await;
+    sim.set_writeback_delay(Duration::from_millis(150));
+    let c = client(&sim);
+    let student = sim.read_school(|s| s.students[0].id.clone());
+    let late = code_id(&c, "L").await;
+    let records = vec![
+        SessionRecord { student_id: student.clone(), date: day(), session: Session::AM, attendance_code_id: late.clone(), comment: Some("Bus late".into()), minutes_late: Some(12) },
+        SessionRecord { student_id: "A000000000".into(), date: day(), session: Session::AM, attendance_code_id: late, comment: None, minutes_late: None },
+    ];
+    let accepted = c.write_session_marks(&records).await.unwrap();
+    assert!(accepted.sent_summary.contains("Bus late") && !accepted.sent_summary.contains(&sim.token()));
+    assert_eq!(c.writeback_status(&accepted.writeback_id).await.unwrap(), WritebackStatus::Pending);
+    assert!(sim.marks().is_empty(), "accepted is not yet written");
+    let WritebackStatus::Done { rows } = wait_for_outcome(&c, &accepted.writeback_id).await else { panic!("not done") };
+    assert!(rows[0].ok);
+    assert!(!rows[1].ok && rows[1].message.as_deref().unwrap().contains("not found"));
+    let marks = sim.marks();
+    assert_eq!(marks.len(), 1);
+    assert_eq!((marks[0].code.as_str(), marks[0].minutes_late, marks[0].comment.as_deref()), ("L", Some(12), Some("Bus late")));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_batch_nobody_in_the_mis_can_take_is_refused_with_wondes_message() {
+    let sim = simulator(10).await;
+    let c = client(&sim);
+    let record = SessionRecord { student_id: "A000000000".into(), date: day(), session: Session::PM, attendance_code_id: "AC999".into(), comment: None, minutes_late: None };
+    let err = c.write_session_marks(&[record]).await.unwrap_err();
+    assert_eq!(err.http_status(), Some(422));
+    assert!(!err.is_transient());
+    assert!(err.to_string().contains("was not found in the MIS"), "{err}");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_current_mark_is_read_back_so_protected_codes_are_kept() {
+    let sim = simulator(10).await;
+    let c = client(&sim);
+    let student = sim.read_school(|s| s.students[1].id.clone());
+    sim.set_mark(&student, day(), Session::AM, "M");
+    assert_eq!(c.session_mark(&student, day(), Session::AM).await.unwrap().as_deref(), Some("M"));
+    assert_eq!(c.session_mark(&student, day(), Session::PM).await.unwrap(), None);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn arbor_marks_go_to_the_first_lesson_of_the_session() {
+    let mut school = demo::generate(5, 30);
+    demo::add_lessons(&mut school, day());
+    let mut config = SimConfig::new(school);
+    config.mis = "Arbor".into();
+    let sim = Simulator::start(config).await.unwrap();
+    let c = client(&sim);
+    let student = sim.read_school(|s| s.students[0].id.clone());
+    let am = c.first_lesson(&student, day(), Session::AM).await.unwrap().expect("a morning lesson");
+    let pm = c.first_lesson(&student, day(), Session::PM).await.unwrap().expect("an afternoon lesson");
+    assert!(am.ends_with('0') && pm.ends_with('1'), "{am} {pm}");
+    let late = code_id(&c, "L").await;
+    let accepted = c.write_lesson_marks(&[LessonRecord { lesson_id: am.clone(), student_id: student.clone(), attendance_code_id: late, comment: None }]).await.unwrap();
+    assert!(matches!(wait_for_outcome(&c, &accepted.writeback_id).await, WritebackStatus::Done { .. }));
+    assert_eq!(sim.marks()[0].lesson_id.as_deref(), Some(am.as_str()));
+    sim.shutdown().await;
+}
+
+/// A `tracing` writer into a shared buffer.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_token_never_appears_in_logs_errors_or_debug_output() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let sim = simulator(30).await;
+    let token = sim.token();
+    let c = client(&sim);
+    c.school().await.unwrap();
+    c.students(&ListQuery::default(), &mut |_| {}).await.unwrap();
+    sim.faults().inject(Fault::ServerError(500), 1);
+    let e1 = c.school().await.unwrap_err();
+    sim.faults().set_token_revoked(true);
+    let e2 = c.school().await.unwrap_err();
+    tracing::error!(error = %e1, other = ?e2, client = ?c, "errors as the app would log them");
+    let config = WondeConfig { base_url: sim.base_url(), school_id: sim.school_id(), token: Token::new(token.clone()), timeout: Duration::from_secs(1), min_request_interval: Duration::ZERO };
+    sim.shutdown().await;
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("Wonde answered"), "the client logged its requests");
+    assert!(!logs.contains(&token), "the token is in the logs");
+    for shown in [format!("{e1} {e1:?} {e2} {e2:?}"), format!("{c:?}"), format!("{config:?}")] {
+        assert!(!shown.contains(&token), "the token is in {shown}");
+    }
+}
+
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<f64>().prop_map(|f| serde_json::json!(f)),
+        "[a-z0-9 :./-]{0,20}".prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        let keys = prop_oneof![
+            Just("data".to_string()), Just("meta".to_string()), Just("pagination".to_string()), Just("next".to_string()),
+            Just("per_page".to_string()), Just("id".to_string()), Just("date".to_string()), Just("year".to_string()),
+            Just("contacts".to_string()), Just("relationship".to_string()), Just("status".to_string()),
+            Just("results".to_string()), Just("index".to_string()), Just("errors".to_string()), "[a-z_]{1,8}",
+        ];
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::from),
+            prop::collection::btree_map(keys, inner, 0..6).prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn any_json_or_garbage_gives_a_value_or_an_error_never_a_panic(value in json_value(), cut in 0usize..200, noise in prop::collection::vec(any::<u8>(), 0..64)) {
+        let text = value.to_string();
+        let garbled: Vec<u8> = text.as_bytes()[..cut.min(text.len())].iter().chain(noise.iter()).copied().collect();
+        for body in [text.as_bytes(), garbled.as_slice()] {
+            let _ = serde_json::from_slice::<Page<StudentJson>>(body);
+            let _ = serde_json::from_slice::<Page<EmployeeJson>>(body);
+            let _ = serde_json::from_slice::<Page<CodeJson>>(body);
+            let _ = serde_json::from_slice::<One<SchoolJson>>(body);
+        }
+        let _ = read_status(&value);
+        let _ = serde_json::from_value::<Page<StudentJson>>(serde_json::json!({ "data": [value.clone()], "meta": value.clone() }));
+    }
+}
