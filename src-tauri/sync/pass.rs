@@ -303,10 +303,7 @@ impl Engine {
                     let sent = format!("GET writeback {writeback_id}");
                     for event in &events {
                         self.record_attempt(event, &sent, &e, started, "Could not read the writeback's outcome; will ask again")?;
-                        let failures = self.failures.entry(event.id).or_default();
-                        *failures += 1;
-                        let wait = backoff::delay(*failures, self.config.base_backoff, self.config.max_backoff, e.retry_after());
-                        let later = now + chrono::Duration::from_std(wait).unwrap_or_default();
+                        let later = self.backoff_until(event.id, &e, now);
                         self.store.defer_event(event.id, later, None, None, Some(writeback_id), now)?;
                     }
                     report.offline |= e.http_status().is_none() && e.is_transient();
@@ -335,10 +332,7 @@ impl Engine {
                 report.offline = true;
                 return Ok(());
             }
-            let failures = self.failures.entry(event.id).or_default();
-            *failures += 1;
-            let wait = backoff::delay(*failures, self.config.base_backoff, self.config.max_backoff, error.retry_after());
-            let later = now + chrono::Duration::from_std(wait).unwrap_or_default();
+            let later = self.backoff_until(event.id, error, now);
             let session = mark.map(|m| m.session.to_string());
             self.store.defer_event(event.id, later, session.as_deref(), mark.map(|m| m.code.as_str()), None, now)?;
         } else {
@@ -347,6 +341,14 @@ impl Engine {
             report.finished += 1;
         }
         Ok(())
+    }
+
+    /// When an event may be tried again after one more transient failure (R4.6).
+    fn backoff_until(&mut self, event_id: i64, error: &WondeError, now: DateTime<Utc>) -> DateTime<Utc> {
+        let failures = self.failures.entry(event_id).or_default();
+        *failures += 1;
+        let wait = backoff::delay(*failures, self.config.base_backoff, self.config.max_backoff, error.retry_after());
+        now + chrono::Duration::from_std(wait).unwrap_or_default()
     }
 
     fn record_attempt(&self, event: &Event, sent: &str, error: &WondeError, started: Instant, outcome: &str) -> Result<(), SyncError> {
