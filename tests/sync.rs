@@ -26,6 +26,7 @@ fn local(date: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
 fn fast() -> SyncConfig {
     SyncConfig {
         batch_size: 50,
+        batches_per_pass: 3,
         base_backoff: Duration::from_millis(20),
         max_backoff: Duration::from_millis(300),
         probe_interval: Duration::from_millis(50),
@@ -244,5 +245,28 @@ async fn arbor_marks_go_to_the_first_lesson_of_the_session() {
     let mark = run.school.sim.marks().into_iter().find(|m| m.student_id == a_id).expect("a lesson mark");
     assert!(mark.lesson_id.is_some());
     assert_eq!(mark.code, "L");
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backlog_read_in_one_go_still_keeps_a_protected_mark() {
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    run.school.sim.faults().set_offline(true);
+    let pupils: Vec<(String, String)> = (0..30).map(|n| run.pupil(n)).collect();
+    for (n, (mis_id, _)) in pupils.iter().enumerate() {
+        run.record(EventKind::LateSignIn, mis_id, local(monday(), 9, 1 + (n as u32 % 15)));
+    }
+    let (_, protected) = &pupils[17];
+    run.school.sim.set_mark(protected, monday(), Session::AM, "M");
+    run.until_offline().await;
+    let requests_before = run.school.sim.request_count();
+    run.school.sim.faults().set_offline(false);
+    run.sync.wake();
+    run.drained().await;
+    let counts = run.school.store.status_counts(Some(monday())).unwrap();
+    assert_eq!((counts[&Status::Successful], counts[&Status::NotRequired]), (29, 1), "{counts:?}");
+    assert_eq!(run.mark(protected, monday(), Session::AM).unwrap().code, "M");
+    let requests = run.school.sim.request_count() - requests_before;
+    assert!(requests < 30, "30 events took {requests} requests: the marks were read one by one");
     run.sync.shutdown().await;
 }

@@ -146,6 +146,21 @@ pub struct Attempt {
     pub outcome: String,
 }
 
+/// One change the sync engine makes to an event (see [`Store::update_events`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventUpdate {
+    Attempt(i64, Attempt),
+    /// Still pending until `next_attempt_at`; session, code and writeback id as known so far.
+    Defer {
+        id: i64,
+        next_attempt_at: DateTime<Utc>,
+        session: Option<String>,
+        code: Option<String>,
+        writeback_id: Option<String>,
+    },
+    Finish(i64, Outcome),
+}
+
 /// A final status with its details.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
@@ -281,13 +296,42 @@ impl Store {
 
     /// Keeps an attempt in the event's Writeback tab (R4.7).
     pub fn add_attempt(&self, event_id: i64, attempt: &Attempt) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO attempts (event_id, started_at, duration_ms, sent, http_status, mis_message, outcome)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![event_id, attempt.started_at, attempt.duration_ms, attempt.sent, attempt.http_status,
-                    attempt.mis_message, attempt.outcome],
-        )?;
+        self.update_events(vec![EventUpdate::Attempt(event_id, attempt.clone())], attempt.started_at)?;
         Ok(())
+    }
+
+    /// Applies the sync engine's changes to several events in one transaction: one disk sync
+    /// for a whole batch instead of one per event. Returns, per update, whether it applied
+    /// (a Defer or Finish of an event no longer pending changes nothing: statuses only move
+    /// forward).
+    pub fn update_events(&self, updates: Vec<EventUpdate>, now: DateTime<Utc>) -> Result<Vec<bool>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut applied = Vec::with_capacity(updates.len());
+        for update in updates {
+            let changed = match update {
+                EventUpdate::Attempt(event_id, a) => tx.execute(
+                    "INSERT INTO attempts (event_id, started_at, duration_ms, sent, http_status, mis_message, outcome)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![event_id, a.started_at, a.duration_ms, a.sent, a.http_status, a.mis_message, a.outcome],
+                )?,
+                EventUpdate::Defer { id, next_attempt_at, session, code, writeback_id } => tx.execute(
+                    "UPDATE events SET next_attempt_at = ?2, session = COALESCE(?3, session), code = COALESCE(?4, code),
+                                       writeback_id = ?5, updated_at = ?6
+                     WHERE id = ?1 AND status = 'pending'",
+                    params![id, next_attempt_at, session, code, writeback_id, now],
+                )?,
+                EventUpdate::Finish(id, o) => tx.execute(
+                    "UPDATE events SET status = ?2, cause = ?3, session = COALESCE(?4, session), code = COALESCE(?5, code),
+                                       next_attempt_at = NULL, updated_at = ?6
+                     WHERE id = ?1 AND status = 'pending'",
+                    params![id, o.status.as_str(), o.cause, o.session, o.code, now],
+                )?,
+            };
+            applied.push(changed == 1);
+        }
+        tx.commit()?;
+        Ok(applied)
     }
 
     /// Every attempt of an event, oldest first.
@@ -323,25 +367,20 @@ impl Store {
         writeback_id: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let changed = self.conn().execute(
-            "UPDATE events SET next_attempt_at = ?2, session = COALESCE(?3, session), code = COALESCE(?4, code),
-                               writeback_id = ?5, updated_at = ?6
-             WHERE id = ?1 AND status = 'pending'",
-            params![id, next_attempt_at, session, code, writeback_id, now],
-        )?;
-        Ok(changed == 1)
+        let update = EventUpdate::Defer {
+            id,
+            next_attempt_at,
+            session: session.map(String::from),
+            code: code.map(String::from),
+            writeback_id: writeback_id.map(String::from),
+        };
+        Ok(self.update_events(vec![update], now)?[0])
     }
 
     /// Moves a pending event to its final status. Returns false (changing nothing) when the
     /// event is no longer pending: statuses only move forward.
     pub fn finish_event(&self, id: i64, outcome: &Outcome, now: DateTime<Utc>) -> Result<bool> {
-        let changed = self.conn().execute(
-            "UPDATE events SET status = ?2, cause = ?3, session = COALESCE(?4, session), code = COALESCE(?5, code),
-                               next_attempt_at = NULL, updated_at = ?6
-             WHERE id = ?1 AND status = 'pending'",
-            params![id, outcome.status.as_str(), outcome.cause, outcome.session, outcome.code, now],
-        )?;
-        Ok(changed == 1)
+        Ok(self.update_events(vec![EventUpdate::Finish(id, outcome.clone())], now)?[0])
     }
 
     /// Expires every pending event of a school day before `today` (R4.4). Returns how many.

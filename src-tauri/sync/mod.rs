@@ -28,6 +28,8 @@ use crate::wonde::WondeClient;
 pub struct SyncConfig {
     /// Most records in one writeback request (R4.9).
     pub batch_size: usize,
+    /// Most requests sent in one pass before their outcomes are followed.
+    pub batches_per_pass: usize,
     pub base_backoff: Duration,
     pub max_backoff: Duration,
     /// While offline, how often the engine tries again: the first request is the probe.
@@ -41,7 +43,8 @@ pub struct SyncConfig {
 impl Default for SyncConfig {
     fn default() -> Self {
         Self {
-            batch_size: 50,
+            batch_size: 100,
+            batches_per_pass: 5,
             base_backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(300),
             probe_interval: Duration::from_secs(5),

@@ -3,13 +3,13 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{backoff, Engine, EventChange, PassReport, SyncError};
 use crate::clock::school_date;
-use crate::rules::{decide, Decision, EventFacts, Mark, MisFacts, ReasonGiven, Subject, Target};
+use crate::rules::{decide, Decision, EventFacts, Mark, MisFacts, ReasonGiven, Session, Subject, Target};
 use crate::settings::Settings;
-use crate::store::{Attempt, Event, Outcome, Status};
+use crate::store::{Attempt, Event, EventUpdate, Outcome, Status};
 use crate::wonde::{LessonRecord, SessionRecord, WondeError, WritebackStatus};
 
 /// The MIS as the rules need it, read once per pass.
@@ -19,6 +19,12 @@ struct MisView {
     capability: crate::mis_capabilities::MisCapability,
     allows_writeback: bool,
 }
+
+/// Events in one pass from which the day's marks are read in one go (R4.9).
+const BULK_READ_FROM: usize = 10;
+
+/// The MIS's session marks of one day, by (student id, session).
+type DayMarks = HashMap<(String, Session), String>;
 
 /// An event on its way to Wonde.
 struct Outgoing {
@@ -48,7 +54,7 @@ impl Engine {
 
         let mut waiting_students: HashSet<String> = HashSet::new();
         let mut followed: HashMap<String, Vec<Event>> = HashMap::new();
-        let mut batch: Vec<(Event, Mark)> = Vec::new();
+        let mut batches: Vec<Vec<(Event, Mark)>> = Vec::new();
         for event in self.store.pending_events()? {
             let student = event.student_upi.clone().unwrap_or_default();
             // Per student, events are written in the order they happened (R3.10).
@@ -67,12 +73,7 @@ impl Engine {
             match decide(&facts(&event), &settings, &mis.facts(None), now) {
                 Decision::Write(mark) => {
                     waiting_students.insert(student);
-                    let solo = self.solo.contains(&event.id);
-                    let fits = batch.len() < self.config.batch_size && !(solo && !batch.is_empty());
-                    let alone = batch.first().is_some_and(|(e, _)| self.solo.contains(&e.id));
-                    if fits && !alone {
-                        batch.push((event, mark));
-                    }
+                    self.add_to_batches(&mut batches, event, mark);
                 }
                 other => report.finished += usize::from(self.finish_decided(&event, other, now)?),
             }
@@ -81,8 +82,19 @@ impl Engine {
         for (writeback_id, events) in followed {
             report.finished += self.follow(&writeback_id, events, &mut report).await?;
         }
-        if !batch.is_empty() && !report.offline {
-            self.write_batch(batch, &settings, &mis, &mut report).await?;
+        if !batches.is_empty() && !report.offline {
+            let current = self.bulk_marks(&batches).await;
+            let mut accepted = Vec::new();
+            for batch in batches {
+                if report.offline {
+                    break;
+                }
+                accepted.extend(self.write_batch(batch, &settings, &mis, current.as_ref(), &mut report).await?);
+            }
+            // All batches are sent before any is followed: Wonde works on them side by side.
+            for (writeback_id, events) in accepted {
+                report.finished += self.follow(&writeback_id, events, &mut report).await?;
+            }
         }
         let online = if report.offline { Some(false) } else if report.sent > 0 { Some(true) } else { None };
         self.publish(online, report.sent > 0);
@@ -103,14 +115,51 @@ impl Engine {
         }))
     }
 
-    /// Reads current marks, re-decides with them (R3.4), then writes what is left.
+    /// Puts an event to write in a batch: up to `batch_size` records, at most
+    /// `batches_per_pass` batches; an event a batch refused as a whole goes alone.
+    fn add_to_batches(&self, batches: &mut Vec<Vec<(Event, Mark)>>, event: Event, mark: Mark) {
+        let solo = self.solo.contains(&event.id);
+        let fits = batches.last().is_some_and(|b| {
+            !solo && b.len() < self.config.batch_size && !b.first().is_some_and(|(e, _)| self.solo.contains(&e.id))
+        });
+        if fits {
+            batches.last_mut().expect("a last batch").push((event, mark));
+        } else if batches.len() < self.config.batches_per_pass {
+            batches.push(vec![(event, mark)]);
+        }
+    }
+
+    /// For a backlog, the MIS's marks of the day in one paged read instead of one request per
+    /// event. `None` (a few events, or the read failed) means each event reads its own.
+    async fn bulk_marks(&self, batches: &[Vec<(Event, Mark)>]) -> Option<HashMap<NaiveDate, DayMarks>> {
+        let events: usize = batches.iter().map(Vec::len).sum();
+        if events < BULK_READ_FROM {
+            return None;
+        }
+        let dates: BTreeSet<NaiveDate> = batches.iter().flatten().map(|(_, m)| m.date).collect();
+        let mut marks = HashMap::new();
+        for date in dates {
+            match self.client.session_marks_on(date).await {
+                Ok(day) => marks.insert(date, day),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read the day's marks in one go; reading them one by one");
+                    return None;
+                }
+            };
+        }
+        Some(marks)
+    }
+
+    /// Reads current marks, re-decides with them (R3.4), then writes what is left. Returns the
+    /// writeback Wonde accepted, to follow.
     async fn write_batch(
         &mut self,
         batch: Vec<(Event, Mark)>,
         settings: &Settings,
         mis: &MisView,
+        day_marks: Option<&HashMap<NaiveDate, DayMarks>>,
         report: &mut PassReport,
-    ) -> Result<(), SyncError> {
+    ) -> Result<Vec<(String, Vec<Event>)>, SyncError> {
         let now = self.clock.now();
         let mut outgoing = Vec::new();
         for (event, mark) in batch {
@@ -119,13 +168,18 @@ impl Engine {
                 self.finish(&event, Status::Failed, Some("The student is no longer in the roster.".into()), Some(&mark), now)?;
                 continue;
             };
-            let current = match self.client.session_mark(&student.wonde_id, mark.date, mark.session).await {
+            let known = day_marks.and_then(|d| d.get(&mark.date)).map(|d| d.get(&(student.wonde_id.clone(), mark.session)).cloned());
+            let read = match known {
+                Some(current) => Ok(current),
+                None => self.client.session_mark(&student.wonde_id, mark.date, mark.session).await,
+            };
+            let current = match read {
                 Ok(current) => current,
                 Err(e) => {
                     let sent = format!("GET current {} mark of student {} on {}", mark.session, student.wonde_id, mark.date);
                     self.failed_attempt(&event, Some(&mark), &sent, &e, Instant::now(), report)?;
                     if report.offline {
-                        return Ok(());
+                        return Ok(Vec::new());
                     }
                     continue;
                 }
@@ -150,7 +204,7 @@ impl Engine {
                         let sent = format!("GET first lesson of student {} on {} {}", student.wonde_id, mark.date, mark.session);
                         self.failed_attempt(&event, Some(&mark), &sent, &e, Instant::now(), report)?;
                         if report.offline {
-                            return Ok(());
+                            return Ok(Vec::new());
                         }
                         continue;
                     }
@@ -162,16 +216,17 @@ impl Engine {
             outgoing.push(Outgoing { event, mark, student_id: student.wonde_id, code_id, lesson_id });
         }
         let (lessons, sessions): (Vec<_>, Vec<_>) = outgoing.into_iter().partition(|o| o.lesson_id.is_some());
+        let mut accepted = Vec::new();
         for group in [sessions, lessons] {
             if !group.is_empty() && !report.offline {
-                self.send(group, report).await?;
+                accepted.extend(self.send(group, report).await?);
             }
         }
-        Ok(())
+        Ok(accepted)
     }
 
-    /// Sends one writeback request and follows it.
-    async fn send(&mut self, group: Vec<Outgoing>, report: &mut PassReport) -> Result<(), SyncError> {
+    /// Sends one writeback request; returns the accepted writeback and its events, to follow.
+    async fn send(&mut self, group: Vec<Outgoing>, report: &mut PassReport) -> Result<Option<(String, Vec<Event>)>, SyncError> {
         let started = Instant::now();
         let lesson = group[0].lesson_id.is_some();
         let result = if lesson {
@@ -203,25 +258,30 @@ impl Engine {
         let now = self.clock.now();
         match result {
             Ok(accepted) => {
+                let mut updates = Vec::with_capacity(group.len() * 2);
                 for o in &group {
-                    self.store.add_attempt(
-                        o.event.id,
-                        &Attempt {
-                            started_at: now,
-                            duration_ms: started.elapsed().as_millis() as i64,
-                            sent: record_summary(o),
-                            http_status: Some(accepted.http_status),
-                            mis_message: None,
-                            outcome: format!("Accepted by Wonde as writeback {}", accepted.writeback_id),
-                        },
-                    )?;
-                    let session = o.mark.session.to_string();
-                    self.store.defer_event(o.event.id, now, Some(&session), Some(&o.mark.code), Some(&accepted.writeback_id), now)?;
+                    let attempt = Attempt {
+                        started_at: now,
+                        duration_ms: started.elapsed().as_millis() as i64,
+                        sent: record_summary(o),
+                        http_status: Some(accepted.http_status),
+                        mis_message: None,
+                        outcome: format!("Accepted by Wonde as writeback {}", accepted.writeback_id),
+                    };
+                    updates.push(EventUpdate::Attempt(o.event.id, attempt));
+                    updates.push(EventUpdate::Defer {
+                        id: o.event.id,
+                        next_attempt_at: now,
+                        session: Some(o.mark.session.to_string()),
+                        code: Some(o.mark.code.clone()),
+                        writeback_id: Some(accepted.writeback_id.clone()),
+                    });
                     self.failures.remove(&o.event.id);
                     self.solo.remove(&o.event.id);
                 }
+                self.store.update_events(updates, now)?;
                 let events = group.into_iter().map(|o| o.event).collect();
-                report.finished += self.follow(&accepted.writeback_id, events, report).await?;
+                return Ok(Some((accepted.writeback_id, events)));
             }
             Err(e) if !e.is_transient() && group.len() > 1 => {
                 // A batch refused as a whole: find the record at fault by sending them singly.
@@ -236,7 +296,7 @@ impl Engine {
                 }
             }
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Follows an accepted writeback to its outcome (Wonde applies writes asynchronously: an
@@ -261,35 +321,20 @@ impl Engine {
                     return Ok(0);
                 }
                 Ok(WritebackStatus::Done { rows }) => {
-                    let mut finished = 0;
-                    for (index, event) in events.iter().enumerate() {
+                    let outcomes = events.iter().enumerate().map(|(index, event)| {
                         let row = rows.iter().find(|r| r.index == index);
-                        let (status, cause) = match row {
-                            Some(r) if !r.ok => (Status::Failed, Some(mis_refusal(r.message.as_deref()))),
-                            _ => (Status::Successful, None),
-                        };
-                        let outcome = if status == Status::Successful { "Written to the MIS" } else { "Refused by the MIS" };
-                        self.store.add_attempt(
-                            event.id,
-                            &Attempt {
-                                started_at: now,
-                                duration_ms: started.elapsed().as_millis() as i64,
-                                sent: format!("GET writeback {writeback_id}"),
-                                http_status: Some(200),
-                                mis_message: row.and_then(|r| r.message.clone()),
-                                outcome: outcome.into(),
-                            },
-                        )?;
-                        finished += usize::from(self.finish(event, status, cause, None, now)?);
-                    }
-                    return Ok(finished);
+                        match row {
+                            Some(r) if !r.ok => (event, Status::Failed, Some(mis_refusal(r.message.as_deref())), r.message.clone()),
+                            _ => (event, Status::Successful, None, row.and_then(|r| r.message.clone())),
+                        }
+                    });
+                    let outcomes: Vec<_> = outcomes.collect();
+                    return self.finish_followed(writeback_id, outcomes, started, now);
                 }
                 Ok(WritebackStatus::Failed { message }) => {
-                    let mut finished = 0;
-                    for event in &events {
-                        finished += usize::from(self.finish(event, Status::Failed, Some(mis_refusal(Some(&message))), None, now)?);
-                    }
-                    return Ok(finished);
+                    let cause = mis_refusal(Some(&message));
+                    let outcomes = events.iter().map(|e| (e, Status::Failed, Some(cause.clone()), Some(message.clone()))).collect();
+                    return self.finish_followed(writeback_id, outcomes, started, now);
                 }
                 Err(WondeError::Permanent { http_status: 404, .. }) => {
                     // Wonde no longer knows the writeback: write again (idempotent per
@@ -311,6 +356,44 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// Records how a followed writeback ended for each of its events, in one transaction.
+    fn finish_followed(
+        &self,
+        writeback_id: &str,
+        outcomes: Vec<(&Event, Status, Option<String>, Option<String>)>,
+        started: Instant,
+        now: DateTime<Utc>,
+    ) -> Result<usize, SyncError> {
+        let mut updates = Vec::with_capacity(outcomes.len() * 2);
+        for (event, status, cause, mis_message) in &outcomes {
+            let outcome = if *status == Status::Successful { "Written to the MIS" } else { "Refused by the MIS" };
+            let attempt = Attempt {
+                started_at: now,
+                duration_ms: started.elapsed().as_millis() as i64,
+                sent: format!("GET writeback {writeback_id}"),
+                http_status: Some(200),
+                mis_message: mis_message.clone(),
+                outcome: outcome.into(),
+            };
+            updates.push(EventUpdate::Attempt(event.id, attempt));
+            updates.push(EventUpdate::Finish(event.id, Outcome { status: *status, cause: cause.clone(), session: None, code: None }));
+        }
+        let applied = self.store.update_events(updates, now)?;
+        let mut finished = 0;
+        for ((event, status, ..), changed) in outcomes.iter().zip(applied.chunks(2).map(|pair| pair[1])) {
+            if changed {
+                self.announce(event.id, *status);
+                finished += 1;
+            }
+        }
+        Ok(finished)
+    }
+
+    fn announce(&self, id: i64, status: Status) {
+        tracing::info!(event = id, status = status.as_str(), "event finished");
+        let _ = self.changes.send(EventChange { id, status });
     }
 
     /// Keeps the attempt, then retries later (transient, R4.6) or fails the event at once.
@@ -386,8 +469,7 @@ impl Engine {
         };
         let changed = self.store.finish_event(event.id, &outcome, now)?;
         if changed {
-            tracing::info!(event = event.id, status = status.as_str(), "event finished");
-            let _ = self.changes.send(EventChange { id: event.id, status });
+            self.announce(event.id, status);
         }
         Ok(changed)
     }

@@ -4,6 +4,8 @@
 //! Wonde applies writes to the MIS asynchronously: a 200 to the POST means "accepted", and the
 //! outcome is read later from `GET /writebacks/{id}`.
 
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
 use reqwest::Method;
 use serde::Serialize;
@@ -98,33 +100,64 @@ impl WondeClient {
     /// as a planned medical appointment), and the answer is filtered here as well, so a Wonde that
     /// ignores the filters still gives the right answer, only more slowly.
     pub async fn session_mark(&self, student_id: &str, date: NaiveDate, session: Session) -> Result<Option<String>, WondeError> {
+        let mut marks = self.read_session_marks(date, Some((student_id, session))).await?;
+        Ok(marks.remove(&(student_id.to_string(), session)))
+    }
+
+    /// Every session mark the MIS holds for a date, by (student id, session): one paged read
+    /// instead of one request per student when a backlog is written (R4.9).
+    pub async fn session_marks_on(&self, date: NaiveDate) -> Result<HashMap<(String, Session), String>, WondeError> {
+        self.read_session_marks(date, None).await
+    }
+
+    /// Reads session marks of a date, for one student's session or for everyone, as code
+    /// letters. The filters are applied here too, so a Wonde that ignores them is still right.
+    async fn read_session_marks(
+        &self,
+        date: NaiveDate,
+        only: Option<(&str, Session)>,
+    ) -> Result<HashMap<(String, Session), String>, WondeError> {
         self.resolved().await?;
-        let day = date.format("%Y-%m-%d").to_string();
-        let query = [
-            ("student_id", student_id.to_string()),
-            ("date", day),
-            ("session", session.to_string()),
+        let mut query = vec![
+            ("date", date.format("%Y-%m-%d").to_string()),
             ("include", "attendance_code".to_string()),
             ("per_page", super::MAX_PER_PAGE.to_string()),
         ];
+        if let Some((student_id, session)) = only {
+            query.push(("student_id", student_id.to_string()));
+            query.push(("session", session.to_string()));
+        }
         let url = self.url(&self.school_path("attendance/session"), &query);
         let marks: Vec<SessionMarkJson> = self.get_all(url, 0, &mut |_| {}).await?;
-        let session_text = session.to_string();
-        let found = marks.into_iter().rev().find(|m| {
-            let student = m.student_id.0.as_deref().or(m.student.0.as_deref());
-            student == Some(student_id)
-                && m.date.as_ref().map(|d| d.date()) == Some(date)
-                && m.session.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(&session_text))
-        });
-        let Some(mark) = found else { return Ok(None) };
-        if let Some(letter) = mark.attendance_code.get().and_then(|c| c.code.clone()).or(mark.code) {
-            return Ok(Some(letter));
+        let mut letters = HashMap::new();
+        // Later rows win: a Wonde that lists history gives the newest mark last.
+        for mark in marks {
+            let Some(student) = mark.student_id.0.clone().or(mark.student.0.clone()) else { continue };
+            let Some(session) = mark.session.as_deref().and_then(|s| match s.to_ascii_uppercase().as_str() {
+                "AM" => Some(Session::AM),
+                "PM" => Some(Session::PM),
+                _ => None,
+            }) else {
+                continue;
+            };
+            if mark.date.as_ref().map(|d| d.date()) != Some(date)
+                || only.is_some_and(|(id, wanted)| id != student || wanted != session)
+            {
+                continue;
+            }
+            let letter = match mark.attendance_code.get().and_then(|c| c.code.clone()).or(mark.code) {
+                Some(letter) => Some(letter),
+                None => match mark.attendance_code_id.or_else(|| mark.attendance_code.get().and_then(|c| c.id.clone())) {
+                    Some(code_id) => self.codes_cached().await?.into_iter().find(|c| c.wonde_id == code_id).map(|c| c.code),
+                    None => None,
+                },
+            };
+            match letter {
+                Some(letter) => letters.insert((student, session), letter),
+                None => letters.remove(&(student, session)),
+            };
         }
-        let Some(code_id) = mark.attendance_code_id.or_else(|| mark.attendance_code.get().and_then(|c| c.id.clone())) else {
-            return Ok(None);
-        };
-        let codes = self.codes_cached().await?;
-        Ok(codes.into_iter().find(|c| c.wonde_id == code_id).map(|c| c.code))
+        Ok(letters)
     }
 
     /// The Wonde id of the student's first lesson in that session (Arbor takes lesson marks),

@@ -1,0 +1,166 @@
+//! Writeback speed against the Wonde simulator at 50 ms latency, through the client's polite
+//! pacing (10 requests a second) and the simulator's 200 ms asynchronous apply (R4.2, R4.9):
+//! - tap to MIS: from a sign-in being recorded to the mark being in the "MIS" (target p99 <= 1 s);
+//! - a 1,000-event backlog, recorded offline, drained once the network returns (target <= 10 s).
+//! `cargo bench --bench sync` runs the full sizes; under `cargo test` a small smoke run.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+
+use reception_kiosk::clock::{Clock, SystemClock};
+use reception_kiosk::mis_capabilities::MisCapabilities;
+use reception_kiosk::recording::{self, Person, Request};
+use reception_kiosk::rules::EventKind;
+use reception_kiosk::sim::{demo, SimConfig, Simulator};
+use reception_kiosk::store::{AttendanceCode, Roster, SchoolRecord, Status, Store, Student};
+use reception_kiosk::sync::{Engine, SyncConfig, SyncHandle};
+use reception_kiosk::wonde::{Token, WondeClient, WondeConfig};
+
+struct Bench {
+    sim: Simulator,
+    store: Arc<Store>,
+    sync: SyncHandle,
+    students: Vec<Student>,
+    _dir: tempfile::TempDir,
+}
+
+async fn setup(pupils: usize) -> Bench {
+    let mut config = SimConfig::new(demo::generate(3, pupils));
+    config.latency = Duration::from_millis(50);
+    config.writeback_delay = Duration::from_millis(200);
+    let sim = Simulator::start(config).await.expect("simulator");
+    let roster = sim.read_school(|s| Roster {
+        school: Some(SchoolRecord {
+            wonde_id: s.id.clone(),
+            name: s.name.clone(),
+            mis: "SIMS".into(),
+            allows_writeback: true,
+            has_lesson_attendance: false,
+            domain: None,
+        }),
+        students: s
+            .students
+            .iter()
+            .map(|p| Student {
+                upi: p.upi.clone(),
+                wonde_id: p.id.clone(),
+                mis_id: Some(p.mis_id.clone()),
+                forename: p.forename.clone(),
+                preferred_forename: None,
+                surname: p.surname.clone(),
+                year: p.year_group.clone(),
+                registration_group: p.registration_group.clone(),
+                archived: false,
+            })
+            .collect(),
+        codes: s
+            .codes
+            .iter()
+            .map(|c| AttendanceCode { wonde_id: c.id.clone(), code: c.code.clone(), description: None, kind: None })
+            .collect(),
+        ..Roster::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open_dir(dir.path()).unwrap());
+    store.replace_roster(&roster, Utc::now()).unwrap();
+    // Whatever the time of day the benchmark runs, each sign-in writes a mark.
+    let mut settings = store.settings().unwrap();
+    settings.default_group.present_writeback = true;
+    store.save_settings(&settings).unwrap();
+    let mut wonde = WondeConfig::new(sim.school_id(), Token::new(sim.token()));
+    wonde.base_url = sim.base_url();
+    let client = WondeClient::new(wonde).unwrap();
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let engine = Engine::new(store.clone(), client, clock, MisCapabilities::builtin().unwrap(), SyncConfig::default());
+    let students = store.students().unwrap();
+    Bench { sim, store, sync: engine.spawn(), students, _dir: dir }
+}
+
+fn record(bench: &Bench, student: &Student) {
+    let request = Request {
+        kind: EventKind::LateSignIn,
+        person: Person::MisId(student.mis_id.clone().unwrap()),
+        reason: None,
+        collected_by: None,
+        at: None,
+    };
+    recording::record(&bench.store, &request, Utc::now()).expect("recorded");
+    bench.sync.wake();
+}
+
+fn percentile(samples: &mut [Duration], p: usize) -> Duration {
+    samples.sort();
+    samples[(samples.len() * p / 100).min(samples.len() - 1)]
+}
+
+async fn tap_to_mis(taps: usize) {
+    let bench = setup(taps + 10).await;
+    let mut to_mis = Vec::new();
+    let mut to_successful = Vec::new();
+    for student in bench.students.iter().take(taps) {
+        let started = Instant::now();
+        record(&bench, student);
+        let mut in_mis = None;
+        loop {
+            if in_mis.is_none() && bench.sim.marks().iter().any(|m| m.student_id == student.wonde_id) {
+                in_mis = Some(started.elapsed());
+            }
+            if bench.store.status_counts(None).unwrap()[&Status::Pending] == 0 {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "a tap was not written within 30 s");
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        to_mis.push(in_mis.expect("the mark reached the MIS"));
+        to_successful.push(started.elapsed());
+    }
+    println!(
+        "tap to MIS over {taps} sign-ins (50 ms latency, 200 ms apply): p50 {:.0} ms, p99 {:.0} ms; to Successful in the log: p50 {:.0} ms, p99 {:.0} ms (target p99 <= 1 s)",
+        percentile(&mut to_mis, 50).as_secs_f64() * 1e3,
+        percentile(&mut to_mis, 99).as_secs_f64() * 1e3,
+        percentile(&mut to_successful, 50).as_secs_f64() * 1e3,
+        percentile(&mut to_successful, 99).as_secs_f64() * 1e3,
+    );
+    bench.sync.shutdown().await;
+}
+
+async fn backlog(events: usize) {
+    let bench = setup(events + 50).await;
+    bench.sim.faults().set_offline(true);
+    for student in bench.students.iter().take(events) {
+        record(&bench, student);
+    }
+    let mut status = bench.sync.status();
+    let _ = tokio::time::timeout(Duration::from_secs(10), status.wait_for(|s| s.online == Some(false))).await;
+    let started = Instant::now();
+    bench.sim.faults().set_offline(false);
+    bench.sync.wake();
+    while bench.store.status_counts(None).unwrap()[&Status::Pending] > 0 {
+        assert!(started.elapsed() < Duration::from_secs(120), "the backlog did not drain in 2 minutes");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let elapsed = started.elapsed();
+    let written = bench.store.status_counts(None).unwrap()[&Status::Successful];
+    println!(
+        "backlog of {events} events drained in {:.2} s ({written} successful, {} requests to Wonde; target <= 10 s for 1,000)",
+        elapsed.as_secs_f64(),
+        bench.sim.request_count()
+    );
+    bench.sync.shutdown().await;
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(async {
+        if full {
+            tap_to_mis(100).await;
+            backlog(1000).await;
+        } else {
+            tap_to_mis(3).await;
+            backlog(30).await;
+        }
+    });
+}
