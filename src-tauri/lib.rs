@@ -13,6 +13,7 @@ pub mod rules;
 pub mod search;
 pub mod settings;
 pub mod sim;
+pub mod staff;
 pub mod store;
 pub mod sync;
 pub mod wonde;

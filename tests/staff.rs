@@ -1,0 +1,80 @@
+//! The staff area's gate and checks on a real store (R5.1, R5.5, R5.6).
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::{NaiveDate, NaiveTime};
+use chrono_tz::Europe::London;
+
+use reception_kiosk::clock::local_to_utc;
+use reception_kiosk::mis_capabilities::MisCapabilities;
+use reception_kiosk::recording::{self, Person, Request};
+use reception_kiosk::rules::EventKind;
+use reception_kiosk::settings::{Reason, ReasonUse, ReasonWriteback};
+use reception_kiosk::staff::{check, on_site, StaffError, StaffGate};
+
+fn at(h: u32, m: u32) -> chrono::DateTime<chrono::Utc> {
+    local_to_utc(London, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), NaiveTime::from_hms_opt(h, m, 0).unwrap())
+}
+
+#[test]
+fn the_pin_is_chosen_once_stored_hashed_and_five_wrong_tries_pause_the_pad() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::seeded_store(dir.path(), at(8, 0));
+    let gate = StaffGate::new(Duration::from_secs(600));
+    assert!(!gate.status(&store, at(8, 0)).unwrap().pin_set);
+    assert!(gate.set_pin(&store, "12a4", None, at(8, 0)).is_err(), "digits only");
+    gate.set_pin(&store, "2468", None, at(8, 0)).unwrap();
+    let stored = store.value("staff_pin_hash").unwrap().unwrap();
+    assert!(stored.starts_with("$argon2") && !stored.contains("2468"));
+    assert!(gate.set_pin(&store, "1357", None, at(8, 0)).is_err(), "changing it needs the current PIN");
+
+    let session = gate.unlock(&store, "2468", at(8, 1)).unwrap();
+    gate.check(&session, at(8, 2)).unwrap();
+    assert!(matches!(gate.check(&session, at(8, 30)), Err(StaffError::SessionExpired)));
+
+    for left in (1..=4).rev() {
+        let err = gate.unlock(&store, "0000", at(9, 0)).unwrap_err().to_string();
+        assert!(err.contains(&format!("{left} tr")), "{err}");
+    }
+    let locked = gate.unlock(&store, "0000", at(9, 0)).unwrap_err().to_string();
+    assert!(locked.contains("Try again in 60 seconds"), "{locked}");
+    let still = gate.unlock(&store, "2468", at(9, 0)).unwrap_err().to_string();
+    assert!(still.contains("Too many wrong tries"), "even the right PIN waits: {still}");
+    assert_eq!(gate.status(&store, at(9, 0)).unwrap().locked_for_seconds, 60);
+    assert!(gate.unlock(&store, "2468", at(9, 2)).is_ok(), "after the pause the right PIN opens");
+}
+
+#[test]
+fn the_check_catches_a_reason_mapped_to_a_code_the_mis_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::seeded_store(dir.path(), at(8, 0));
+    let caps = MisCapabilities::builtin().unwrap();
+    let mut settings = store.settings().unwrap();
+    settings.default_group.reasons.push(Reason {
+        label: "Strike".into(),
+        used_for: ReasonUse::Both,
+        writeback: ReasonWriteback::Code { code: "Y".into() },
+    });
+    store.save_settings(&settings).unwrap();
+    let findings = check::run(&store, &caps, at(9, 0)).unwrap();
+    assert!(findings[0].title.contains("Reason 'Strike' writes Y"), "{findings:?}");
+    assert!(check::count(&findings) >= 1);
+}
+
+#[test]
+fn on_site_lists_todays_late_arrivals_and_early_departures_in_time_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::seeded_store(dir.path(), at(8, 0));
+    let record = |kind, mis: &str, by: Option<&str>, when| {
+        let request = Request { kind, person: Person::MisId(mis.into()), reason: None, collected_by: by.map(String::from), at: None };
+        recording::record(&store, &request, when).unwrap();
+    };
+    record(EventKind::EarlySignOut, "1003", Some("Sarah Smith-Jones"), at(11, 0));
+    record(EventKind::LateSignIn, "1001", None, at(9, 10));
+    let rows = on_site::today(&store, at(12, 0)).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rows[0].time.as_str(), rows[0].person.as_str()), ("09:10", "Zoë O'Brien"));
+    assert_eq!((rows[1].kind.as_str(), rows[1].collected_by.as_str()), ("Early sign-out", "Sarah Smith-Jones"));
+}
