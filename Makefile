@@ -1,5 +1,5 @@
 # One word per job. `make run` opens the kiosk; `make test` runs every test.
-.PHONY: run test bench deps package
+.PHONY: run test bench deps package screenshots start-bench
 
 deps:
 	@.ci/deps
@@ -15,6 +15,17 @@ test: deps
 bench: deps
 	cargo bench
 
+# README's screenshots from the real app under Xvfb (tests/smoke.rs clicks through with WebDriver).
+screenshots: deps
+	cargo test --all-features --test smoke -- the_real_app_shows
+	mkdir -p assets/screenshots
+	for s in home search confirmation; do cp "$${CARGO_TARGET_DIR:-target}/smoke/app-$$s.png" "assets/screenshots/$$s.png"; done
+
+# Start to interactive and idle memory of the release build (figures in benches/README.md).
+start-bench: deps
+	benches/desktop_start.sh
+
+# The Debian package with Tauri's bundler; not part of `make test` (the CLI takes minutes to build).
 package: deps
 	cargo install tauri-cli --version "^2" --locked
 	cargo tauri build --bundles deb

@@ -1,9 +1,26 @@
+/// The app's own commands, the only ones the window may call (R6.3). Declaring them makes Tauri
+/// generate an `allow-<command>` permission for each and refuse any app command the window's
+/// capability (`src-tauri/capabilities/main.json`) does not grant; without this list every
+/// registered command would be callable. Keep in step with `app::build`'s `generate_handler!`.
+#[cfg(feature = "desktop")]
+const COMMANDS: &[&str] = &[
+    "home_status",
+    "kiosk_settings",
+    "search_students",
+    "reasons",
+    "contacts",
+    "signed_out_today",
+    "record_event",
+];
+
 fn main() {
     // Rebuild when the shipped data the library embeds changes.
     println!("cargo:rerun-if-changed=assets/mis_capabilities.csv");
     #[cfg(feature = "desktop")]
     tauri_build::try_build(
-        tauri_build::Attributes::new().capabilities_path_pattern("src-tauri/capabilities/**/*.json"),
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("src-tauri/capabilities/**/*.json")
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("the Tauri shell's configuration is valid");
 }

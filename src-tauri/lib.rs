@@ -23,4 +23,4 @@ mod app;
 #[cfg(feature = "desktop")]
 mod commands;
 #[cfg(feature = "desktop")]
-pub use app::{build, run, AppState};
+pub use app::{build, kiosk_shell, open_main_window, run, AppState, Shell, MAIN_WINDOW};

@@ -9,27 +9,35 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Europe::London;
 use serde_json::{json, Value};
-use tauri::test::{get_ipc_response, mock_builder};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime};
 use tauri::webview::InvokeRequest;
+use tauri::Manager;
 
 use reception_kiosk::clock::{local_to_utc, ManualClock};
 use reception_kiosk::store::{EventFilter, Status};
-use reception_kiosk::AppState;
+use reception_kiosk::{AppState, Shell};
 
 struct Kiosk {
-    webview: tauri::WebviewWindow<tauri::test::MockRuntime>,
+    webview: tauri::WebviewWindow<MockRuntime>,
     state: Arc<reception_kiosk::store::Store>,
+    app: tauri::App<MockRuntime>,
     _dir: tempfile::TempDir,
 }
 
 fn kiosk() -> Kiosk {
+    kiosk_with(|builder| builder)
+}
+
+/// The app as `run()` builds it (same commands, same capabilities from `generate_context!`),
+/// with a last change to its builder.
+fn kiosk_with(customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>) -> Kiosk {
     let dir = tempfile::tempdir().unwrap();
     let now = local_to_utc(London, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), NaiveTime::from_hms_opt(9, 12, 0).unwrap());
     let store = Arc::new(common::seeded_store(dir.path(), now));
     let state = AppState::new(store.clone(), Arc::new(ManualClock::new(now)), true).unwrap();
-    let app = reception_kiosk::build(mock_builder(), state).build(tauri::generate_context!()).unwrap();
+    let app = customise(reception_kiosk::build(mock_builder(), state)).build(tauri::generate_context!()).unwrap();
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Kiosk { webview, state: store, _dir: dir }
+    Kiosk { webview, state: store, app, _dir: dir }
 }
 
 impl Kiosk {
@@ -104,4 +112,87 @@ fn hostile_or_refused_input_gets_a_sentence_and_records_nothing() {
         assert!(err.ends_with('.') && !err.contains("rusqlite"), "a sentence, not a trace: {err}");
     }
     assert!(kiosk.state.events(&EventFilter::default()).unwrap().is_empty());
+}
+
+/// The app's commands as `src-tauri/build.rs` declares them.
+fn declared_commands() -> Vec<String> {
+    let build_rs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src-tauri/build.rs")).unwrap();
+    let list = build_rs.split("const COMMANDS: &[&str] = &[").nth(1).unwrap().split("];").next().unwrap();
+    list.split(',').map(|c| c.trim().trim_matches('"').to_string()).filter(|c| !c.is_empty()).collect()
+}
+
+#[test]
+fn the_window_is_granted_exactly_the_declared_commands_and_event_listening() {
+    let capability: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src-tauri/capabilities/main.json")).unwrap(),
+    )
+    .unwrap();
+    let mut granted: Vec<String> =
+        capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
+    let mut expected: Vec<String> = declared_commands().iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
+    expected.extend(["core:event:allow-listen".to_string(), "core:event:allow-unlisten".to_string()]);
+    granted.sort();
+    expected.sort();
+    assert_eq!(granted, expected);
+    assert_eq!(declared_commands().len(), 7);
+
+    // Every declared command gets past the permission check (its own validation may still refuse).
+    let kiosk = kiosk();
+    for cmd in declared_commands() {
+        if let Err(e) = kiosk.call(&cmd, json!({})) {
+            assert!(!e.contains("not allowed"), "{cmd} is declared but refused: {e}");
+        }
+    }
+}
+
+/// A command compiled into the app by mistake, but never declared or granted.
+#[tauri::command]
+fn export_everything() -> String {
+    "every pupil's name".into()
+}
+
+#[test]
+fn a_command_not_declared_and_granted_is_refused_even_when_registered() {
+    let kiosk = kiosk_with(|builder| builder.invoke_handler(tauri::generate_handler![export_everything]));
+    let err = kiosk.call("export_everything", json!({})).expect_err("an ungranted app command must be refused");
+    assert!(err.contains("not allowed"), "{err}");
+}
+
+#[test]
+fn tauri_core_commands_the_kiosk_does_not_use_are_refused() {
+    let kiosk = kiosk();
+    let refused = [
+        ("plugin:window|set_fullscreen", json!({ "label": "main", "value": false })),
+        ("plugin:window|close", json!({ "label": "main" })),
+        ("plugin:webview|create_webview_window", json!({ "options": { "label": "x", "url": "https://example.com" } })),
+        ("plugin:app|app_hide", json!({})),
+        ("plugin:event|emit", json!({ "event": "sync-status", "payload": { "online": true } })),
+    ];
+    for (cmd, args) in refused {
+        let err = kiosk.call(cmd, args).expect_err(&format!("{cmd} must be refused"));
+        assert!(err.contains("not allowed"), "{cmd}: {err}");
+    }
+    // What the UI does use: listening to the sync engine's events (R2.6).
+    let listened = kiosk.call("plugin:event|listen", json!({ "event": "sync-status", "target": { "kind": "Any" }, "handler": 7 }));
+    assert!(listened.is_ok(), "{listened:?}");
+}
+
+#[test]
+fn in_kiosk_mode_the_user_cannot_close_the_window_but_the_app_can() {
+    // On the mock runtime's event loop: a close request the guard refuses leaves the loop
+    // running, so the task queued after it runs; then the app's own exit closes the window.
+    let Kiosk { webview: window, app, _dir, .. } = kiosk_with(|builder| reception_kiosk::kiosk_shell(builder, Shell::new(true)));
+    window.close().unwrap();
+    let still_open = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = still_open.clone();
+    let handle = app.handle().clone();
+    app.run_on_main_thread(move || {
+        seen.store(true, std::sync::atomic::Ordering::SeqCst);
+        handle.state::<Shell>().mark_exiting();
+        window.close().unwrap();
+    })
+    .unwrap();
+    // `run_return` comes back once the last window has gone.
+    app.run_return(|_, _| {});
+    assert!(still_open.load(std::sync::atomic::Ordering::SeqCst), "the user's close request was honoured in kiosk mode");
 }
