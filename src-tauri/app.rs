@@ -8,10 +8,13 @@ use tauri::{Emitter, Manager, Runtime};
 
 use crate::clock::{Clock, SystemClock};
 use crate::commands;
+use crate::staff_commands;
 use crate::paths::default_data_dir;
 use crate::search::SearchIndex;
 use crate::store::{Store, StoreError};
 use crate::backend::Backend;
+use crate::mis_capabilities::MisCapabilities;
+use crate::staff::StaffGate;
 use crate::sync::{SyncHandle, SyncStatus};
 
 /// What the window's commands share.
@@ -20,14 +23,24 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Running on the built-in demo school (no Wonde connection configured).
     pub demo: bool,
+    /// The staff PIN and sessions (R5.1).
+    pub staff: StaffGate,
+    pub capabilities: MisCapabilities,
     index: RwLock<SearchIndex>,
     backend: Mutex<Option<Backend>>,
+    /// Where an import's progress goes: the window's `import-progress` event once attached.
+    progress: Mutex<Option<ProgressSink>>,
 }
+
+/// Receives an import's progress.
+pub type ProgressSink = Arc<dyn Fn(crate::import::Progress) + Send + Sync>;
 
 impl AppState {
     pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>, demo: bool) -> Result<Self, StoreError> {
         let index = RwLock::new(SearchIndex::build(&store.students()?));
-        Ok(Self { store, clock, demo, index, backend: Mutex::new(None) })
+        let capabilities = MisCapabilities::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
+        let staff = StaffGate::new(std::time::Duration::from_secs(15 * 60));
+        Ok(Self { store, clock, demo, staff, capabilities, index, backend: Mutex::new(None), progress: Mutex::new(None) })
     }
 
     pub fn index(&self) -> RwLockReadGuard<'_, SearchIndex> {
@@ -43,6 +56,16 @@ impl AppState {
 
     pub fn attach_backend(&self, backend: Backend) {
         *self.backend.lock().unwrap_or_else(|p| p.into_inner()) = Some(backend);
+    }
+
+    /// Where import progress is reported (nowhere until a window is attached).
+    pub fn progress_sink(&self) -> Option<ProgressSink> {
+        self.progress.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The Wonde client of the running background work, if started.
+    pub fn wonde_client(&self) -> Option<crate::wonde::WondeClient> {
+        self.backend.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|b| b.client.clone())
     }
 
     fn with_sync<T>(&self, f: impl FnOnce(&SyncHandle) -> T) -> Option<T> {
@@ -103,6 +126,25 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
             commands::contacts,
             commands::signed_out_today,
             commands::record_event,
+            staff_commands::staff_pin_status,
+            staff_commands::staff_set_pin,
+            staff_commands::staff_unlock,
+            staff_commands::staff_lock,
+            staff_commands::staff_check_count,
+            staff_commands::staff_config_check,
+            staff_commands::staff_on_site,
+            staff_commands::staff_log,
+            staff_commands::staff_event,
+            staff_commands::staff_retry,
+            staff_commands::staff_export_csv,
+            staff_commands::staff_settings,
+            staff_commands::staff_save_settings,
+            staff_commands::staff_test_connection,
+            staff_commands::staff_save_connection,
+            staff_commands::staff_import_now,
+            staff_commands::staff_import_runs,
+            staff_commands::staff_people,
+            staff_commands::staff_set_import,
         ])
 }
 
@@ -110,6 +152,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
 pub fn attach_background<R: Runtime>(app: &tauri::AppHandle<R>, backend: Backend) {
     forward_sync_events(app, &backend.sync);
     let state = app.state::<AppState>();
+    let emitter = app.clone();
+    let sink: ProgressSink = Arc::new(move |p| {
+        let _ = emitter.emit("import-progress", p);
+    });
+    *state.progress.lock().unwrap_or_else(|p| p.into_inner()) = Some(sink);
     if let Err(e) = state.rebuild_index() {
         tracing::error!(error = %e, "could not build the name search");
     }

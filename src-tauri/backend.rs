@@ -38,6 +38,8 @@ pub struct Backend {
     /// Running on the demo school (no Wonde connection configured).
     pub demo: bool,
     pub sync: SyncHandle,
+    /// The client the engine uses: the staff area's "Import now" goes through it too.
+    pub client: WondeClient,
     simulator: Option<Simulator>,
     nightly_stop: watch::Sender<bool>,
     nightly: JoinHandle<()>,
@@ -89,8 +91,8 @@ pub async fn start(store: Arc<Store>, clock: Arc<dyn Clock>, data_dir: &Path) ->
         Duration::from_secs(60),
         stop,
     );
-    let sync = Engine::new(store, client, clock, capabilities, SyncConfig::default()).spawn();
-    Ok(Backend { demo: simulator.is_some(), sync, simulator, nightly_stop, nightly })
+    let sync = Engine::new(store, client.clone(), clock, capabilities, SyncConfig::default()).spawn();
+    Ok(Backend { demo: simulator.is_some(), sync, client, simulator, nightly_stop, nightly })
 }
 
 impl Backend {

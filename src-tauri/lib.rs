@@ -23,4 +23,6 @@ mod app;
 #[cfg(feature = "desktop")]
 mod commands;
 #[cfg(feature = "desktop")]
+mod staff_commands;
+#[cfg(feature = "desktop")]
 pub use app::{build, kiosk_shell, open_main_window, run, AppState, Shell, MAIN_WINDOW};

@@ -133,7 +133,7 @@ fn the_window_is_granted_exactly_the_declared_commands_and_event_listening() {
     granted.sort();
     expected.sort();
     assert_eq!(granted, expected);
-    assert_eq!(declared_commands().len(), 7);
+    assert_eq!(declared_commands().len(), 26, "7 kiosk commands and 19 staff commands");
 
     // Every declared command gets past the permission check (its own validation may still refuse).
     let kiosk = kiosk();
@@ -174,4 +174,108 @@ fn tauri_core_commands_the_kiosk_does_not_use_are_refused() {
     // What the UI does use: listening to the sync engine's events (R2.6).
     let listened = kiosk.call("plugin:event|listen", json!({ "event": "sync-status", "target": { "kind": "Any" }, "handler": 7 }));
     assert!(listened.is_ok(), "{listened:?}");
+}
+
+/// Sets the PIN and opens a staff session.
+fn staff_session(kiosk: &Kiosk) -> String {
+    kiosk.call("staff_set_pin", json!({ "pin": "2468", "currentPin": null })).unwrap();
+    kiosk.call("staff_unlock", json!({ "pin": "2468" })).unwrap()["session"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn staff_commands_need_the_pin_and_five_wrong_tries_pause_the_pad() {
+    let kiosk = kiosk();
+    assert_eq!(kiosk.call("staff_pin_status", json!({})).unwrap()["pinSet"], false);
+    let refused = kiosk.call("staff_log", json!({ "session": "guess", "date": "2026-11-23", "status": null, "kind": null, "text": null }));
+    assert_eq!(refused.unwrap_err(), "Please enter the staff PIN again.");
+    let session = staff_session(&kiosk);
+    let log = kiosk.call("staff_log", json!({ "session": session, "date": "2026-11-23", "status": null, "kind": null, "text": null })).unwrap();
+    assert_eq!(log["counts"]["pending"], 0);
+
+    for _ in 0..4 {
+        assert!(kiosk.call("staff_unlock", json!({ "pin": "1111" })).unwrap_err().starts_with("Wrong PIN."));
+    }
+    let locked = kiosk.call("staff_unlock", json!({ "pin": "1111" })).unwrap_err();
+    assert!(locked.contains("Try again in 60 seconds"), "{locked}");
+    assert_eq!(kiosk.call("staff_pin_status", json!({})).unwrap()["lockedForSeconds"], 60);
+    kiosk.call("staff_lock", json!({ "session": session })).unwrap();
+    assert!(kiosk.call("staff_on_site", json!({ "session": session })).is_err(), "a locked session is closed");
+}
+
+#[test]
+fn staff_see_a_failed_event_with_its_attempts_retry_it_and_export_the_day() {
+    let kiosk = kiosk();
+    let session = staff_session(&kiosk);
+    let recorded = kiosk
+        .call("record_event", json!({ "event": { "kind": "late_sign_in", "upi": "u1", "typedName": null, "reason": null, "reasonTyped": false, "collectedBy": null } }))
+        .unwrap();
+    let id = recorded["id"].as_i64().unwrap();
+    let store = &kiosk.state;
+    let now = store.event(id).unwrap().unwrap().recorded_at;
+    store
+        .add_attempt(id, &reception_kiosk::store::Attempt {
+            started_at: now,
+            duration_ms: 80,
+            sent: "POST attendance/session: student Wu1, 2026-11-23 AM, code L (AC2)".into(),
+            http_status: Some(422),
+            mis_message: Some("The selected student id is invalid.".into()),
+            outcome: "Refused".into(),
+        })
+        .unwrap();
+    let failed = reception_kiosk::store::Outcome { status: Status::Failed, cause: Some("The MIS refused the mark.".into()), session: Some("AM".into()), code: Some("L".into()) };
+    store.finish_event(id, &failed, now).unwrap();
+
+    let log = kiosk.call("staff_log", json!({ "session": session, "date": "2026-11-23", "status": "failed", "kind": null, "text": "zoë" })).unwrap();
+    assert_eq!((log["rows"][0]["statusLabel"].clone(), log["rows"][0]["canRetry"].clone()), (json!("Failed"), json!(true)));
+    let detail = kiosk.call("staff_event", json!({ "session": session, "id": id })).unwrap();
+    assert_eq!(detail["attempts"][0]["httpStatus"], 422);
+    assert_eq!(detail["attempts"][0]["misMessage"], "The selected student id is invalid.");
+    let retried = kiosk.call("staff_retry", json!({ "session": session, "id": id })).unwrap();
+    assert_eq!(retried["status"], "pending");
+    let csv = kiosk.call("staff_export_csv", json!({ "session": session, "from": "2026-11-23", "to": "2026-11-23" })).unwrap();
+    let csv = csv.as_str().unwrap();
+    assert!(csv.starts_with("id,date,time,person") && csv.contains("Zoë O'Brien"), "{csv}");
+}
+
+#[test]
+fn a_settings_change_from_the_staff_area_is_validated_and_used_by_the_next_sign_in() {
+    let kiosk = kiosk();
+    let session = staff_session(&kiosk);
+    let mut settings = kiosk.call("staff_settings", json!({ "session": session })).unwrap()["settings"].clone();
+    settings["default_group"]["am_late"] = json!("09:30");
+    let refused = kiosk.call("staff_save_settings", json!({ "session": session, "settings": settings.clone() })).unwrap_err();
+    assert!(refused.contains("AM late time (09:30) is after the AM unauthorised time (09:20)"), "{refused}");
+    settings["default_group"]["am_unauthorised"] = json!("09:45");
+    kiosk.call("staff_save_settings", json!({ "session": session, "settings": settings })).unwrap();
+    assert_eq!(kiosk.state.settings().unwrap().default_group.am_late, NaiveTime::from_hms_opt(9, 30, 0).unwrap());
+}
+
+#[test]
+fn the_wonde_token_never_reaches_the_window() {
+    let kiosk = kiosk();
+    let token = "secret-token-4f2a9c7e1b3d5f60";
+    let data_dir = kiosk.state.path().parent().unwrap().to_path_buf();
+    let connection = reception_kiosk::wonde::connection::Connection { school_id: "A1930499544".into(), base_url: "http://127.0.0.1:9/v1.0".into() };
+    reception_kiosk::wonde::connection::save(&kiosk.state, &data_dir, &connection, &reception_kiosk::wonde::Token::new(token)).unwrap();
+    let session = staff_session(&kiosk);
+    let calls = [
+        ("home_status", json!({})),
+        ("kiosk_settings", json!({})),
+        ("search_students", json!({ "query": "zo" })),
+        ("staff_settings", json!({ "session": session })),
+        ("staff_config_check", json!({ "session": session })),
+        ("staff_import_runs", json!({ "session": session })),
+        ("staff_log", json!({ "session": session, "date": "2026-11-23", "status": null, "kind": null, "text": null })),
+        ("staff_people", json!({ "session": session, "kind": "student", "query": "" })),
+        ("staff_test_connection", json!({ "session": session, "schoolId": "A1930499544", "token": null })),
+    ];
+    for (cmd, args) in calls {
+        let answer = match kiosk.call(cmd, args) {
+            Ok(value) => value.to_string(),
+            Err(sentence) => sentence,
+        };
+        assert!(!answer.contains(token) && !answer.contains("4f2a9c7e"), "{cmd} leaked the token: {answer}");
+    }
+    let shown = kiosk.call("staff_settings", json!({ "session": session })).unwrap();
+    assert!(shown["connection"]["tokenMasked"].as_str().unwrap().starts_with('•'));
 }
