@@ -270,3 +270,35 @@ async fn a_backlog_read_in_one_go_still_keeps_a_protected_mark() {
     assert!(requests < 30, "30 events took {requests} requests: the marks were read one by one");
     run.sync.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_older_than_the_retention_period_are_purged_and_recent_ones_kept() {
+    // The tablet was off: the events are there before the engine starts its first pass.
+    let school = common::sim_school("SIMS", 10, local(monday(), 8, 0)).await;
+    let store = &school.store;
+    let old_day = monday() - chrono::Duration::days(61);
+    let make = |date: NaiveDate| reception_kiosk::store::NewEvent {
+        kind: EventKind::LateSignIn,
+        student_upi: None,
+        person_name: "Visitor".into(),
+        year: None,
+        registration_group: None,
+        occurred_at: local(date, 9, 0),
+        school_date: date,
+        reason: None,
+        reason_typed: false,
+        collected_by: None,
+    };
+    let old = store.record_event(&make(old_day), local(old_day, 9, 0)).unwrap();
+    let recent = store.record_event(&make(monday() - chrono::Duration::days(59)), local(monday(), 8, 0)).unwrap();
+    let clock = Arc::new(ManualClock::new(local(monday(), 8, 0)));
+    let engine = Engine::new(store.clone(), school.client.clone(), clock, MisCapabilities::builtin().unwrap(), fast());
+    let sync = engine.spawn();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while store.event(old.id).unwrap().is_some() {
+        assert!(std::time::Instant::now() < deadline, "the 61-day-old event was not purged");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(store.event(recent.id).unwrap().unwrap().status, Status::Expired, "59 days old: kept, expired");
+    sync.shutdown().await;
+}

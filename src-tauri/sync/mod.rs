@@ -89,6 +89,8 @@ pub struct Engine {
     failures: HashMap<i64, u32>,
     /// Events a batch refused as a whole: sent one at a time to find the one at fault.
     solo: HashSet<i64>,
+    /// The school day the retention purge last ran for.
+    purged_on: Option<chrono::NaiveDate>,
     status: watch::Sender<SyncStatus>,
     changes: broadcast::Sender<EventChange>,
 }
@@ -118,6 +120,7 @@ impl Engine {
             config,
             failures: HashMap::new(),
             solo: HashSet::new(),
+            purged_on: None,
             status: watch::Sender::new(SyncStatus::default()),
             changes: broadcast::channel(1024).0,
         }

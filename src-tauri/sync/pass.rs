@@ -46,6 +46,7 @@ impl Engine {
             tracing::info!(expired, "events of an earlier day expired unwritten");
             report.finished += expired;
         }
+        self.purge_once_a_day(&settings, now)?;
         let Some(mis) = self.mis_view()? else {
             // Nothing imported yet: events wait for the roster and the MIS's codes.
             self.publish(None, false);
@@ -83,7 +84,17 @@ impl Engine {
             report.finished += self.follow(&writeback_id, events, &mut report).await?;
         }
         if !batches.is_empty() && !report.offline {
-            let current = self.bulk_marks(&batches).await;
+            let current = match self.bulk_marks(&batches).await {
+                Ok(current) => current,
+                Err(e) => {
+                    // Wonde is unreachable or struggling: wait for the next probe rather than
+                    // trying each event on its own.
+                    tracing::warn!(error = %e, "could not read the day's marks");
+                    report.offline = true;
+                    self.publish(Some(false), false);
+                    return Ok(report);
+                }
+            };
             let mut accepted = Vec::new();
             for batch in batches {
                 if report.offline {
@@ -99,6 +110,20 @@ impl Engine {
         let online = if report.offline { Some(false) } else if report.sent > 0 { Some(true) } else { None };
         self.publish(online, report.sent > 0);
         Ok(report)
+    }
+
+    /// The retention purge (R6.2): once per school day, events older than the retention period
+    /// are deleted, with the count in the log.
+    fn purge_once_a_day(&mut self, settings: &Settings, now: DateTime<Utc>) -> Result<(), SyncError> {
+        let today = school_date(now, settings.time_zone);
+        if self.purged_on == Some(today) {
+            return Ok(());
+        }
+        let cutoff = today - chrono::Duration::days(i64::from(settings.retention_days));
+        let purged = self.store.purge_events_before(cutoff)?;
+        tracing::info!(purged, %cutoff, "retention purge");
+        self.purged_on = Some(today);
+        Ok(())
     }
 
     fn mis_view(&self) -> Result<Option<MisView>, SyncError> {
@@ -130,24 +155,26 @@ impl Engine {
     }
 
     /// For a backlog, the MIS's marks of the day in one paged read instead of one request per
-    /// event. `None` (a few events, or the read failed) means each event reads its own.
-    async fn bulk_marks(&self, batches: &[Vec<(Event, Mark)>]) -> Option<HashMap<NaiveDate, DayMarks>> {
+    /// event. `None` (a few events, or Wonde refused the read) means each event reads its own;
+    /// a transient failure is returned, to wait rather than hammer a struggling Wonde.
+    async fn bulk_marks(&self, batches: &[Vec<(Event, Mark)>]) -> Result<Option<HashMap<NaiveDate, DayMarks>>, WondeError> {
         let events: usize = batches.iter().map(Vec::len).sum();
         if events < BULK_READ_FROM {
-            return None;
+            return Ok(None);
         }
         let dates: BTreeSet<NaiveDate> = batches.iter().flatten().map(|(_, m)| m.date).collect();
         let mut marks = HashMap::new();
         for date in dates {
             match self.client.session_marks_on(date).await {
                 Ok(day) => marks.insert(date, day),
+                Err(e) if e.is_transient() => return Err(e),
                 Err(e) => {
                     tracing::warn!(error = %e, "could not read the day's marks in one go; reading them one by one");
-                    return None;
+                    return Ok(None);
                 }
             };
         }
-        Some(marks)
+        Ok(Some(marks))
     }
 
     /// Reads current marks, re-decides with them (R3.4), then writes what is left. Returns the
