@@ -38,8 +38,9 @@ export function addDays(date, n) {
 /** "Monday 24 November 2025" */
 export function longDate(date) {
   const [y, m, d] = date.split('-').map(Number);
-  return new Date(y, m - 1, d).toLocaleDateString('en-GB',
-    { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  const at = new Date(y, m - 1, d);
+  const part = (o) => at.toLocaleDateString('en-GB', o);
+  return `${part({ weekday: 'long' })} ${d} ${part({ month: 'long' })} ${y}`;
 }
 
 /** An ISO instant as "24 Nov 09:42:05" (or "09:42:05" today). */

@@ -114,9 +114,10 @@ export function createLog(ctx) {
       tr.append(el('td', 'cell-time', row.time));
       const who = el('td', 'cell-person');
       const open = el('button', 'row-open', null, { type: 'button', 'aria-haspopup': 'dialog' });
-      open.append(el('span', 'person-name', row.person || '(no name)'));
+      open.append(el('span', 'person-name', row.person || '(no name)'),
+        el('span', 'person-meta', yearGroup(row.year, row.registrationGroup)));
       open.addEventListener('click', (e) => { e.stopPropagation(); openEvent(row.id); });
-      who.append(open, el('span', 'person-meta', yearGroup(row.year, row.registrationGroup)));
+      who.append(open);
       tr.append(who);
       tr.append(el('td', '', row.type));
       tr.append(el('td', 'cell-reason', row.reason));
@@ -221,7 +222,7 @@ export function createLog(ctx) {
     attempts.forEach((a, i) => {
       const li = el('li', `attempt attempt-${/succe|accept|ok/i.test(a.outcome) ? 'good' : 'bad'}`);
       const head = el('div', 'attempt-head');
-      head.append(el('strong', '', `Attempt ${i + 1}`), el('span', '', when(a.startedAt)),
+      head.append(el('strong', '', `Attempt ${i + 1}`), el('span', 'attempt-when', when(a.startedAt)),
         el('span', 'attempt-outcome', a.outcome));
       const dl = el('dl', 'fields fields-compact');
       const add = (k, v) => dl.append(el('dt', '', k), el('dd', '', v));

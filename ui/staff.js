@@ -75,6 +75,7 @@ export function createStaff(ui) {
     $('pin-ok').textContent = titles[2];
     $('pin-label').textContent = m === 'unlock' ? 'Staff PIN' : m === 'setup' ? 'New staff PIN' : 'New staff PIN again';
     pinMessage.textContent = message;
+    if (!$('screen-pin').hidden && !pinInput.disabled) pinInput.focus({ preventScroll: true });
   }
 
   function setPadDisabled(on) {
