@@ -20,9 +20,18 @@ export function field(label, control, hint) {
   return wrap;
 }
 
-/** A text, number or time input calling onChange(value) on every change. */
+/**
+ * A text, number or time input calling onChange(value) on every change. Times are "HH:MM" text
+ * fields (24-hour, whatever the device's locale), checked by their pattern before saving.
+ */
 export function input(type, value, onChange, attrs = {}) {
-  const i = el('input', `sfield sfield-${type}`, null, { type, autocomplete: 'off', spellcheck: 'false', ...attrs });
+  const time = type === 'time';
+  if (time) {
+    attrs = { inputmode: 'numeric', maxlength: 5, pattern: '([01][0-9]|2[0-3]):[0-5][0-9]', placeholder: 'HH:MM',
+      'data-time': '', ...attrs };
+    type = 'text';
+  }
+  const i = el('input', `sfield sfield-${time ? 'time' : type}`, null, { type, autocomplete: 'off', spellcheck: 'false', ...attrs });
   i.value = value == null ? '' : String(value);
   i.addEventListener(type === 'text' ? 'input' : 'change', () => onChange(i.value));
   if (type === 'number') i.addEventListener('input', () => onChange(i.value));

@@ -82,7 +82,7 @@ export function createSettings(ctx) {
       now.textContent = demo ? 'Demo school: not connected to a real MIS; the built-in simulator answers.' : 'Not connected.';
     }
     c.append(now);
-    const grid = el('div', 'grid grid-3');
+    const grid = el('div', 'grid grid-conn');
     const school = input('text', connection ? connection.schoolId : '', () => {}, { maxlength: 40 });
     const token = input('password', '', () => {}, { maxlength: 200, autocomplete: 'new-password',
       placeholder: connection ? 'Leave empty to keep the saved token' : 'Paste the token once' });
@@ -202,7 +202,9 @@ export function createSettings(ctx) {
     if (!dirty()) return;
     const bad = form.querySelector('input:invalid');
     if (bad) {
-      say(`Check “${bad.closest('.field')?.querySelector('label')?.textContent || 'this field'}”: ${bad.validationMessage}`, 'error');
+      const name = bad.getAttribute('aria-label') || bad.closest('.field')?.querySelector('label')?.textContent || 'this field';
+      const why = 'time' in bad.dataset ? 'type a 24-hour time such as 08:50.' : bad.validationMessage;
+      say(`Check “${name}”: ${why}`, 'error');
       bad.focus();
       return;
     }

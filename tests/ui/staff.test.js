@@ -244,8 +244,10 @@ test('settings: a new AM late time is saved; a refused save shows the backend\'s
   const lateCode = page.getByLabel('Late code', { exact: true });
   assert.equal(await lateCode.evaluate((s) => s.tagName), 'SELECT');
   assert.equal(await lateCode.locator('option').count(), STAFF_CODES.length);
-  await page.locator('#settings-groups').scrollIntoViewIfNeeded();
-  await page.locator('#panel-settings .settings-card').nth(2).evaluate((c) => c.scrollIntoView());
+  await page.locator('#settings-groups').evaluate((g) => { // the groups editor at the top
+    const form = document.getElementById('settings-form');
+    form.scrollTop = g.closest('.settings-card').offsetTop - form.offsetTop - 14;
+  });
   await page.screenshot({ path: path.join(SHOTS, 'staff-settings.png') });
 
   await amLate.fill('09:10');
@@ -258,6 +260,10 @@ test('settings: a new AM late time is saved; a refused save shows the backend\'s
   assert.equal(saved.settings.default_group.am_unauthorised, '09:20');
   assert.equal(saved.settings.groups[0].name, 'Sixth form', 'the rest of the document sent as it was');
 
+  await amLate.fill('9.30');
+  await page.getByRole('button', { name: 'Save settings' }).tap();
+  assert.equal(await page.locator('#settings-message').textContent(), 'Check “AM late”: type a 24-hour time such as 08:50.');
+  assert.equal((await calls('staff_save_settings')).length, 1, 'not sent');
   await amLate.fill('09:30');
   await page.getByRole('button', { name: 'Save settings' }).tap();
   await page.waitForFunction(() => document.getElementById('settings-message').dataset.kind === 'error');
