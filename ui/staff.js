@@ -38,8 +38,9 @@ export function createStaff(ui) {
       b.textContent = n > 0 ? String(n) : '';
       b.hidden = n <= 0;
     }
-    $('btn-staff').setAttribute('aria-label',
-      n > 0 ? `Staff, ${n} configuration ${n === 1 ? 'problem' : 'problems'}` : 'Staff');
+    const problems = `${n} configuration ${n === 1 ? 'problem' : 'problems'}`;
+    $('btn-staff').setAttribute('aria-label', n > 0 ? `Staff, ${problems}` : 'Staff');
+    $('tab-check').setAttribute('aria-label', n > 0 ? `Configuration check, ${problems}` : 'Configuration check');
   }
 
   // ---------- PIN pad ----------
