@@ -55,3 +55,53 @@ export async function onSyncStatus(cb) {
   if (!t || !t.event || typeof t.event.listen !== 'function') return () => {};
   return t.event.listen('sync-status', (e) => cb(e && e.payload ? e.payload : {}));
 }
+
+/** Calls cb(payload) on every pushed event `name`; resolves to an unlisten function. */
+export async function onEvent(name, cb) {
+  const t = window.__TAURI__;
+  if (!t || !t.event || typeof t.event.listen !== 'function') return () => {};
+  return t.event.listen(name, (e) => cb(e && e.payload ? e.payload : {}));
+}
+
+// ---------- staff area (R5) ----------
+// Every staff command but the PIN ones takes the `session` handed out by staffUnlock; an expired
+// one rejects with "Please enter the staff PIN again." (staff.js sends the user back to the pad).
+
+/** Number of configuration-check problems, for the badge on the Staff button (no session). */
+export const staffCheckCount = () => call('staff_check_count');
+/** { pinSet, lockedForSeconds } */
+export const staffPinStatus = () => call('staff_pin_status');
+/** currentPin is null only on first run. */
+export const staffSetPin = (pin, currentPin) => call('staff_set_pin', { pin, currentPin });
+/** { session } */
+export const staffUnlock = (pin) => call('staff_unlock', { pin });
+export const staffLock = (session) => call('staff_lock', { session });
+
+/**
+ * The staff commands that take a session, by their contract names: staff(session).log({...}) calls
+ * `staff_log` with { session, ...args }.
+ */
+const STAFF_COMMANDS = {
+  log: 'staff_log', // { date, status, kind, text } -> { rows, counts }
+  event: 'staff_event', // { id } -> { row, attempts }
+  retry: 'staff_retry', // { id } -> row
+  exportCsv: 'staff_export_csv', // { from, to } -> CSV text
+  settings: 'staff_settings', // -> { settings, codes, connection, demo }
+  saveSettings: 'staff_save_settings', // { settings }
+  testConnection: 'staff_test_connection', // { schoolId, token } -> { schoolName, mis }
+  saveConnection: 'staff_save_connection', // { schoolId, token }
+  importNow: 'staff_import_now', // { full } -> { students, contacts, employees, codes }
+  importRuns: 'staff_import_runs', // -> [{ startedAt, finishedAt, full, outcome, message }]
+  people: 'staff_people', // { kind, query } -> [{ misId, name, detail, imported }]
+  setImport: 'staff_set_import', // { kind, misId, imported }
+  configCheck: 'staff_config_check', // -> [{ severity, title, detail }]
+  onSite: 'staff_on_site', // -> [{ time, person, year, registrationGroup, type, reason, collectedBy }]
+};
+
+export function staff(session) {
+  const out = {};
+  for (const [key, name] of Object.entries(STAFF_COMMANDS)) {
+    out[key] = (args = {}) => call(name, { session, ...args });
+  }
+  return out;
+}

@@ -1,13 +1,18 @@
 // Starts the kiosk: the home screen and its status strip (R2.6), screen switching, and the
-// inactivity reset that sends the kiosk home and forgets what was typed (R2.5).
+// inactivity reset that sends the kiosk home and forgets what was typed (R2.5). The staff area
+// (R5) has the same reset, four times slower, and locks itself on the way home.
 
 import * as api from './api.js';
 import { createFlows } from './flows.js';
+import { createStaff } from './staff.js';
 
 const $ = (id) => document.getElementById(id);
 
 const DEFAULT_INACTIVITY_SECONDS = 60;
 const HOME_REFRESH_MS = 5 * 60 * 1000;
+/** The staff area stays open this many times the kiosk's inactivity time. */
+const STAFF_IDLE_FACTOR = 4;
+const isStaffScreen = (id) => id === 'screen-pin' || id === 'screen-staff';
 
 let inactivitySeconds = DEFAULT_INACTIVITY_SECONDS;
 let busy = 0;
@@ -25,9 +30,15 @@ function showScreen(id, focusEl) {
 }
 
 function goHome(why) {
+  const fromStaff = isStaffScreen(current);
   flows.reset();
-  showScreen('screen-home', why === 'boot' ? null : $('home-title'));
-  if (why === 'idle') say('Back at the start. Everything typed has been cleared.');
+  showScreen('screen-home', why === 'boot' ? null : fromStaff ? $('btn-staff') : $('home-title'));
+  if (why === 'idle') {
+    say(fromStaff ? 'The staff area locked itself after a while without use.'
+      : 'Back at the start. Everything typed has been cleared.');
+  } else if (fromStaff && why === 'lock') {
+    say('The staff area is locked.');
+  }
   refreshHome();
 }
 
@@ -42,10 +53,12 @@ function armIdle() {
   clearTimeout(idleTimer);
   idleTimer = null;
   if (current === 'screen-home') return;
-  idleTimer = setTimeout(onIdle, Math.max(1, inactivitySeconds) * 1000);
+  const factor = isStaffScreen(current) ? STAFF_IDLE_FACTOR : 1;
+  idleTimer = setTimeout(onIdle, Math.max(1, inactivitySeconds) * factor * 1000);
 }
 
 function onIdle() {
+  if (isStaffScreen(current)) { staff.lock('idle'); return; }
   if (busy > 0) { armIdle(); return; } // never walk away from a sign-in being saved
   goHome('idle');
 }
@@ -57,6 +70,8 @@ for (const type of ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart']) {
 // Escape is Back for keyboard users (from the confirmation it is Done).
 document.addEventListener('keydown', (e) => {
   if (e.key !== 'Escape' || current === 'screen-home' || busy > 0) return;
+  if (current === 'screen-staff') return; // dialogs close themselves; the area locks with Lock
+  if (current === 'screen-pin') { e.preventDefault(); staff.lock('cancel'); return; }
   e.preventDefault();
   if (current === 'screen-done') goHome('flow'); else flows.back();
 });
@@ -111,6 +126,7 @@ async function refreshHome() {
   } catch (e) {
     showHomeError(e.message, 'status');
   }
+  staff.refreshBadge();
 }
 
 function showHomeError(message, from) {
@@ -127,6 +143,8 @@ const flows = createFlows({
   inactivitySeconds: () => inactivitySeconds,
 });
 
+const staff = createStaff({ showScreen, goHome, say });
+
 async function startFlow(kind) {
   $('home-error').hidden = true;
   try {
@@ -139,6 +157,7 @@ async function startFlow(kind) {
 $('btn-late').addEventListener('click', () => startFlow('late'));
 $('btn-early').addEventListener('click', () => startFlow('early'));
 $('btn-returning').addEventListener('click', () => startFlow('return'));
+$('btn-staff').addEventListener('click', () => { $('home-error').hidden = true; staff.open(); });
 
 api.onSyncStatus((p) => {
   if ('online' in p) status.online = p.online ?? null;

@@ -5,7 +5,9 @@
 // `window.__fake.emit(name, payload)`.
 //
 // `installFakeTauri` is serialised into the page by Playwright, so it must not use anything
-// from this file's scope.
+// from this file's scope. The staff commands are in fake-staff.js (`config.staff`).
+
+const { STAFF_DEFAULTS } = require('./fake-staff.js');
 
 /** The fake school: same-name pupils, siblings with a shared parent, an accented name. */
 const ROSTER = [
@@ -56,6 +58,8 @@ const DEFAULTS = {
   /** Command name -> queue of failures, one per call: a sentence, or { skip, sentence } to let
    *  `skip` calls through first. */
   failures: {},
+  /** The staff area's state: PIN, events, settings, codes, people, import runs (fake-staff.js). */
+  staff: STAFF_DEFAULTS,
 };
 
 function installFakeTauri(config) {
@@ -108,6 +112,7 @@ function installFakeTauri(config) {
 
   window.__fake = {
     calls,
+    handlers,
     callsTo: (name) => calls.filter((c) => c.name === name).map((c) => c.args),
     emit(name, payload) {
       for (const cb of listeners[name] || []) cb({ event: name, id: 0, payload });

@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 const { installFakeTauri, fakeConfig } = require('./fake-tauri.js');
+const { installFakeStaff } = require('./fake-staff.js');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const UI = path.join(ROOT, 'ui');
@@ -67,9 +68,11 @@ function todayAt(h, m) {
 
 /**
  * Opens the kiosk in a fresh context. `overrides` tune the fake backend (see fake-tauri.js).
+ * `clock` fakes the page's timers; `fixedTime` only pins its date and time (timers run).
  * Returns { page, context, errors, calls(name), emit(name, payload), close() }.
  */
-async function openKiosk(browser, baseUrl, overrides = {}, { viewport = { width: 1280, height: 800 }, clock = false } = {}) {
+async function openKiosk(browser, baseUrl, overrides = {},
+  { viewport = { width: 1280, height: 800 }, clock = false, fixedTime = null } = {}) {
   const config = fakeConfig(overrides);
   if (config.home.lastImport === null && !('lastImport' in (overrides.home || {}))) config.home.lastImport = todayAt(7, 2);
   const context = await browser.newContext({ viewport, hasTouch: true, locale: 'en-GB', reducedMotion: 'reduce' });
@@ -78,7 +81,9 @@ async function openKiosk(browser, baseUrl, overrides = {}, { viewport = { width:
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   if (clock) await page.clock.install();
+  if (fixedTime) await page.clock.setFixedTime(fixedTime); // screenshots read the same every day
   await page.addInitScript(installFakeTauri, config);
+  await page.addInitScript(installFakeStaff, config);
   await page.goto(baseUrl);
   await page.locator('#school-name', { hasText: config.home.schoolName || 'Reception' }).waitFor();
   return {

@@ -1,0 +1,172 @@
+// Import (R5.4): run an update or a full import now with a progress bar fed by `import-progress`,
+// the last runs and their outcome, and the pupils / staff lists with a green "Importing" / red
+// "Do not import" switch per person (R1.4), kept across imports by the backend.
+
+import * as api from './api.js';
+import { $, el, showMessage, when, plural } from './dom.js';
+
+const STAGES = {
+  school: 'Reading the school',
+  codes: 'Attendance codes',
+  groups: 'Groups',
+  students: 'Pupils',
+  contacts: 'Contacts',
+  employees: 'Staff',
+  saving: 'Saving',
+};
+
+export function createImport(ctx) {
+  let kind = 'student';
+  let peopleSeq = 0;
+  let runsSeq = 0;
+  let running = false;
+  let queryTimer = null;
+
+  // ---------- run now ----------
+  api.onEvent('import-progress', (p) => {
+    if (!running) return;
+    const bar = $('import-bar');
+    const stage = STAGES[p.stage] || p.stage || 'Working';
+    if (p.total) {
+      bar.max = p.total;
+      bar.value = Math.min(p.done || 0, p.total);
+      $('import-stage').textContent = `${stage}: ${(p.done || 0).toLocaleString('en-GB')} of ${p.total.toLocaleString('en-GB')}`;
+    } else {
+      bar.removeAttribute('value'); // indeterminate
+      $('import-stage').textContent = p.done ? `${stage}: ${p.done.toLocaleString('en-GB')}` : `${stage}…`;
+    }
+  }).catch(() => {});
+
+  async function run(full) {
+    if (running) return;
+    running = true;
+    for (const b of [$('import-run'), $('import-full')]) b.disabled = true;
+    showMessage($('import-error'), '');
+    $('import-result').textContent = '';
+    $('import-progress').hidden = false;
+    $('import-bar').removeAttribute('value');
+    $('import-stage').textContent = full ? 'Starting a full import…' : 'Starting the import…';
+    try {
+      const r = await ctx.call('importNow', { full });
+      $('import-result').textContent = `Import finished: ${plural(r.students, 'pupil')}, ${plural(r.contacts, 'contact')}, `
+        + `${plural(r.employees, 'member of staff', 'members of staff')} and ${plural(r.codes, 'attendance code')}.`;
+    } catch (e) {
+      if (!ctx.dropped(e)) showMessage($('import-error'), e.message);
+    } finally {
+      running = false;
+      $('import-progress').hidden = true;
+      for (const b of [$('import-run'), $('import-full')]) b.disabled = false;
+    }
+    loadRuns();
+    loadPeople();
+    ctx.refreshBadge();
+  }
+  $('import-run').addEventListener('click', () => run(false));
+  $('import-full').addEventListener('click', () => run(true));
+
+  // ---------- last runs ----------
+  async function loadRuns() {
+    const mine = ++runsSeq;
+    let runs;
+    try { runs = await ctx.call('importRuns'); } catch (e) {
+      if (!ctx.dropped(e) && mine === runsSeq) showMessage($('import-error'), e.message);
+      return;
+    }
+    if (mine !== runsSeq) return;
+    const list = $('import-runs');
+    list.textContent = '';
+    if (!runs.length) list.append(el('li', 'empty', 'No import has run yet.'));
+    for (const r of runs.slice(0, 6)) {
+      const li = el('li', `run run-${r.outcome}`);
+      const words = { succeeded: 'Succeeded', failed: 'Failed', running: 'Running' }[r.outcome] || r.outcome;
+      const head = el('div', 'run-head');
+      head.append(el('span', `chip-status st-run-${r.outcome}`, words),
+        el('span', 'run-when', `${r.full ? 'Full import' : 'Update'} · ${when(r.startedAt)}${r.finishedAt ? ` – ${when(r.finishedAt)}` : ''}`));
+      li.append(head);
+      if (r.message) li.append(el('p', 'run-message', r.message));
+      list.append(li);
+    }
+  }
+
+  // ---------- who is imported ----------
+  function setKind(k) {
+    kind = k;
+    $('people-students').setAttribute('aria-pressed', String(k === 'student'));
+    $('people-employees').setAttribute('aria-pressed', String(k === 'employee'));
+    loadPeople();
+  }
+  $('people-students').addEventListener('click', () => setKind('student'));
+  $('people-employees').addEventListener('click', () => setKind('employee'));
+  $('people-query').addEventListener('input', () => {
+    clearTimeout(queryTimer);
+    queryTimer = setTimeout(loadPeople, 250);
+  });
+
+  async function loadPeople() {
+    const mine = ++peopleSeq;
+    const query = $('people-query').value.trim();
+    let people;
+    try { people = await ctx.call('people', { kind, query }); } catch (e) {
+      if (!ctx.dropped(e) && mine === peopleSeq) showMessage($('people-error'), e.message);
+      return;
+    }
+    if (mine !== peopleSeq) return;
+    showMessage($('people-error'), '');
+    const list = $('people-list');
+    list.textContent = '';
+    for (const p of people) list.append(person(p));
+    const who = kind === 'student' ? 'pupil' : 'member of staff';
+    const whos = kind === 'student' ? 'pupils' : 'members of staff';
+    $('people-hint').textContent = people.length === 0 ? `No ${whos} match.`
+      : people.length >= 50 ? `The first 50 ${whos}: type a name to find others.`
+        : `${plural(people.length, who, whos)}.`;
+  }
+
+  function person(p) {
+    const li = el('li', 'person');
+    const nameId = `person-${kind}-${String(p.misId).replace(/[^\w-]/g, '_')}`;
+    const who = el('div', 'person-who');
+    who.append(el('span', 'person-name', p.name, { id: nameId }), el('span', 'person-meta', p.detail || ''));
+    const sw = el('button', 'import-switch', null, { type: 'button', role: 'switch', 'aria-describedby': nameId });
+    const paint = (on) => {
+      sw.setAttribute('aria-checked', String(on));
+      sw.classList.toggle('is-on', on);
+      sw.textContent = on ? 'Importing' : 'Do not import';
+      // The switch's name is the person; its visible words are its state.
+      sw.setAttribute('aria-label', `Import ${p.name}`);
+    };
+    paint(!!p.imported);
+    sw.addEventListener('click', async () => {
+      const on = sw.getAttribute('aria-checked') !== 'true';
+      sw.disabled = true;
+      paint(on);
+      try {
+        await ctx.call('setImport', { kind, misId: p.misId, imported: on });
+        p.imported = on;
+        ctx.notice(on ? `${p.name} will be imported.` : `${p.name} will not be imported.`);
+      } catch (e) {
+        paint(!on);
+        if (!ctx.dropped(e)) showMessage($('people-error'), e.message);
+      } finally {
+        sw.disabled = false;
+      }
+    });
+    li.append(who, sw);
+    return li;
+  }
+
+  return {
+    show() { loadRuns(); loadPeople(); },
+    reset() {
+      peopleSeq += 1;
+      runsSeq += 1;
+      clearTimeout(queryTimer);
+      $('people-query').value = '';
+      $('people-list').textContent = '';
+      $('import-result').textContent = '';
+      kind = 'student';
+      $('people-students').setAttribute('aria-pressed', 'true');
+      $('people-employees').setAttribute('aria-pressed', 'false');
+    },
+  };
+}

@@ -1,0 +1,102 @@
+// Two read-only pages of the staff area: "On site now" (R5.6), the day's late sign-ins, early
+// sign-outs and returns, printable as a roll call; and the configuration check (R5.5), what will
+// make writebacks fail before they do, problems first.
+
+import { $, el, showMessage, longDate, today, yearGroup, plural } from './dom.js';
+
+export function createOnSite(ctx) {
+  let seq = 0;
+
+  async function load() {
+    const mine = ++seq;
+    let list;
+    try {
+      list = await ctx.call('onSite');
+    } catch (e) {
+      if (!ctx.dropped(e) && mine === seq) showMessage($('onsite-error'), e.message);
+      return;
+    }
+    if (mine !== seq) return;
+    showMessage($('onsite-error'), '');
+    const body = $('onsite-rows');
+    body.textContent = '';
+    for (const p of list) {
+      const tr = el('tr', `onsite-${/late/i.test(p.type) ? 'late' : /early|out/i.test(p.type) ? 'out' : 'back'}`);
+      for (const v of [p.time, p.person, yearGroup(p.year, p.registrationGroup), p.type, p.reason, p.collectedBy]) {
+        tr.append(el('td', '', v || ''));
+      }
+      tr.children[1].className = 'cell-strong';
+      body.append(tr);
+    }
+    $('onsite-empty').hidden = list.length > 0;
+    const count = (re) => list.filter((p) => re.test(p.type || '')).length;
+    $('onsite-summary').textContent = `${longDate(today())}: ${plural(count(/late/i), 'late sign-in')}, `
+      + `${plural(count(/early|out/i), 'early sign-out')}, ${plural(count(/return/i), 'return')}.`;
+    const school = $('school-name').textContent;
+    $('print-head').textContent = `${school} · On site now · ${longDate(today())} · printed ${
+      new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`;
+  }
+
+  $('onsite-refresh').addEventListener('click', load);
+  $('onsite-print').addEventListener('click', async () => {
+    await load();
+    document.body.classList.add('printing-onsite');
+    try { window.print(); } finally { document.body.classList.remove('printing-onsite'); }
+  });
+
+  return {
+    show: load,
+    reset() { seq += 1; $('onsite-rows').textContent = ''; $('onsite-summary').textContent = ''; },
+  };
+}
+
+const SEVERITY = {
+  problem: { word: 'Problem', rank: 0 },
+  warning: { word: 'Warning', rank: 1 },
+  ok: { word: 'OK', rank: 2 },
+};
+
+export function createCheck(ctx) {
+  let seq = 0;
+
+  async function load() {
+    const mine = ++seq;
+    $('check-refresh').disabled = true;
+    let items;
+    try {
+      items = await ctx.call('configCheck');
+    } catch (e) {
+      if (!ctx.dropped(e) && mine === seq) showMessage($('check-error'), e.message);
+      return;
+    } finally {
+      if (mine === seq) $('check-refresh').disabled = false;
+    }
+    if (mine !== seq) return;
+    showMessage($('check-error'), '');
+    const sorted = items.slice().sort((a, b) => (SEVERITY[a.severity]?.rank ?? 3) - (SEVERITY[b.severity]?.rank ?? 3));
+    const list = $('check-list');
+    list.textContent = '';
+    for (const it of sorted) {
+      const sev = SEVERITY[it.severity] ? it.severity : 'warning';
+      const li = el('li', `check check-${sev}`);
+      li.append(el('span', `sev sev-${sev}`, SEVERITY[sev].word));
+      const text = el('div', 'check-text');
+      text.append(el('h3', 'check-title', it.title), el('p', 'check-detail', it.detail || ''));
+      li.append(text);
+      list.append(li);
+    }
+    const problems = items.filter((i) => i.severity === 'problem').length;
+    const warnings = items.filter((i) => i.severity === 'warning').length;
+    $('check-summary').textContent = problems + warnings === 0
+      ? 'Everything checked is in order.'
+      : `${plural(problems, 'problem')} and ${plural(warnings, 'warning')}. Problems will make writebacks fail.`;
+    ctx.refreshBadge();
+  }
+
+  $('check-refresh').addEventListener('click', load);
+
+  return {
+    show: load,
+    reset() { seq += 1; $('check-list').textContent = ''; $('check-summary').textContent = ''; },
+  };
+}

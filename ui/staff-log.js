@@ -1,0 +1,310 @@
+// The writeback log (R5.2): one day at a time, newest first; status and type chips with counts,
+// text search, live updates from `event-changed`, an event's detail with its Details and
+// Writeback tabs, Retry, and CSV export for a range of days.
+
+import * as api from './api.js';
+import { $, el, showMessage, today, addDays, longDate, when, yearGroup, plural, wireTabs, markTab } from './dom.js';
+
+/** Status ids as the backend sends them, with their words and count keys. */
+export const STATUSES = [
+  { id: 'pending', label: 'Pending', count: 'pending' },
+  { id: 'successful', label: 'Successful', count: 'successful' },
+  { id: 'failed', label: 'Failed', count: 'failed' },
+  { id: 'not_required', label: 'Not Required', count: 'notRequired' },
+  { id: 'expired', label: 'Expired', count: 'expired' },
+];
+const KINDS = [
+  { id: null, label: 'All types' },
+  { id: 'late_sign_in', label: 'Late sign-in' },
+  { id: 'early_sign_out', label: 'Early sign-out' },
+  { id: 'return', label: 'Returned' },
+];
+
+/** A coloured chip that always carries its words. */
+export function statusChip(status, label) {
+  return el('span', `chip-status st-${status || 'unknown'}`, label || status || '');
+}
+
+export function createLog(ctx) {
+  const f = { date: today(), status: null, kind: null, text: '' };
+  let seq = 0;
+  let rows = [];
+  let counts = {};
+  let openId = null;
+  let searchTimer = null;
+  let refreshTimer = null;
+
+  const dateInput = $('log-date');
+  const textInput = $('log-text');
+
+  // ---------- filters ----------
+  function chipButton(label, pressed, onClick, extra = '') {
+    const b = el('button', `chip ${extra}`, null, { type: 'button', 'aria-pressed': String(pressed) });
+    b.append(el('span', 'chip-label', label));
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  function renderChips() {
+    const total = STATUSES.reduce((n, s) => n + (Number(counts[s.count]) || 0), 0);
+    const st = $('log-status');
+    st.textContent = '';
+    const all = chipButton('All', f.status === null, () => setFilter({ status: null }));
+    all.append(el('span', 'chip-count', String(total)));
+    st.append(all);
+    for (const s of STATUSES) {
+      const b = chipButton(s.label, f.status === s.id, () => setFilter({ status: f.status === s.id ? null : s.id }),
+        `chip-st st-${s.id}`);
+      b.append(el('span', 'chip-count', String(Number(counts[s.count]) || 0)));
+      st.append(b);
+    }
+    const kd = $('log-kind');
+    kd.textContent = '';
+    for (const k of KINDS) kd.append(chipButton(k.label, f.kind === k.id, () => setFilter({ kind: k.id })));
+  }
+
+  function setFilter(patch, focusSame = true) {
+    const active = document.activeElement;
+    const label = active && active.closest('.chip') ? active.querySelector('.chip-label').textContent : null;
+    Object.assign(f, patch);
+    load().then(() => {
+      if (!focusSame || !label) return;
+      // Keep the focus on the chip just pressed (the chips are rebuilt).
+      for (const c of document.querySelectorAll('#panel-log .chip')) {
+        if (c.querySelector('.chip-label').textContent === label) { c.focus({ preventScroll: true }); break; }
+      }
+    });
+  }
+
+  dateInput.addEventListener('change', () => { if (dateInput.value) setFilter({ date: dateInput.value }); });
+  $('log-prev').addEventListener('click', () => setFilter({ date: addDays(f.date, -1) }));
+  $('log-next').addEventListener('click', () => setFilter({ date: addDays(f.date, 1) }));
+  $('log-today').addEventListener('click', () => setFilter({ date: today() }));
+  textInput.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => setFilter({ text: textInput.value.trim() }), 250);
+  });
+
+  // ---------- the table ----------
+  async function load() {
+    const mine = ++seq;
+    dateInput.value = f.date;
+    $('log-next').disabled = f.date >= today();
+    let r;
+    try {
+      r = await ctx.call('log', { date: f.date, status: f.status, kind: f.kind, text: f.text || null });
+    } catch (e) {
+      if (ctx.dropped(e) || mine !== seq) return;
+      showMessage($('log-error'), e.message);
+      return;
+    }
+    if (mine !== seq) return;
+    showMessage($('log-error'), '');
+    rows = Array.isArray(r.rows) ? r.rows : [];
+    counts = r.counts || {};
+    renderChips();
+    renderRows();
+  }
+
+  function renderRows() {
+    const body = $('log-rows');
+    body.textContent = '';
+    for (const row of rows) {
+      const tr = el('tr', `log-row${row.id === openId ? ' is-open' : ''}`, null, { 'data-id': row.id });
+      tr.append(el('td', 'cell-time', row.time));
+      const who = el('td', 'cell-person');
+      const open = el('button', 'row-open', null, { type: 'button', 'aria-haspopup': 'dialog' });
+      open.append(el('span', 'person-name', row.person || '(no name)'),
+        el('span', 'person-meta', yearGroup(row.year, row.registrationGroup)));
+      open.addEventListener('click', (e) => { e.stopPropagation(); openEvent(row.id); });
+      who.append(open);
+      tr.append(who);
+      tr.append(el('td', '', row.type));
+      tr.append(el('td', 'cell-reason', row.reason));
+      tr.append(el('td', '', row.session));
+      tr.append(el('td', 'cell-code', row.code));
+      const st = el('td');
+      st.append(statusChip(row.status, row.statusLabel));
+      tr.append(st);
+      tr.addEventListener('click', () => openEvent(row.id));
+      body.append(tr);
+    }
+    const filtered = f.status || f.kind || f.text;
+    const empty = $('log-empty');
+    empty.hidden = rows.length > 0;
+    empty.textContent = filtered ? 'No events match these filters.' : `No sign-ins or sign-outs on ${longDate(f.date)}.`;
+    const day = f.date === today() ? `Today, ${longDate(f.date)}` : longDate(f.date);
+    $('log-summary').textContent = `${day}: ${plural(rows.length, 'event')}${filtered ? ' shown' : ''}`;
+  }
+
+  // Live: a status that changes elsewhere shows without reloading.
+  api.onEvent('event-changed', (p) => {
+    if (!ctx.isActive('log')) return;
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => {
+      load();
+      if (openId !== null && p && p.id === openId && $('event-dialog').open) loadEvent(openId, false);
+    }, 150);
+  }).catch(() => {});
+
+  // ---------- an event's detail ----------
+  const dialog = $('event-dialog');
+  wireTabs(dialog.querySelector('[role="tablist"]'), (tab) => showEventTab(tab.id === 'event-tab-writeback'));
+  $('event-close').addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => {
+    const id = openId;
+    openId = null;
+    for (const tr of document.querySelectorAll('#log-rows tr.is-open')) tr.classList.remove('is-open');
+    const back = document.querySelector(`#log-rows tr[data-id="${CSS.escape(String(id))}"] .row-open`);
+    if (back && !$('screen-staff').hidden) back.focus({ preventScroll: true });
+  });
+  dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); }); // the backdrop
+
+  function showEventTab(writeback) {
+    markTab($(writeback ? 'event-tab-writeback' : 'event-tab-details'));
+    $('event-details').hidden = writeback;
+    $('event-writeback').hidden = !writeback;
+  }
+
+  async function openEvent(id) {
+    openId = id;
+    for (const tr of document.querySelectorAll('#log-rows tr')) tr.classList.toggle('is-open', tr.dataset.id === String(id));
+    const row = rows.find((r) => r.id === id);
+    if (row) renderDetail(row, null);
+    showEventTab(false);
+    showMessage($('event-error'), '');
+    if (!dialog.open) dialog.showModal();
+    $('event-close').focus();
+    await loadEvent(id, true);
+  }
+
+  async function loadEvent(id) {
+    try {
+      const r = await ctx.call('event', { id });
+      if (openId !== id) return;
+      renderDetail(r.row, r.attempts || []);
+    } catch (e) {
+      if (ctx.dropped(e) || openId !== id) return;
+      showMessage($('event-error'), e.message);
+    }
+  }
+
+  function renderDetail(row, attempts) {
+    $('event-title').textContent = `${row.person || '(no name)'} · ${row.type}`;
+    const st = $('event-status');
+    st.textContent = '';
+    st.append(statusChip(row.status, row.statusLabel));
+    const cause = $('event-cause');
+    cause.textContent = row.cause || '';
+    cause.hidden = !row.cause;
+    cause.className = `cause cause-${row.status}`;
+    const dl = $('event-fields');
+    dl.textContent = '';
+    const fields = [
+      ['Date', row.date ? longDate(row.date) : ''], ['Time', row.time], ['Person', row.person],
+      ['Year · group', yearGroup(row.year, row.registrationGroup)], ['Type', row.type], ['Reason', row.reason],
+      ['Collected by', row.collectedBy], ['Session', row.session], ['Code', row.code],
+    ];
+    for (const [k, v] of fields) {
+      if (!v) continue;
+      dl.append(el('dt', '', k), el('dd', '', v));
+    }
+    $('event-retry').hidden = !row.canRetry;
+    $('event-retry').disabled = false;
+    if (attempts) renderAttempts(attempts);
+  }
+
+  function renderAttempts(attempts) {
+    const list = $('event-attempts');
+    list.textContent = '';
+    $('event-tab-writeback').textContent = `Writeback (${attempts.length})`;
+    $('event-attempts-empty').hidden = attempts.length > 0;
+    attempts.forEach((a, i) => {
+      const li = el('li', `attempt attempt-${/succe|accept|ok/i.test(a.outcome) ? 'good' : 'bad'}`);
+      const head = el('div', 'attempt-head');
+      head.append(el('strong', '', `Attempt ${i + 1}`), el('span', 'attempt-when', when(a.startedAt)),
+        el('span', 'attempt-outcome', a.outcome));
+      const dl = el('dl', 'fields fields-compact');
+      const add = (k, v) => dl.append(el('dt', '', k), el('dd', '', v));
+      add('Sent', a.sent || '');
+      add('HTTP status', a.httpStatus == null ? 'No answer' : String(a.httpStatus));
+      add("Wonde's message", a.misMessage || '—');
+      add('Took', `${Number(a.durationMs) || 0} ms`);
+      li.append(head, dl);
+      list.append(li);
+    });
+  }
+
+  $('event-retry').addEventListener('click', async () => {
+    const id = openId;
+    const b = $('event-retry');
+    b.disabled = true;
+    try {
+      const row = await ctx.call('retry', { id });
+      const i = rows.findIndex((r) => r.id === id);
+      if (i >= 0) rows[i] = row;
+      if (openId === id) renderDetail(row, null);
+      ctx.notice(`Writeback for ${row.person} will be tried again: it is Pending.`);
+      await load();
+      if (openId === id) await loadEvent(id);
+    } catch (e) {
+      if (ctx.dropped(e)) return;
+      b.disabled = false;
+      showMessage($('event-error'), e.message);
+    }
+  });
+
+  // ---------- CSV export ----------
+  const exp = $('export-dialog');
+  $('log-export-open').addEventListener('click', () => {
+    $('export-from').value = f.date;
+    $('export-to').value = f.date;
+    showMessage($('export-error'), '');
+    exp.showModal();
+    $('export-from').focus();
+  });
+  $('export-cancel').addEventListener('click', () => exp.close());
+  $('export-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const from = $('export-from').value;
+    const to = $('export-to').value;
+    if (!from || !to) { showMessage($('export-error'), 'Choose both dates.'); return; }
+    if (from > to) { showMessage($('export-error'), 'The first date is after the last one.'); return; }
+    $('export-go').disabled = true;
+    try {
+      const csv = await ctx.call('exportCsv', { from, to });
+      download(`writeback-log-${from}-${to}.csv`, csv);
+      exp.close();
+      ctx.notice(`Exported the log from ${longDate(from)} to ${longDate(to)}.`);
+    } catch (err) {
+      if (!ctx.dropped(err)) showMessage($('export-error'), err.message);
+    } finally {
+      $('export-go').disabled = false;
+    }
+  });
+
+  function download(name, text) {
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+    const a = el('a', 'visually-hidden', null, { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  return {
+    show() { load(); },
+    reset() {
+      seq += 1;
+      clearTimeout(searchTimer);
+      clearTimeout(refreshTimer);
+      Object.assign(f, { date: today(), status: null, kind: null, text: '' });
+      textInput.value = '';
+      rows = [];
+      counts = {};
+      openId = null;
+      $('log-rows').textContent = '';
+      $('log-summary').textContent = '';
+    },
+  };
+}
