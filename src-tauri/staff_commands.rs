@@ -157,16 +157,17 @@ pub fn staff_log(
     if text.as_deref().is_some_and(|t| t.chars().count() > 100) {
         return Err(refused("The search text is too long."));
     }
-    let filter = EventFilter { date: Some(date), status, kind, text };
-    let rows = state.store.events(&filter)?.iter().map(|e| staff_row(&state, e)).collect();
-    let c = state.store.status_counts(Some(date))?;
+    // The chips count the day under the type and text filters, whatever status is picked.
+    let day = state.store.events(&EventFilter { date: Some(date), status: None, kind, text })?;
+    let count = |s: Status| day.iter().filter(|e| e.status == s).count() as i64;
     let counts = Counts {
-        pending: c[&Status::Pending],
-        successful: c[&Status::Successful],
-        failed: c[&Status::Failed],
-        not_required: c[&Status::NotRequired],
-        expired: c[&Status::Expired],
+        pending: count(Status::Pending),
+        successful: count(Status::Successful),
+        failed: count(Status::Failed),
+        not_required: count(Status::NotRequired),
+        expired: count(Status::Expired),
     };
+    let rows = day.iter().filter(|e| status.is_none_or(|s| e.status == s)).map(|e| staff_row(&state, e)).collect();
     Ok(LogView { rows, counts })
 }
 
