@@ -319,6 +319,7 @@ async fn the_real_app_shows_the_demo_school_and_records_a_late_sign_in_through_w
     assert_eq!(wd.text("#demo-badge").await, "Demo school");
     let shots = smoke_dir();
     wd.until("the status strip", "return document.getElementById('status-import').textContent.length > 0").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     wd.screenshot(&shots.join("app-home.png")).await;
 
     // Late sign-in: type, pick the first Sam, confirm.
@@ -341,6 +342,7 @@ async fn the_real_app_shows_the_demo_school_and_records_a_late_sign_in_through_w
     wd.until("the confirmation", &format!("{SCREEN_IS}'done'")).await;
     assert!(wd.text("#done-title").await.starts_with("You're signed in"), "{}", wd.text("#done-title").await);
     assert!(wd.text("#done-list").await.contains("Signed in at"), "{}", wd.text("#done-list").await);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     wd.screenshot(&shots.join("app-confirmation.png")).await;
 
     // The app exits cleanly on SIGTERM, and the sign-in made through the window is in its store.
