@@ -9,73 +9,41 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use reception_kiosk::clock::{Clock, SystemClock};
 use reception_kiosk::mis_capabilities::MisCapabilities;
 use reception_kiosk::recording::{self, Person, Request};
 use reception_kiosk::rules::EventKind;
-use reception_kiosk::sim::{demo, SimConfig, Simulator};
-use reception_kiosk::store::{AttendanceCode, Roster, SchoolRecord, Status, Store, Student};
+use reception_kiosk::store::{Status, Store, Student};
 use reception_kiosk::sync::{Engine, SyncConfig, SyncHandle};
 use reception_kiosk::wonde::{Token, WondeClient, WondeConfig};
 
 struct Bench {
-    sim: Simulator,
+    school: common::SimSchool,
     store: Arc<Store>,
     sync: SyncHandle,
     students: Vec<Student>,
-    _dir: tempfile::TempDir,
 }
 
 async fn setup(pupils: usize) -> Bench {
-    let mut config = SimConfig::new(demo::generate(3, pupils));
-    config.latency = Duration::from_millis(50);
-    config.writeback_delay = Duration::from_millis(200);
-    let sim = Simulator::start(config).await.expect("simulator");
-    let roster = sim.read_school(|s| Roster {
-        school: Some(SchoolRecord {
-            wonde_id: s.id.clone(),
-            name: s.name.clone(),
-            mis: "SIMS".into(),
-            allows_writeback: true,
-            has_lesson_attendance: false,
-            domain: None,
-        }),
-        students: s
-            .students
-            .iter()
-            .map(|p| Student {
-                upi: p.upi.clone(),
-                wonde_id: p.id.clone(),
-                mis_id: Some(p.mis_id.clone()),
-                forename: p.forename.clone(),
-                preferred_forename: None,
-                surname: p.surname.clone(),
-                year: p.year_group.clone(),
-                registration_group: p.registration_group.clone(),
-                archived: false,
-            })
-            .collect(),
-        codes: s
-            .codes
-            .iter()
-            .map(|c| AttendanceCode { wonde_id: c.id.clone(), code: c.code.clone(), description: None, kind: None })
-            .collect(),
-        ..Roster::default()
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open_dir(dir.path()).unwrap());
-    store.replace_roster(&roster, Utc::now()).unwrap();
+    let school = common::sim_school("SIMS", pupils, Utc::now()).await;
+    school.sim.faults().set_latency(Duration::from_millis(50));
+    school.sim.set_writeback_delay(Duration::from_millis(200));
+    let store = school.store.clone();
     // Whatever the time of day the benchmark runs, each sign-in writes a mark.
     let mut settings = store.settings().unwrap();
     settings.default_group.present_writeback = true;
     store.save_settings(&settings).unwrap();
-    let mut wonde = WondeConfig::new(sim.school_id(), Token::new(sim.token()));
-    wonde.base_url = sim.base_url();
+    // The production client's pacing, not the tests' unpaced one.
+    let mut wonde = WondeConfig::new(school.sim.school_id(), Token::new(school.sim.token()));
+    wonde.base_url = school.sim.base_url();
     let client = WondeClient::new(wonde).unwrap();
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let engine = Engine::new(store.clone(), client, clock, MisCapabilities::builtin().unwrap(), SyncConfig::default());
     let students = store.students().unwrap();
-    Bench { sim, store, sync: engine.spawn(), students, _dir: dir }
+    Bench { sync: engine.spawn(), students, store, school }
 }
 
 fn record(bench: &Bench, student: &Student) {
@@ -104,7 +72,7 @@ async fn tap_to_mis(taps: usize) {
         record(&bench, student);
         let mut in_mis = None;
         loop {
-            if in_mis.is_none() && bench.sim.marks().iter().any(|m| m.student_id == student.wonde_id) {
+            if in_mis.is_none() && bench.school.sim.marks().iter().any(|m| m.student_id == student.wonde_id) {
                 in_mis = Some(started.elapsed());
             }
             if bench.store.status_counts(None).unwrap()[&Status::Pending] == 0 {
@@ -128,14 +96,14 @@ async fn tap_to_mis(taps: usize) {
 
 async fn backlog(events: usize) {
     let bench = setup(events + 50).await;
-    bench.sim.faults().set_offline(true);
+    bench.school.sim.faults().set_offline(true);
     for student in bench.students.iter().take(events) {
         record(&bench, student);
     }
     let mut status = bench.sync.status();
     let _ = tokio::time::timeout(Duration::from_secs(10), status.wait_for(|s| s.online == Some(false))).await;
     let started = Instant::now();
-    bench.sim.faults().set_offline(false);
+    bench.school.sim.faults().set_offline(false);
     bench.sync.wake();
     while bench.store.status_counts(None).unwrap()[&Status::Pending] > 0 {
         assert!(started.elapsed() < Duration::from_secs(120), "the backlog did not drain in 2 minutes");
@@ -146,7 +114,7 @@ async fn backlog(events: usize) {
     println!(
         "backlog of {events} events drained in {:.2} s ({written} successful, {} requests to Wonde; target <= 10 s for 1,000)",
         elapsed.as_secs_f64(),
-        bench.sim.request_count()
+        bench.school.sim.request_count()
     );
     bench.sync.shutdown().await;
 }
