@@ -99,10 +99,14 @@ pub struct StaffRow {
     can_retry: bool,
 }
 
-fn staff_row(state: &AppState, event: &Event) -> StaffRow {
-    let settings = state.store.settings_or_default();
-    let today = school_date(state.clock.now(), settings.time_zone);
-    let mut row = LogRow::new(event, settings.time_zone);
+/// The school's zone and today's date: read once per command, not once per row.
+fn zone_and_today(state: &AppState) -> (chrono_tz::Tz, NaiveDate) {
+    let tz = state.store.settings_or_default().time_zone;
+    (tz, school_date(state.clock.now(), tz))
+}
+
+fn staff_row(event: &Event, (tz, today): (chrono_tz::Tz, NaiveDate)) -> StaffRow {
+    let mut row = LogRow::new(event, tz);
     let status_label = std::mem::take(&mut row.status);
     StaffRow {
         row,
@@ -167,7 +171,8 @@ pub fn staff_log(
         not_required: count(Status::NotRequired),
         expired: count(Status::Expired),
     };
-    let rows = day.iter().filter(|e| status.is_none_or(|s| e.status == s)).map(|e| staff_row(&state, e)).collect();
+    let when = zone_and_today(&state);
+    let rows = day.iter().filter(|e| status.is_none_or(|s| e.status == s)).map(|e| staff_row(e, when)).collect();
     Ok(LogView { rows, counts })
 }
 
@@ -206,18 +211,17 @@ pub fn staff_event(state: State<'_, AppState>, session: String, id: i64) -> Resu
     session_ok(&state, &session)?;
     let event = state.store.event(id)?.ok_or_else(|| refused(format!("There is no event {id}.")))?;
     let attempts = state.store.attempts(id)?.into_iter().map(AttemptView::from).collect();
-    Ok(EventDetail { row: staff_row(&state, &event), attempts })
+    Ok(EventDetail { row: staff_row(&event, zone_and_today(&state)), attempts })
 }
 
 #[tauri::command]
 pub fn staff_retry(state: State<'_, AppState>, session: String, id: i64) -> Result<StaffRow> {
     session_ok(&state, &session)?;
-    let now = state.clock.now();
-    let today = school_date(now, state.store.settings_or_default().time_zone);
-    let event = state.store.retry_event(id, today, now)?;
+    let when = zone_and_today(&state);
+    let event = state.store.retry_event(id, when.1, state.clock.now())?;
     tracing::info!(event = id, "event retried by staff");
     state.wake_sync();
-    Ok(staff_row(&state, &event))
+    Ok(staff_row(&event, when))
 }
 
 #[tauri::command]
