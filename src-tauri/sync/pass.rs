@@ -211,7 +211,8 @@ impl Engine {
                     continue;
                 }
             };
-            let mark = match decide(&facts(&event), settings, &mis.facts(current.as_deref()), now) {
+            // A fresh "now": the read may have waited across midnight (R4.4).
+            let mark = match decide(&facts(&event), settings, &mis.facts(current.as_deref()), self.clock.now()) {
                 Decision::Write(mark) => mark,
                 other => {
                     report.finished += usize::from(self.finish_decided(&event, other, now)?);
@@ -254,6 +255,17 @@ impl Engine {
 
     /// Sends one writeback request; returns the accepted writeback and its events, to follow.
     async fn send(&mut self, group: Vec<Outgoing>, report: &mut PassReport) -> Result<Option<(String, Vec<Event>)>, SyncError> {
+        // The last moment to notice that the school day ended while this pass was under way:
+        // an event of an earlier day is never sent (R4.4).
+        let now = self.clock.now();
+        let today = school_date(now, self.store.settings_or_default().time_zone);
+        let (group, late): (Vec<Outgoing>, Vec<Outgoing>) = group.into_iter().partition(|o| o.mark.date >= today);
+        for o in &late {
+            report.finished += usize::from(self.finish_decided(&o.event, Decision::Expired, now)?);
+        }
+        if group.is_empty() {
+            return Ok(None);
+        }
         let started = Instant::now();
         let lesson = group[0].lesson_id.is_some();
         let result = if lesson {
