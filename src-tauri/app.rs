@@ -22,10 +22,12 @@ pub struct AppState {
     pub store: Arc<Store>,
     pub clock: Arc<dyn Clock>,
     /// Running on the built-in demo school (no Wonde connection configured).
-    pub demo: bool,
+    demo: AtomicBool,
     /// The staff PIN and sessions (R5.1).
     pub staff: StaffGate,
     pub capabilities: MisCapabilities,
+    /// Where the staff area's CSV exports are saved.
+    pub exports_dir: std::path::PathBuf,
     index: RwLock<SearchIndex>,
     backend: Mutex<Option<Backend>>,
     /// Where an import's progress goes: the window's `import-progress` event once attached.
@@ -40,7 +42,12 @@ impl AppState {
         let index = RwLock::new(SearchIndex::build(&store.students()?));
         let capabilities = MisCapabilities::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
         let staff = StaffGate::new(std::time::Duration::from_secs(15 * 60));
-        Ok(Self { store, clock, demo, staff, capabilities, index, backend: Mutex::new(None), progress: Mutex::new(None) })
+        let exports_dir = crate::paths::export_dir(store.path().parent().unwrap_or(std::path::Path::new(".")));
+        Ok(Self { store, clock, demo: AtomicBool::new(demo), staff, capabilities, exports_dir, index, backend: Mutex::new(None), progress: Mutex::new(None) })
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.demo.load(Ordering::SeqCst)
     }
 
     pub fn index(&self) -> RwLockReadGuard<'_, SearchIndex> {
@@ -55,6 +62,7 @@ impl AppState {
     }
 
     pub fn attach_backend(&self, backend: Backend) {
+        self.demo.store(backend.demo, Ordering::SeqCst);
         *self.backend.lock().unwrap_or_else(|p| p.into_inner()) = Some(backend);
     }
 
@@ -161,6 +169,22 @@ pub fn attach_background<R: Runtime>(app: &tauri::AppHandle<R>, backend: Backend
         tracing::error!(error = %e, "could not build the name search");
     }
     state.attach_backend(backend);
+}
+
+/// Moves the background work onto the connection just saved: the old sync engine and nightly
+/// import stop (the demo simulator with them), new ones start. Events recorded on the demo school
+/// are settled first, so no demo pupil's mark is ever sent to the school's MIS.
+pub async fn restart_background<R: Runtime>(app: &tauri::AppHandle<R>) -> Result<(), crate::backend::BackendError> {
+    let state = app.state::<AppState>();
+    state.shutdown().await;
+    if state.is_demo() {
+        let settled = crate::backend::settle_demo_events(&state.store, state.clock.now())?;
+        tracing::info!(settled, "left the demo school");
+    }
+    let data_dir = state.store.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let backend = crate::backend::start(state.store.clone(), state.clock.clone(), &data_dir).await?;
+    attach_background(app, backend);
+    Ok(())
 }
 
 /// The label of the one window, as declared in `tauri.conf.json`.

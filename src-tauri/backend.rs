@@ -13,7 +13,7 @@ use crate::clock::Clock;
 use crate::import::{self, ImportError, ImportOptions};
 use crate::mis_capabilities::{CapabilityError, MisCapabilities};
 use crate::sim::{SimConfig, Simulator};
-use crate::store::{Store, StoreError};
+use crate::store::{EventUpdate, Outcome, Status, Store, StoreError};
 use crate::sync::{Engine, SyncConfig, SyncHandle};
 use crate::wonde::connection::{self, ConnectionError};
 use crate::wonde::{Token, WondeClient, WondeConfig, WondeError};
@@ -93,6 +93,19 @@ pub async fn start(store: Arc<Store>, clock: Arc<dyn Clock>, data_dir: &Path) ->
     );
     let sync = Engine::new(store, client.clone(), clock, capabilities, SyncConfig::default()).spawn();
     Ok(Backend { demo: simulator.is_some(), sync, client, simulator, nightly_stop, nightly })
+}
+
+/// Settles the events still waiting when a kiosk that ran the demo school is connected to a real
+/// one: Not Required, with the reason, so they stay in the log and are never sent. Returns how many.
+pub fn settle_demo_events(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<usize, StoreError> {
+    let outcome = Outcome {
+        status: Status::NotRequired,
+        cause: Some("Recorded on the demo school, before the kiosk was connected to the school's MIS.".into()),
+        session: None,
+        code: None,
+    };
+    let updates = store.pending_events()?.into_iter().map(|e| EventUpdate::Finish(e.id, outcome.clone())).collect();
+    Ok(store.update_events(updates, now)?.into_iter().filter(|applied| *applied).count())
 }
 
 impl Backend {

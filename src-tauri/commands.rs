@@ -72,7 +72,7 @@ pub fn home_status(state: State<'_, AppState>) -> Result<HomeStatus> {
     let store = &state.store;
     Ok(HomeStatus {
         school_name: store.school()?.map(|s| s.name),
-        demo: state.demo,
+        demo: state.is_demo(),
         online: state.online(),
         pending: store.status_counts(None)?[&Status::Pending],
         last_import: store.import_runs(1)?.into_iter().find(|r| r.outcome == "succeeded").map(|r| r.started_at),

@@ -1,6 +1,6 @@
 //! Where the kiosk keeps its data.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The environment variable that picks the data directory.
 pub const DATA_DIR_ENV: &str = "RECEPTION_KIOSK_DATA_DIR";
@@ -14,4 +14,13 @@ pub fn default_data_dir() -> PathBuf {
     directories::ProjectDirs::from("uk.school", "", "reception-kiosk")
         .map(|p| p.data_dir().to_path_buf())
         .unwrap_or_else(|| PathBuf::from("reception-kiosk-data"))
+}
+
+/// Where the staff area saves exports: the user's Downloads folder where the platform has one,
+/// else `exports` in the data directory. (A web view's own downloads are not used: WebKitGTK
+/// drops a page's blob downloads inside Tauri, and a kiosk has no download bar to find them in.)
+pub fn export_dir(data_dir: &Path) -> PathBuf {
+    directories::UserDirs::new()
+        .and_then(|u| u.download_dir().map(Path::to_path_buf))
+        .unwrap_or_else(|| data_dir.join("exports"))
 }

@@ -224,8 +224,16 @@ pub fn staff_retry(state: State<'_, AppState>, session: String, id: i64) -> Resu
     Ok(staff_row(&event, when))
 }
 
+/// A saved CSV export: where it is and how many events it holds.
+#[derive(Serialize)]
+pub struct SavedExport {
+    path: String,
+    events: usize,
+}
+
+/// Saves the log of the days `from`..=`to` as a CSV file in the exports folder (R5.2).
 #[tauri::command]
-pub fn staff_export_csv(state: State<'_, AppState>, session: String, from: String, to: String) -> Result<String> {
+pub fn staff_export_csv(state: State<'_, AppState>, session: String, from: String, to: String) -> Result<SavedExport> {
     session_ok(&state, &session)?;
     let (from, to) = (parse_date(&from)?, parse_date(&to)?);
     if to < from || to - from > Duration::days(366) {
@@ -237,7 +245,27 @@ pub fn staff_export_csv(state: State<'_, AppState>, session: String, from: Strin
         events.extend(state.store.events(&EventFilter { date: Some(day), ..Default::default() })?);
         day = day.pred_opt().expect("a date after the start of time");
     }
-    Ok(report::to_csv(&events, state.store.settings_or_default().time_zone))
+    let csv = report::to_csv(&events, state.store.settings_or_default().time_zone);
+    let path = state.exports_dir.join(format!("writeback-log-{from}-{to}.csv"));
+    save_file(&path, csv.as_bytes()).map_err(|e| {
+        tracing::error!(error = %e, dir = %state.exports_dir.display(), "could not save the CSV export");
+        refused(format!("The export could not be saved in {}. Please tell IT.", state.exports_dir.display()))
+    })?;
+    tracing::info!(events = events.len(), %from, %to, "log exported to CSV");
+    Ok(SavedExport { path: path.display().to_string(), events: events.len() })
+}
+
+/// Writes a whole file or nothing: a half-written export is never left under the final name.
+fn save_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let partial = path.with_extension("csv.partial");
+    let mut file = std::fs::File::create(&partial)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&partial, path)
 }
 
 #[derive(Serialize)]
@@ -278,7 +306,7 @@ pub fn staff_settings(state: State<'_, AppState>, session: String) -> Result<Set
     let settings = serde_json::to_value(state.store.settings_or_default()).expect("settings serialise");
     let codes = state.store.attendance_codes()?.into_iter().map(|c| CodeChoice { code: c.code, description: c.description }).collect();
     let connection = connection::view(&state.store, &data_dir(&state)).map_err(|e| refused(e.to_string()))?.map(Into::into);
-    Ok(SettingsView { settings, codes, connection, demo: state.demo })
+    Ok(SettingsView { settings, codes, connection, demo: state.is_demo() })
 }
 
 #[tauri::command]
@@ -298,16 +326,20 @@ pub struct SchoolSeen {
     mis: String,
 }
 
-fn client_for(state: &AppState, school_id: &str, token: Option<String>) -> Result<WondeClient> {
+/// The connection the staff typed, over the stored one: the typed school id, the typed token or,
+/// left empty, the saved one, and the stored Wonde address (a new connection gets
+/// `WONDE_API_URL` or Wonde's own).
+fn typed_config(state: &AppState, school_id: &str, token: Option<String>) -> Result<WondeConfig> {
+    let stored = connection::config(&state.store, &data_dir(state)).map_err(|e| refused(e.to_string()))?;
     let token = match token.filter(|t| !t.trim().is_empty()) {
-        Some(token) => Token::new(token),
-        None => connection::config(&state.store, &data_dir(state))
-            .map_err(|e| refused(e.to_string()))?
-            .map(|c| c.token)
-            .ok_or_else(|| refused("Enter the Wonde token."))?,
+        Some(token) => Token::new(token.trim()),
+        None => stored.as_ref().map(|c| c.token.clone()).ok_or_else(|| refused("Enter the Wonde token."))?,
     };
-    let config = WondeConfig::new(school_id.trim(), token);
-    WondeClient::new(config).map_err(|e| refused(e.to_string()))
+    let mut config = WondeConfig::new(school_id.trim(), token);
+    if let Some(stored) = stored {
+        config.base_url = stored.base_url;
+    }
+    Ok(config)
 }
 
 #[tauri::command]
@@ -318,17 +350,29 @@ pub async fn staff_test_connection(
     token: Option<String>,
 ) -> Result<SchoolSeen> {
     session_ok(&state, &session)?;
-    let client = client_for(&state, &school_id, token)?;
+    let client = WondeClient::new(typed_config(&state, &school_id, token)?).map_err(|e| refused(e.to_string()))?;
     let school = client.school().await.map_err(|e| refused(e.to_string()))?;
     Ok(SchoolSeen { school_name: school.name, mis: school.mis })
 }
 
+/// Saves the connection and moves the kiosk's background work onto it at once: the sync engine
+/// and the imports stop using the old connection (or the demo school).
 #[tauri::command]
-pub fn staff_save_connection(state: State<'_, AppState>, session: String, school_id: String, token: String) -> Result<()> {
+pub async fn staff_save_connection<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    session: String,
+    school_id: String,
+    token: Option<String>,
+) -> Result<()> {
     session_ok(&state, &session)?;
-    let connection = Connection { school_id: school_id.trim().to_string(), base_url: crate::wonde::base_url_from_env() };
-    connection::save(&state.store, &data_dir(&state), &connection, &Token::new(token)).map_err(|e| refused(e.to_string()))?;
-    Ok(())
+    let config = typed_config(&state, &school_id, token)?;
+    let connection = Connection { school_id: config.school_id.clone(), base_url: config.base_url.clone() };
+    connection::save(&state.store, &data_dir(&state), &connection, &config.token).map_err(|e| refused(e.to_string()))?;
+    crate::app::restart_background(&app).await.map_err(|e| {
+        tracing::error!(error = %e, "the background work could not restart on the new connection");
+        refused("The connection is saved, but the kiosk could not start using it. Please restart the kiosk.")
+    })
 }
 
 #[tauri::command]

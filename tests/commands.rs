@@ -19,6 +19,8 @@ use reception_kiosk::AppState;
 struct Kiosk {
     webview: tauri::WebviewWindow<MockRuntime>,
     state: Arc<reception_kiosk::store::Store>,
+    /// Where the staff area saves exports (inside the test's directory).
+    exports: std::path::PathBuf,
     _app: tauri::App<MockRuntime>,
     _dir: tempfile::TempDir,
 }
@@ -33,10 +35,12 @@ fn kiosk_with(customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Buil
     let dir = tempfile::tempdir().unwrap();
     let now = local_to_utc(London, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), NaiveTime::from_hms_opt(9, 12, 0).unwrap());
     let store = Arc::new(common::seeded_store(dir.path(), now));
-    let state = AppState::new(store.clone(), Arc::new(ManualClock::new(now)), true).unwrap();
+    let mut state = AppState::new(store.clone(), Arc::new(ManualClock::new(now)), true).unwrap();
+    let exports = dir.path().join("exports");
+    state.exports_dir = exports.clone();
     let app = customise(reception_kiosk::build(mock_builder(), state)).build(tauri::generate_context!()).unwrap();
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Kiosk { webview, state: store, _app: app, _dir: dir }
+    Kiosk { webview, state: store, exports, _app: app, _dir: dir }
 }
 
 impl Kiosk {
@@ -232,8 +236,11 @@ fn staff_see_a_failed_event_with_its_attempts_retry_it_and_export_the_day() {
     assert_eq!(detail["attempts"][0]["misMessage"], "The selected student id is invalid.");
     let retried = kiosk.call("staff_retry", json!({ "session": session, "id": id })).unwrap();
     assert_eq!(retried["status"], "pending");
-    let csv = kiosk.call("staff_export_csv", json!({ "session": session, "from": "2026-11-23", "to": "2026-11-23" })).unwrap();
-    let csv = csv.as_str().unwrap();
+    let saved = kiosk.call("staff_export_csv", json!({ "session": session, "from": "2026-11-23", "to": "2026-11-23" })).unwrap();
+    assert_eq!(saved["events"], 1);
+    let path = std::path::PathBuf::from(saved["path"].as_str().unwrap());
+    assert_eq!(path, kiosk.exports.join("writeback-log-2026-11-23-2026-11-23.csv"));
+    let csv = std::fs::read_to_string(&path).unwrap();
     assert!(csv.starts_with("id,date,time,person") && csv.contains("Zoë O'Brien"), "{csv}");
 }
 

@@ -85,7 +85,7 @@ const STAFF_COMMANDS = {
   log: 'staff_log', // { date, status, kind, text } -> { rows, counts }
   event: 'staff_event', // { id } -> { row, attempts }
   retry: 'staff_retry', // { id } -> row
-  exportCsv: 'staff_export_csv', // { from, to } -> CSV text
+  exportCsv: 'staff_export_csv', // { from, to } -> { path, events }: the CSV file saved
   settings: 'staff_settings', // -> { settings, codes, connection, demo }
   saveSettings: 'staff_save_settings', // { settings }
   testConnection: 'staff_test_connection', // { schoolId, token } -> { schoolName, mis }

@@ -272,25 +272,15 @@ export function createLog(ctx) {
     if (from > to) { showMessage($('export-error'), 'The first date is after the last one.'); return; }
     $('export-go').disabled = true;
     try {
-      const csv = await ctx.call('exportCsv', { from, to });
-      download(`writeback-log-${from}-${to}.csv`, csv);
+      const saved = await ctx.call('exportCsv', { from, to });
       exp.close();
-      ctx.notice(`Exported the log from ${longDate(from)} to ${longDate(to)}.`);
+      ctx.notice(`Saved ${plural(saved.events, 'event')} from ${longDate(from)} to ${longDate(to)} in ${saved.path}`);
     } catch (err) {
       if (!ctx.dropped(err)) showMessage($('export-error'), err.message);
     } finally {
       $('export-go').disabled = false;
     }
   });
-
-  function download(name, text) {
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-    const a = el('a', 'visually-hidden', null, { href: url, download: name });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  }
 
   return {
     show() { load(); },

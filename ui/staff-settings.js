@@ -110,6 +110,7 @@ export function createSettings(ctx) {
       if (!school.value.trim()) { show('Type the school id first.', false); school.focus(); return; }
       if (!connection && !token.value.trim()) { show('Paste the token first.', false); token.focus(); return; }
       save.disabled = true;
+      const wasDemo = demo;
       try {
         await ctx.call('saveConnection', args());
         token.value = '';
@@ -120,7 +121,9 @@ export function createSettings(ctx) {
         const keep = draft;
         render();
         draft = keep;
-        ctx.notice('The connection is saved.');
+        ctx.notice(wasDemo
+          ? "The connection is saved and the demo school is closed. Run a full import on the Import page to load your school's pupils."
+          : 'The connection is saved.');
         ctx.refreshBadge();
       } catch (e) { if (!ctx.dropped(e)) show(e.message, false); } finally { save.disabled = false; }
     });

@@ -103,15 +103,30 @@ pub fn run(store: &Store, capabilities: &MisCapabilities, now: DateTime<Utc>) ->
         }
     }
 
+    let local = |t: DateTime<Utc>| t.with_timezone(&settings.time_zone).format("%H:%M on %-d %B %Y").to_string();
     match store.import_runs(10)?.into_iter().find(|r| r.outcome == "succeeded") {
         None if school.is_some() => found.push(finding(Severity::Warning, "No successful import recorded", "Run an import from the Import page.")),
-        Some(run) => {
-            let age = DateTime::parse_from_rfc3339(&run.started_at).map(|t| now - t.with_timezone(&Utc)).ok();
-            if age.is_some_and(|a| a > Duration::hours(26)) {
-                found.push(finding(Severity::Warning, "The roster is over a day old", format!("The last successful import started at {}.", run.started_at)));
+        Some(run) => match DateTime::parse_from_rfc3339(&run.started_at).map(|t| t.with_timezone(&Utc)) {
+            Ok(at) if now - at > Duration::hours(26) => {
+                found.push(finding(Severity::Warning, "The roster is over a day old", format!("The last successful import started at {}.", local(at))));
             }
-        }
+            Ok(at) => found.push(finding(Severity::Ok, "The roster is up to date", format!("The last successful import started at {}.", local(at)))),
+            Err(_) => {}
+        },
         None => {}
+    }
+    let activity = store.writeback_activity()?;
+    match activity.last_answer {
+        Some((at, Some(status @ (401 | 403)))) => found.push(finding(
+            Severity::Problem,
+            "Wonde refused the kiosk's token",
+            format!("Wonde answered HTTP {status} at {}. Nothing is written until the token is fixed: enter it again in Settings, Wonde connection, and test it.", local(at)),
+        )),
+        Some((at, Some(200..=299))) => found.push(finding(Severity::Ok, "The token is accepted", format!("Wonde accepted a writeback at {}.", local(at)))),
+        _ => {}
+    }
+    if let Some(at) = activity.last_written_at {
+        found.push(finding(Severity::Ok, "Marks are reaching the MIS", format!("The last mark was written at {}.", local(at))));
     }
     if let Some(last) = store.import_runs(1)?.into_iter().next().filter(|r| r.outcome == "failed") {
         found.push(finding(Severity::Problem, "The last import failed", last.message.unwrap_or_default()));
@@ -130,7 +145,7 @@ pub fn run(store: &Store, capabilities: &MisCapabilities, now: DateTime<Utc>) ->
     if failed_today > 0 {
         found.push(finding(Severity::Warning, format!("{failed_today} events failed today"), "Open the Writeback log filtered to Failed to see why and retry."));
     }
-    if found.is_empty() {
+    if count(&found) == 0 {
         found.push(finding(Severity::Ok, "Everything looks right", "Writebacks should go through."));
     }
     found.sort_by_key(|f| f.severity);

@@ -146,6 +146,15 @@ pub struct Attempt {
     pub outcome: String,
 }
 
+/// The latest writeback traffic, for the configuration check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WritebackActivity {
+    /// When the latest attempt started, and the HTTP status it got (none: no answer).
+    pub last_answer: Option<(DateTime<Utc>, Option<u16>)>,
+    /// When an event last became Successful.
+    pub last_written_at: Option<DateTime<Utc>>,
+}
+
 /// One change the sync engine makes to an event (see [`Store::update_events`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventUpdate {
@@ -275,6 +284,18 @@ impl Store {
             [],
             |r| r.get(0),
         )?)
+    }
+
+    /// When Wonde last answered a writeback, and when a mark was last written (R5.5).
+    pub fn writeback_activity(&self) -> Result<WritebackActivity> {
+        let conn = self.conn();
+        let last_answer = conn
+            .query_row("SELECT started_at, http_status FROM attempts ORDER BY id DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let last_written_at = conn.query_row("SELECT MAX(updated_at) FROM events WHERE status = 'successful'", [], |r| r.get(0))?;
+        Ok(WritebackActivity { last_answer, last_written_at })
     }
 
     /// Counts of events per status, for one day or all time.

@@ -15,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::settings::{Settings, SettingsError};
 
-pub use events::{Attempt, Event, EventFilter, EventUpdate, NewEvent, Outcome, Status};
+pub use events::{Attempt, Event, EventFilter, EventUpdate, NewEvent, Outcome, Status, WritebackActivity};
 pub use roster::{
     AttendanceCode, Contact, Counts, Employee, Group, GroupKind, ImportRun, Roster, SchoolRecord, Student,
     StudentContact,

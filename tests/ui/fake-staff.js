@@ -187,7 +187,6 @@ function installFakeStaff(config) {
     return [...out, ...s.checks];
   }
 
-  const csvCell = (v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 
   Object.assign(fake.handlers, {
     staff_check_count: () => checks().filter((c) => c.severity === 'problem').length,
@@ -239,12 +238,8 @@ function installFakeStaff(config) {
     },
     staff_export_csv: (a) => {
       need(a);
-      const head = 'Date,Time,Person,Year,Registration group,Type,Reason,Collected by,Session,Code,Status';
-      const lines = events.filter((e) => e.date >= a.from && e.date <= a.to)
-        .sort((x, y) => `${x.date} ${x.time}`.localeCompare(`${y.date} ${y.time}`))
-        .map((e) => [e.date, e.time, e.person, e.year, e.registrationGroup, TYPE[e.kind], e.reason, e.collectedBy,
-          e.session, e.code, LABEL[e.status]].map(csvCell).join(','));
-      return [head, ...lines].join('\r\n') + '\r\n';
+      const count = events.filter((e) => e.date >= a.from && e.date <= a.to).length;
+      return { path: `/home/office/Downloads/writeback-log-${a.from}-${a.to}.csv`, events: count };
     },
     staff_settings: (a) => {
       need(a);

@@ -4,6 +4,7 @@
 const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
+const { before, after } = require('node:test');
 const { chromium } = require('playwright-core');
 const { installFakeTauri, fakeConfig } = require('./fake-tauri.js');
 const { installFakeStaff } = require('./fake-staff.js');
@@ -59,6 +60,22 @@ function launchBrowser() {
   });
 }
 
+/**
+ * One UI server and one browser for a test file, started before its first test and closed after
+ * its last. Returns { server, browser }, filled in once they run.
+ */
+function sharedBrowser() {
+  const shared = {};
+  before(async () => {
+    [shared.server, shared.browser] = await Promise.all([serveUi(), launchBrowser()]);
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.close();
+  });
+  return shared;
+}
+
 /** "Today at 07:02" as the backend would send it, so the status strip reads the same every run. */
 function todayAt(h, m) {
   const d = new Date();
@@ -105,4 +122,4 @@ async function tapKeys(page, text) {
   }
 }
 
-module.exports = { serveUi, launchBrowser, openKiosk, tapKeys, todayAt, ROOT };
+module.exports = { sharedBrowser, openKiosk, tapKeys, todayAt, ROOT };

@@ -1,25 +1,16 @@
 // The kiosk's touch screens in a real browser engine (Debian's Chromium through playwright-core),
 // against the fake backend in fake-tauri.js. Test names say the behaviour in the school's words.
 
-const { test, before, after, afterEach } = require('node:test');
+const { test, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const fs = require('node:fs');
-const { serveUi, launchBrowser, openKiosk, tapKeys } = require('./helpers.js');
+const { sharedBrowser, openKiosk, tapKeys } = require('./helpers.js');
 
-let server;
-let browser;
+const shared = sharedBrowser();
 let kiosk; // the one open in the current test; closed after it
 const SHOTS = path.join(__dirname, 'screenshots');
 
-before(async () => {
-  [server, browser] = await Promise.all([serveUi(), launchBrowser()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 afterEach(async () => {
   if (!kiosk) return;
@@ -31,7 +22,7 @@ afterEach(async () => {
 });
 
 async function open(overrides, options) {
-  kiosk = await openKiosk(browser, server.url, overrides, options);
+  kiosk = await openKiosk(shared.browser, shared.server.url, overrides, options);
   return kiosk;
 }
 

@@ -3,28 +3,19 @@
 // settings saved or refused with the backend's sentence, the configuration check and its badge,
 // import switches that survive an import, the on-site list and its print sheet, and locking.
 
-const { test, before, after, afterEach } = require('node:test');
+const { test, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const fs = require('node:fs');
-const { serveUi, launchBrowser, openKiosk } = require('./helpers.js');
+const { sharedBrowser, openKiosk } = require('./helpers.js');
 const { STAFF_CODES } = require('./fake-staff.js');
 
-let server;
-let browser;
+const shared = sharedBrowser();
 let kiosk;
 const SHOTS = path.join(__dirname, 'screenshots');
 /** Screenshots show the same day every run (timers still run). */
 const FIXED = '2025-11-24T12:40:00';
 
-before(async () => {
-  [server, browser] = await Promise.all([serveUi(), launchBrowser()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 afterEach(async () => {
   if (!kiosk) return;
@@ -35,7 +26,7 @@ afterEach(async () => {
 });
 
 async function open(overrides, options) {
-  kiosk = await openKiosk(browser, server.url, overrides, options);
+  kiosk = await openKiosk(shared.browser, shared.server.url, overrides, options);
   return kiosk;
 }
 
@@ -207,7 +198,7 @@ test('type chips and text search narrow the log; another day is one tap away', a
   assert.ok(await page.locator('#event-retry').isHidden(), "only today's failed events can be retried");
 });
 
-test('Export CSV downloads the chosen days: header and one line per event (R5.2)', async () => {
+test('Export CSV saves the chosen days and says where the file is (R5.2)', async () => {
   const { page, calls } = await open({}, { fixedTime: FIXED });
   await unlock(page);
   await page.getByRole('button', { name: 'Export CSV…' }).tap();
@@ -215,21 +206,15 @@ test('Export CSV downloads the chosen days: header and one line per event (R5.2)
   await dialog.waitFor();
   assert.equal(await page.locator('#export-to').inputValue(), '2025-11-24');
   await page.locator('#export-from').fill('2025-11-25');
-  await dialog.getByRole('button', { name: 'Download CSV' }).tap();
+  await dialog.getByRole('button', { name: 'Save CSV' }).tap();
   assert.equal(await page.locator('#export-error').textContent(), 'The first date is after the last one.');
+  assert.deepEqual(await calls('staff_export_csv'), [], 'nothing asked of the backend');
   await page.locator('#export-from').fill('2025-11-23');
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    dialog.getByRole('button', { name: 'Download CSV' }).tap(),
-  ]);
-  assert.equal(download.suggestedFilename(), 'writeback-log-2025-11-23-2025-11-24.csv');
-  assert.deepEqual(await calls('staff_export_csv'), [{ session: 'session-1', from: '2025-11-23', to: '2025-11-24' }]);
-  const lines = fs.readFileSync(await download.path(), 'utf8').trimEnd().split('\r\n');
-  assert.equal(lines[0], 'Date,Time,Person,Year,Registration group,Type,Reason,Collected by,Session,Code,Status');
-  assert.equal(lines.length, 1 + 11);
-  assert.equal(lines[1], '2025-11-23,09:12:00,Olivia Bryant,12,12SF,Late sign-in,Transport delay,,AM,L,Expired');
-  assert.ok(lines.includes('2025-11-24,09:21:02,Sam Patel,11,11CD,Late sign-in,Overslept,,AM,U,Failed'), lines.join('\n'));
+  await dialog.getByRole('button', { name: 'Save CSV' }).tap();
   await dialog.waitFor({ state: 'hidden' });
+  assert.deepEqual(await calls('staff_export_csv'), [{ session: 'session-1', from: '2025-11-23', to: '2025-11-24' }]);
+  assert.equal(await page.locator('#staff-notice').textContent(),
+    'Saved 11 events from Sunday 23 November 2025 to Monday 24 November 2025 in /home/office/Downloads/writeback-log-2025-11-23-2025-11-24.csv');
 });
 
 test('settings: a new AM late time is saved; a refused save shows the backend\'s sentence by Save (R5.3)', async () => {
