@@ -5,112 +5,14 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use chrono_tz::Europe::London;
+use chrono::NaiveDate;
 
-use reception_kiosk::clock::{local_to_utc, ManualClock};
+use common::engine::{fast, local, monday, start};
+use reception_kiosk::clock::ManualClock;
 use reception_kiosk::mis_capabilities::MisCapabilities;
-use reception_kiosk::recording::{self, Person, Request};
 use reception_kiosk::rules::{EventKind, Session};
-use reception_kiosk::store::{Event, Status};
-use reception_kiosk::sync::{Engine, SyncConfig, SyncHandle};
-
-fn monday() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-fn local(date: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
-    local_to_utc(London, date, NaiveTime::from_hms_opt(h, m, 0).unwrap())
-}
-
-fn fast() -> SyncConfig {
-    SyncConfig {
-        batch_size: 50,
-        batches_per_pass: 3,
-        base_backoff: Duration::from_millis(20),
-        max_backoff: Duration::from_millis(300),
-        probe_interval: Duration::from_millis(50),
-        status_poll_interval: Duration::from_millis(10),
-        status_poll_limit: Duration::from_secs(5),
-    }
-}
-
-struct Running {
-    school: common::SimSchool,
-    clock: Arc<ManualClock>,
-    sync: SyncHandle,
-}
-
-async fn start(mis: &str, at: DateTime<Utc>) -> Running {
-    let school = common::sim_school(mis, 40, at).await;
-    let clock = Arc::new(ManualClock::new(at));
-    let engine = Engine::new(
-        school.store.clone(),
-        school.client.clone(),
-        clock.clone(),
-        MisCapabilities::builtin().unwrap(),
-        fast(),
-    );
-    Running { school, clock, sync: engine.spawn() }
-}
-
-impl Running {
-    fn pupil(&self, n: usize) -> (String, String) {
-        let s = &self.school.store.students().unwrap()[n];
-        (s.mis_id.clone().unwrap(), s.wonde_id.clone())
-    }
-
-    fn record(&self, kind: EventKind, mis_id: &str, at: DateTime<Utc>) -> Event {
-        self.clock.set(at);
-        let request = Request { kind, person: Person::MisId(mis_id.into()), reason: None, collected_by: None, at: None };
-        let event = recording::record(&self.school.store, &request, at).expect("recorded");
-        self.sync.wake();
-        event
-    }
-
-    /// Waits (at most 20 s) until nothing is pending.
-    async fn drained(&self) {
-        let mut status = self.sync.status();
-        let store = self.school.store.clone();
-        let result = tokio::time::timeout(Duration::from_secs(20), async {
-            loop {
-                if store.status_counts(None).unwrap()[&Status::Pending] == 0 {
-                    return;
-                }
-                let _ = tokio::time::timeout(Duration::from_millis(100), status.changed()).await;
-            }
-        })
-        .await;
-        assert!(result.is_ok(), "queue did not drain: {:?}", store.status_counts(None).unwrap());
-    }
-
-    /// Lets the school's clock run (backoff waits are measured on it), twice real speed.
-    fn let_clock_run(&self) {
-        let clock = self.clock.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(Duration::from_millis(25)).await;
-                clock.advance(chrono::Duration::milliseconds(50));
-            }
-        });
-    }
-
-    async fn until_offline(&self) {
-        let mut status = self.sync.status();
-        tokio::time::timeout(Duration::from_secs(10), status.wait_for(|s| s.online == Some(false)))
-            .await
-            .expect("the engine noticed it is offline")
-            .unwrap();
-    }
-
-    fn event(&self, id: i64) -> Event {
-        self.school.store.event(id).unwrap().unwrap()
-    }
-
-    fn mark(&self, student_id: &str, date: NaiveDate, session: Session) -> Option<reception_kiosk::sim::SimMark> {
-        self.school.sim.marks().into_iter().find(|m| m.student_id == student_id && m.date == date && m.session == session)
-    }
-}
+use reception_kiosk::store::Status;
+use reception_kiosk::sync::Engine;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_all_morning_then_back_at_1100_writes_each_mark_from_its_own_time() {

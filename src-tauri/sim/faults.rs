@@ -1,17 +1,19 @@
 //! Faults on demand: what a reception's Wi-Fi and a busy API do to the kiosk, so tests, the
 //! benchmark and a demo can show the kiosk coping.
 //!
-//! Transport faults (offline, a reset, a page cut off mid-body) are made below HTTP: every
+//! Transport faults (offline, a reset, a page cut off mid-body, an answer that goes quiet) are
+//! made below HTTP: every
 //! connection is a [`FaultyStream`] that can be told to fail, so they hit pooled keep-alive
 //! connections too, exactly as a dropped network would.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
 use axum::extract::connect_info::Connected;
@@ -34,6 +36,10 @@ pub enum Fault {
     Malformed,
     /// The answer stops half way through its body (a page that ends early).
     Truncated,
+    /// The request is handled (a write reaches the MIS), then its answer goes quiet: no more
+    /// bytes and no reset, so the client waits until its timeout (Wi-Fi that drops without a
+    /// word). The connection closes after [`FaultHandle::set_hang_for`].
+    Stall,
     /// 401, as if the token had been revoked for this one request.
     Unauthorized,
 }
@@ -197,7 +203,8 @@ impl Listener for FaultyListener {
                         continue;
                     }
                     let _ = stream.set_nodelay(true);
-                    return (FaultyStream { inner: stream, faults: self.faults.clone(), budget: Arc::new(AtomicI64::new(-1)) }, addr);
+                    let budget = Arc::new(AtomicI64::new(NO_LIMIT));
+                    return (FaultyStream { inner: stream, faults: self.faults.clone(), budget, stall: None }, addr);
                 }
                 // Out of file descriptors and the like: wait a moment, as axum's own listener does.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -210,13 +217,18 @@ impl Listener for FaultyListener {
     }
 }
 
-/// A connection that can be told to fail: offline, or after a number of bytes (`budget`,
-/// -1 = no limit, 0 = fail now).
+/// A connection that can be told to fail: offline, or after a number of bytes (`budget`:
+/// [`NO_LIMIT`], 0 = fail now, [`STALLED`] = hold every write, then fail).
 pub(crate) struct FaultyStream {
     inner: TcpStream,
     faults: Arc<Faults>,
     budget: Arc<AtomicI64>,
+    /// While stalled: when the connection finally gives up.
+    stall: Option<Pin<Box<tokio::time::Sleep>>>,
 }
+
+const NO_LIMIT: i64 = -1;
+const STALLED: i64 = -2;
 
 /// The handle to one connection's byte budget, reachable from a request's extensions.
 #[derive(Debug, Clone)]
@@ -226,6 +238,11 @@ impl ConnHandle {
     /// The connection fails after `bytes` more bytes are written (0: on the next write).
     pub(crate) fn cut_after(&self, bytes: usize) {
         self.0.store(bytes as i64, Ordering::SeqCst);
+    }
+
+    /// Nothing more is written on the connection; it closes after the hang time.
+    pub(crate) fn stall(&self) {
+        self.0.store(STALLED, Ordering::SeqCst);
     }
 }
 
@@ -251,6 +268,12 @@ impl AsyncRead for FaultyStream {
 impl AsyncWrite for FaultyStream {
     fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         let budget = self.budget.load(Ordering::SeqCst);
+        if budget == STALLED {
+            let hang = self.faults.hang_for();
+            let until = self.stall.get_or_insert_with(|| Box::pin(tokio::time::sleep(hang)));
+            ready!(until.as_mut().poll(cx));
+            return Poll::Ready(Err(broken()));
+        }
         if self.faults.offline() || budget == 0 {
             return Poll::Ready(Err(broken()));
         }

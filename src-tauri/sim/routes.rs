@@ -101,6 +101,10 @@ async fn gate(State(state): St, ConnectInfo(conn): ConnectInfo<ConnHandle>, requ
             conn.cut_after(if bytes.len() >= 1000 { 400 + bytes.len() / 2 } else { 20 });
             Response::from_parts(parts, Body::from(bytes))
         }
+        Some(Fault::Stall) => {
+            conn.stall();
+            response
+        }
         _ => response,
     }
 }

@@ -7,6 +7,7 @@
 //! at any point loses nothing: at start the engine simply carries on from what the store holds.
 
 mod backoff;
+mod outcome;
 mod pass;
 
 use std::collections::{HashMap, HashSet};

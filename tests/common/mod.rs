@@ -1,6 +1,8 @@
 //! Shared fixtures for the integration tests: a small real roster in a real SQLite file.
 #![allow(dead_code)]
 
+pub mod engine;
+
 use chrono::{DateTime, Utc};
 use reception_kiosk::store::{AttendanceCode, Contact, Roster, SchoolRecord, Store, Student, StudentContact};
 

@@ -1,0 +1,176 @@
+//! Faults campaign (R4.3-R4.8): the sync engine against a Wonde that fails in every way the
+//! simulator knows (30% server errors, 429 bursts with Retry-After, hung requests, dropped
+//! connections, garbled answers, answers cut short or gone quiet after the MIS took the write)
+//! and whose token the school revokes mid-morning.
+//!
+//! A revoked token is permanent until staff fix it, so what was tried meanwhile ends Failed with
+//! a sentence that names the token (R4.5, R4.6: other 4xx are Failed at once); staff then fix
+//! the token and retry today's failures, as the staff area offers. By the end of the day every
+//! event is in a final status, each mark is in the MIS once, with the code its time gives.
+
+mod common;
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use common::engine::{local, monday, start_with, Running};
+use reception_kiosk::clock::{end_of_school_day, Clock};
+use reception_kiosk::rules::{EventKind, Session};
+use reception_kiosk::sim::Fault;
+use reception_kiosk::store::{EventFilter, Status};
+
+/// What each event should leave in the MIS, by event id: (pupil's Wonde id, session, code).
+type Expected = HashMap<i64, (String, Session, &'static str)>;
+
+/// Waits (at most `limit`) until none of `ids` is pending.
+async fn settled(run: &Running, ids: &[i64], limit: Duration) {
+    let deadline = Instant::now() + limit;
+    while ids.iter().any(|id| run.event(*id).status == Status::Pending) {
+        assert!(Instant::now() < deadline, "still pending: {:?}", ids.iter().map(|id| run.event(*id)).filter(|e| e.status == Status::Pending).collect::<Vec<_>>());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_morning_of_flaky_wonde_and_a_revoked_token_ends_with_every_mark_written_once_with_its_code() {
+    let started = Instant::now();
+    let run = start_with(common::sim_school("SIMS", 80, local(monday(), 8, 0)).await, local(monday(), 8, 0));
+    run.write_present_marks();
+    let mut settings = run.school.store.settings().unwrap();
+    settings.default_group.early_leaver_code = Some("E".into());
+    run.school.store.save_settings(&settings).unwrap();
+    let faults = run.school.sim.faults();
+    // Hung requests and quiet answers outlast the client's 2 s timeout, then the server lets go.
+    faults.set_hang_for(Duration::from_secs(3));
+    faults.set_error_share(0.3);
+    for (ok, fault, times) in [
+        (2, Fault::TooManyRequests { retry_after_secs: 2 }, 3),
+        (3, Fault::Reset, 2),
+        (2, Fault::Malformed, 2),
+        (3, Fault::Hang, 1),
+        (2, Fault::Truncated, 2),
+        (3, Fault::Stall, 2),
+        (2, Fault::TooManyRequests { retry_after_secs: 1 }, 4),
+        (4, Fault::Malformed, 1),
+        (3, Fault::Stall, 1),
+    ] {
+        faults.inject_after(ok, fault, times);
+    }
+
+    let mut expected = Expected::new();
+    let mut pupils = (0..).map(|n| run.pupil(n));
+    // The morning's late arrivals: before 09:00 present, then L, from 09:20 U.
+    for (n, (h, m, code)) in [(8, 40, "/"), (8, 55, "/"), (9, 1, "L"), (9, 10, "L"), (9, 19, "L"), (9, 20, "U"), (9, 45, "U")].iter().cycle().take(28).enumerate() {
+        let (mis_id, wonde_id) = pupils.next().unwrap();
+        let event = run.record(EventKind::LateSignIn, &mis_id, local(monday(), *h, *m) + chrono::Duration::seconds(n as i64));
+        expected.insert(event.id, (wonde_id, Session::AM, code));
+    }
+    run.let_clock_run();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while run.school.store.status_counts(Some(monday())).unwrap()[&Status::Successful] < 8 {
+        assert!(Instant::now() < deadline, "nothing got through the faults: {:?}", run.school.store.status_counts(None).unwrap());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Mid-morning the school revokes the kiosk's access; two more pupils arrive.
+    faults.set_token_revoked(true);
+    let mut while_revoked = Vec::new();
+    for _ in 0..2 {
+        let (mis_id, wonde_id) = pupils.next().unwrap();
+        let event = run.record(EventKind::LateSignIn, &mis_id, run.clock.now() + chrono::Duration::seconds(1));
+        expected.insert(event.id, (wonde_id, Session::AM, "U"));
+        while_revoked.push(event.id);
+    }
+    settled(&run, &while_revoked, Duration::from_secs(30)).await;
+    for id in &while_revoked {
+        assert_eq!(run.mark(&expected[id].0, monday(), Session::AM), None, "nothing is written without a valid token");
+    }
+    let failed = run.school.store.events(&EventFilter { status: Some(Status::Failed), ..Default::default() }).unwrap();
+    for e in &failed {
+        let cause = e.cause.as_deref().unwrap_or_default();
+        assert!(cause.contains("token") && cause.contains("retry"), "event {} failed for another reason: {cause}", e.id);
+        assert!(run.school.store.attempts(e.id).unwrap().iter().any(|a| a.http_status == Some(401)));
+    }
+    assert!(while_revoked.iter().all(|id| run.event(*id).status == Status::Failed), "tried while revoked: Failed at once");
+
+    // The office enters the fixed token and retries today's failures; the morning goes on.
+    faults.set_token_revoked(false);
+    let now = run.clock.now();
+    for e in &failed {
+        run.school.store.retry_event(e.id, monday(), now).unwrap();
+    }
+    for _ in 0..4 {
+        let (mis_id, wonde_id) = pupils.next().unwrap();
+        let event = run.record(EventKind::EarlySignOut, &mis_id, run.clock.now() + chrono::Duration::seconds(1));
+        expected.insert(event.id, (wonde_id, Session::AM, "E"));
+    }
+    let all: Vec<i64> = expected.keys().copied().collect();
+    settled(&run, &all, Duration::from_secs(60)).await;
+    assert!(run.clock.now() < end_of_school_day(monday(), chrono_tz::Europe::London), "all settled the same day");
+
+    let marks = run.school.sim.marks();
+    assert_eq!(marks.len(), expected.len(), "one mark per pupil: {marks:?}");
+    for (id, (wonde_id, session, code)) in &expected {
+        let event = run.event(*id);
+        assert_eq!(event.status, Status::Successful, "{event:?}");
+        let mark = run.mark(wonde_id, monday(), *session).unwrap_or_else(|| panic!("no mark for event {id}"));
+        assert_eq!((mark.code.as_str(), mark.writes), (*code, 1), "event {id} at {}", event.occurred_at);
+        assert_eq!(event.code.as_deref(), Some(*code));
+    }
+    let attempts: Vec<_> = all.iter().flat_map(|id| run.school.store.attempts(*id).unwrap()).collect();
+    let count = |f: &dyn Fn(&reception_kiosk::store::Attempt) -> bool| attempts.iter().filter(|a| f(a)).count();
+    eprintln!(
+        "faults campaign: {} events, {} attempts ({} HTTP 5xx, {} HTTP 429, {} HTTP 401, {} answers lost after sending, {} not sent again), {:.1} s",
+        expected.len(),
+        attempts.len(),
+        count(&|a| a.http_status.is_some_and(|s| s >= 500)),
+        count(&|a| a.http_status == Some(429)),
+        count(&|a| a.http_status == Some(401)),
+        count(&|a| a.outcome.starts_with("Sent, but the answer was lost")),
+        count(&|a| a.outcome.contains("not sent again")),
+        started.elapsed().as_secs_f64()
+    );
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_the_mis_took_but_whose_answer_was_lost_is_successful_and_not_written_twice() {
+    for lost in [Fault::Truncated, Fault::Stall, Fault::Malformed] {
+        let run = start_with(common::sim_school("SIMS", 10, local(monday(), 8, 0)).await, local(monday(), 8, 0));
+        run.school.sim.faults().set_hang_for(Duration::from_secs(3));
+        run.school.client.school().await.unwrap();
+        // The current mark is read first, then the write's answer is lost.
+        run.school.sim.faults().inject_after(1, lost, 1);
+        let (a, a_id) = run.pupil(0);
+        let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 5));
+        run.let_clock_run();
+        run.drained().await;
+        assert_eq!(run.event(event.id).status, Status::Successful, "{lost:?}");
+        let mark = run.mark(&a_id, monday(), Session::AM).unwrap();
+        assert_eq!((mark.code.as_str(), mark.writes), ("L", 1), "{lost:?}");
+        let attempts = run.school.store.attempts(event.id).unwrap();
+        assert!(attempts.iter().any(|a| a.outcome.contains("answer was lost")), "{lost:?}: {attempts:?}");
+        run.sync.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_token_fails_the_event_with_a_sentence_about_the_token_and_a_retry_after_the_fix_writes_it() {
+    let run = start_with(common::sim_school("SIMS", 10, local(monday(), 8, 0)).await, local(monday(), 8, 0));
+    run.school.sim.faults().set_token_revoked(true);
+    let (a, a_id) = run.pupil(0);
+    let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 5));
+    run.drained().await;
+    let failed = run.event(event.id);
+    assert_eq!(failed.status, Status::Failed);
+    let cause = failed.cause.unwrap();
+    assert!(cause.contains("token was not accepted") && cause.contains("retry this event") && !cause.contains("The MIS refused"), "{cause}");
+
+    run.school.sim.faults().set_token_revoked(false);
+    run.school.store.retry_event(event.id, monday(), local(monday(), 9, 30)).unwrap();
+    run.sync.wake();
+    run.drained().await;
+    assert_eq!(run.event(event.id).status, Status::Successful);
+    assert_eq!(run.mark(&a_id, monday(), Session::AM).unwrap().code, "L");
+    run.sync.shutdown().await;
+}
