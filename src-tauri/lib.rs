@@ -25,4 +25,4 @@ mod commands;
 #[cfg(feature = "desktop")]
 mod staff_commands;
 #[cfg(feature = "desktop")]
-pub use app::{build, kiosk_shell, open_main_window, run, AppState, Shell, MAIN_WINDOW};
+pub use app::{attach_background, build, kiosk_shell, open_main_window, run, AppState, Shell, MAIN_WINDOW};

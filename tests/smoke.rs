@@ -1,8 +1,8 @@
 //! The real desktop binary under Xvfb with a window manager, on the demo school: it starts,
 //! shows its window in kiosk mode as the window manager applies it (full screen, above, not
 //! closable: R2.5), keeps a screenshot of the home screen (`target/smoke/home.png`, a CI
-//! artefact), hands a second launch over to itself, and exits 0 on SIGTERM/SIGINT after
-//! stopping the sync engine. Needs `xvfb-run`, `dbus-run-session`,
+//! artefact), hands a second launch over to itself, opens before a slow first import, and exits
+//! 0 on SIGTERM/SIGINT after stopping the sync engine. Needs `xvfb-run`, `dbus-run-session`,
 //! openbox, wmctrl, ImageMagick and x11-utils (`.ci/deps` installs them).
 #![cfg(feature = "desktop-test")]
 
@@ -119,6 +119,32 @@ fn with_kiosk_mode_off_the_window_is_an_ordinary_one_and_closing_it_quits_cleanl
     assert!(app.log().contains("sync engine stopped"), "{}", app.log());
 }
 
+#[test]
+fn with_a_school_system_that_does_not_answer_the_window_opens_during_the_first_import_and_sigterm_ends_it() {
+    let data = tempfile::tempdir().unwrap();
+    // A Wonde that takes connections and never answers: the first import can only end by the
+    // client's 30 s timeout, long after the window is ready.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let connection = reception_kiosk::wonde::connection::Connection {
+        school_id: "A1930499544".into(),
+        base_url: format!("http://{}/v1.0", silent.local_addr().unwrap()),
+    };
+    let store = reception_kiosk::store::Store::open_dir(data.path()).unwrap();
+    reception_kiosk::wonde::connection::save(&store, data.path(), &connection, &reception_kiosk::wonde::Token::new("t0ken")).unwrap();
+    drop(store);
+
+    let mut kiosk = start(data.path(), "slow-school");
+    kiosk.wait_for_log("kiosk window ready", START_TIMEOUT);
+    let log = kiosk.log();
+    assert!(!log.contains("first import") && !log.contains("sync engine started"), "the import is still running:\n{log}");
+
+    kiosk.signal("-TERM");
+    let status = kiosk.wait_exit(Duration::from_secs(10));
+    assert!(status.success(), "exit status {status}:\n{}", kiosk.log());
+    assert!(kiosk.log().contains("kiosk stopped"), "{}", kiosk.log());
+    drop(silent);
+}
+
 const SCREEN_IS: &str = "return document.body.dataset.screen === ";
 
 #[tokio::test(flavor = "multi_thread")]
@@ -150,11 +176,11 @@ async fn the_real_app_shows_the_demo_school_and_records_a_late_sign_in_through_w
     let id = session["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {session}"));
     let wd = WebDriver { http: http.clone(), session: format!("{base}/session/{id}") };
 
-    // Home, on the demo school (the first import has run before the window opened).
+    // Home, on the demo school, once its first import (which runs beside the window) is in.
     wd.until("the home screen", &format!("{SCREEN_IS}'home' && !document.getElementById('demo-badge').hidden")).await;
     assert_eq!(wd.text("#demo-badge").await, "Demo school");
     let shots = smoke_dir();
-    wd.until("the status strip", "return document.getElementById('status-import').textContent.length > 0").await;
+    wd.until("the first import", "return document.getElementById('status-import').textContent.startsWith('Last import')").await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     wd.screenshot(&shots.join("app-home.png")).await;
 
