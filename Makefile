@@ -1,5 +1,5 @@
 # One word per job. `make run` opens the kiosk; `make test` runs every test.
-.PHONY: run test bench deps package screenshots start-bench
+.PHONY: run test bench deps package package-test screenshots start-bench
 
 deps:
 	@.ci/deps
@@ -25,7 +25,12 @@ screenshots: deps
 start-bench: deps
 	benches/desktop_start.sh
 
-# The Debian package with Tauri's bundler; not part of `make test` (the CLI takes minutes to build).
+# The Debian package (target/release/bundle/deb/*.deb) with Tauri's bundler. Not part of
+# `make test`: the bundler's CLI takes minutes to build the first time, the release build more.
 package: deps
-	cargo install tauri-cli --version "^2" --locked
+	command -v cargo-tauri >/dev/null || cargo install tauri-cli --version "^2" --locked
 	cargo tauri build --bundles deb
+
+# The package built, installed on this machine and started (tests/package.sh).
+package-test: deps
+	tests/package.sh

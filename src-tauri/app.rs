@@ -1,5 +1,5 @@
 //! The Tauri shell: one window over the core library, its shared state, and the background
-//! work (sync engine) started with it.
+//! work (first import, sync engine) started beside it once the window is on its way.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
@@ -29,6 +29,12 @@ pub struct AppState {
     /// Where the staff area's CSV exports are saved.
     pub exports_dir: std::path::PathBuf,
     index: RwLock<SearchIndex>,
+    /// The roster was empty at start and the background work (whose first import fills it) is
+    /// not attached yet: home says the names are loading, and search asks the pupil to wait
+    /// rather than finding nobody (R2.1, R2.6).
+    roster_loading: AtomicBool,
+    /// The background work being started, until attached; cancelled if the app exits first.
+    starting: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
     backend: Mutex<Option<Backend>>,
     /// Where an import's progress goes: the window's `import-progress` event once attached.
     progress: Mutex<Option<ProgressSink>>,
@@ -39,15 +45,33 @@ pub type ProgressSink = Arc<dyn Fn(crate::import::Progress) + Send + Sync>;
 
 impl AppState {
     pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>, demo: bool) -> Result<Self, StoreError> {
-        let index = RwLock::new(SearchIndex::build(&store.students()?));
+        let index = SearchIndex::build(&store.students()?);
+        let roster_loading = AtomicBool::new(index.is_empty());
         let capabilities = MisCapabilities::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
         let staff = StaffGate::new(std::time::Duration::from_secs(15 * 60));
         let exports_dir = crate::paths::export_dir(store.path().parent().unwrap_or(std::path::Path::new(".")));
-        Ok(Self { store, clock, demo: AtomicBool::new(demo), staff, capabilities, exports_dir, index, backend: Mutex::new(None), progress: Mutex::new(None) })
+        Ok(Self {
+            store,
+            clock,
+            demo: AtomicBool::new(demo),
+            staff,
+            capabilities,
+            exports_dir,
+            index: RwLock::new(index),
+            roster_loading,
+            starting: Mutex::new(None),
+            backend: Mutex::new(None),
+            progress: Mutex::new(None),
+        })
     }
 
     pub fn is_demo(&self) -> bool {
         self.demo.load(Ordering::SeqCst)
+    }
+
+    /// Whether the first import is still awaited (see `roster_loading`).
+    pub fn roster_loading(&self) -> bool {
+        self.roster_loading.load(Ordering::SeqCst)
     }
 
     pub fn index(&self) -> RwLockReadGuard<'_, SearchIndex> {
@@ -93,8 +117,15 @@ impl AppState {
         self.with_sync(|h| h.status().borrow().clone())
     }
 
-    /// Stops background work cleanly (on exit).
+    /// Stops background work cleanly (on exit). A start still under way is cancelled at its next
+    /// await (an import commits in one transaction, so it lands whole or not at all) and waited
+    /// for, so it cannot attach an engine after this has looked.
     pub async fn shutdown(&self) {
+        let starting = self.starting.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(task) = starting {
+            task.abort();
+            let _ = task.await;
+        }
         let backend = self.backend.lock().unwrap_or_else(|p| p.into_inner()).take();
         if let Some(backend) = backend {
             backend.shutdown().await;
@@ -169,6 +200,25 @@ pub fn attach_background<R: Runtime>(app: &tauri::AppHandle<R>, backend: Backend
         tracing::error!(error = %e, "could not build the name search");
     }
     state.attach_backend(backend);
+    state.roster_loading.store(false, Ordering::SeqCst);
+    let _ = app.emit("roster-ready", ());
+}
+
+/// Starts the background work beside the window (on a fresh kiosk that includes the first
+/// import, so the window does not wait for it) and attaches it when ready. A failure to start
+/// stays fatal, as it was when this ran before the window: the app exits 1, the reason logged.
+fn start_background(app: &tauri::AppHandle, store: Arc<Store>, clock: Arc<dyn Clock>, data_dir: std::path::PathBuf) {
+    let handle = app.clone();
+    let task = tauri::async_runtime::spawn(async move {
+        match crate::backend::start(store, clock, &data_dir).await {
+            Ok(backend) => attach_background(&handle, backend),
+            Err(e) => {
+                tracing::error!(error = %e, "the kiosk cannot start its background work");
+                handle.exit(1);
+            }
+        }
+    });
+    *app.state::<AppState>().starting.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
 }
 
 /// Moves the background work onto the connection just saved: the old sync engine and nightly
@@ -329,13 +379,10 @@ pub fn run() {
         })
         .build(tauri::generate_context!())
         .unwrap_or_else(|e| fail(&e));
-    // The only instance: start the background work (the demo school's first import runs here,
-    // so the window opens on a filled roster).
-    let backend = tauri::async_runtime::block_on(crate::backend::start(store, clock, &data_dir))
-        .unwrap_or_else(|e| fail(&e));
-    attach_background(app.handle(), backend);
+    // The only instance. From here a signal can end the app, whatever start-up is doing.
     #[cfg(unix)]
     let _ = signal_tx.send(app.handle().clone());
+    start_background(app.handle(), store, clock, data_dir);
     let code = app.run_return(|handle, event| match event {
         tauri::RunEvent::ExitRequested { .. } => handle.state::<Shell>().mark_exiting(),
         tauri::RunEvent::Exit => {

@@ -64,6 +64,8 @@ pub struct HomeStatus {
     pub online: Option<bool>,
     pub pending: i64,
     pub last_import: Option<String>,
+    /// A fresh kiosk's first import is still running: the strip says so instead of "No import yet".
+    pub importing: bool,
     pub inactivity_seconds: u32,
 }
 
@@ -76,6 +78,7 @@ pub fn home_status(state: State<'_, AppState>) -> Result<HomeStatus> {
         online: state.online(),
         pending: store.status_counts(None)?[&Status::Pending],
         last_import: store.import_runs(1)?.into_iter().find(|r| r.outcome == "succeeded").map(|r| r.started_at),
+        importing: state.roster_loading(),
         inactivity_seconds: store.settings_or_default().inactivity_seconds,
     })
 }
@@ -101,6 +104,11 @@ pub fn kiosk_settings(state: State<'_, AppState>) -> KioskSettings {
 #[tauri::command]
 pub fn search_students(state: State<'_, AppState>, query: String) -> Result<Vec<Hit>> {
     check_text("The name", &query)?;
+    if state.roster_loading() {
+        return Err(CommandError::Invalid(
+            "The kiosk is still loading the school's names. Please try again in a moment.".into(),
+        ));
+    }
     Ok(state.index().search(&query))
 }
 

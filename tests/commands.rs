@@ -11,6 +11,7 @@ use chrono_tz::Europe::London;
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime};
 use tauri::webview::InvokeRequest;
+use tauri::Manager;
 
 use reception_kiosk::clock::{local_to_utc, ManualClock};
 use reception_kiosk::store::{EventFilter, Status};
@@ -21,7 +22,7 @@ struct Kiosk {
     state: Arc<reception_kiosk::store::Store>,
     /// Where the staff area saves exports (inside the test's directory).
     exports: std::path::PathBuf,
-    _app: tauri::App<MockRuntime>,
+    app: tauri::App<MockRuntime>,
     _dir: tempfile::TempDir,
 }
 
@@ -29,18 +30,31 @@ fn kiosk() -> Kiosk {
     kiosk_with(|builder| builder)
 }
 
+/// 09:12 on a school day.
+fn morning() -> chrono::DateTime<chrono::Utc> {
+    local_to_utc(London, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), NaiveTime::from_hms_opt(9, 12, 0).unwrap())
+}
+
 /// The app as `run()` builds it (same commands, same capabilities from `generate_context!`),
 /// with a last change to its builder.
 fn kiosk_with(customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>) -> Kiosk {
     let dir = tempfile::tempdir().unwrap();
-    let now = local_to_utc(London, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), NaiveTime::from_hms_opt(9, 12, 0).unwrap());
-    let store = Arc::new(common::seeded_store(dir.path(), now));
-    let mut state = AppState::new(store.clone(), Arc::new(ManualClock::new(now)), true).unwrap();
+    let store = common::seeded_store(dir.path(), morning());
+    kiosk_on(dir, store, customise)
+}
+
+fn kiosk_on(
+    dir: tempfile::TempDir,
+    store: reception_kiosk::store::Store,
+    customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>,
+) -> Kiosk {
+    let store = Arc::new(store);
+    let mut state = AppState::new(store.clone(), Arc::new(ManualClock::new(morning())), true).unwrap();
     let exports = dir.path().join("exports");
     state.exports_dir = exports.clone();
     let app = customise(reception_kiosk::build(mock_builder(), state)).build(tauri::generate_context!()).unwrap();
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Kiosk { webview, state: store, exports, _app: app, _dir: dir }
+    Kiosk { webview, state: store, exports, app, _dir: dir }
 }
 
 impl Kiosk {
@@ -115,6 +129,29 @@ fn hostile_or_refused_input_gets_a_sentence_and_records_nothing() {
         assert!(err.ends_with('.') && !err.contains("rusqlite"), "a sentence, not a trace: {err}");
     }
     assert!(kiosk.state.events(&EventFilter::default()).unwrap().is_empty());
+}
+
+#[test]
+fn a_fresh_kiosk_says_it_is_loading_names_until_its_first_import_is_attached() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = reception_kiosk::store::Store::open_dir(dir.path()).unwrap();
+    let kiosk = kiosk_on(dir, store, |builder| builder);
+    let home = kiosk.call("home_status", json!({})).unwrap();
+    assert_eq!((home["importing"].clone(), home["lastImport"].clone()), (json!(true), Value::Null));
+    let wait = kiosk.call("search_students", json!({ "query": "sam" })).unwrap_err();
+    assert_eq!(wait, "The kiosk is still loading the school's names. Please try again in a moment.");
+
+    // The background work as `run()` starts it beside the window: the demo school imported.
+    let data_dir = kiosk.state.path().parent().unwrap().to_path_buf();
+    let clock = Arc::new(ManualClock::new(morning()));
+    let backend = tauri::async_runtime::block_on(reception_kiosk::backend::start(kiosk.state.clone(), clock, &data_dir)).unwrap();
+    reception_kiosk::attach_background(kiosk.app.handle(), backend);
+    let home = kiosk.call("home_status", json!({})).unwrap();
+    assert_eq!(home["importing"], false);
+    assert!(home["lastImport"].is_string() && home["schoolName"].is_string(), "{home}");
+    let hits = kiosk.call("search_students", json!({ "query": "sam" })).unwrap();
+    assert!(!hits.as_array().unwrap().is_empty(), "the demo school has a Sam");
+    tauri::async_runtime::block_on(kiosk.app.state::<AppState>().shutdown());
 }
 
 /// The app's commands as `src-tauri/build.rs` declares them.

@@ -28,7 +28,7 @@ async function call(name, args) {
   }
 }
 
-/** { schoolName, demo, online, pending, lastImport, inactivitySeconds } */
+/** { schoolName, demo, online, pending, lastImport, importing, inactivitySeconds } */
 export const homeStatus = () => call('home_status');
 
 /** { studentExactMatch, reasonExactMatch, typedCollectorAllowed } */

@@ -18,7 +18,7 @@ let inactivitySeconds = DEFAULT_INACTIVITY_SECONDS;
 let busy = 0;
 let idleTimer = null;
 let current = 'screen-home';
-const status = { online: null, pending: 0, lastImport: null, demo: false };
+const status = { online: null, pending: 0, lastImport: null, importing: false, demo: false };
 
 // ---------- screens ----------
 function showScreen(id, focusEl) {
@@ -106,7 +106,8 @@ function renderStatus() {
   }
   const n = Number(status.pending) || 0;
   $('status-pending').textContent = n === 0 ? 'Nothing waiting' : `${n} waiting`;
-  $('status-import').textContent = formatImport(status.lastImport);
+  $('status-import').textContent = status.importing
+    ? 'Loading the school\'s names…' : formatImport(status.lastImport);
   $('offline-banner').hidden = status.online !== false;
 }
 
@@ -120,6 +121,7 @@ async function refreshHome() {
     status.online = h.online ?? null;
     status.pending = h.pending ?? 0;
     status.lastImport = h.lastImport ?? null;
+    status.importing = !!h.importing;
     if (Number(h.inactivitySeconds) > 0) inactivitySeconds = Number(h.inactivitySeconds);
     renderStatus();
     if ($('home-error').dataset.from === 'status') $('home-error').hidden = true;
@@ -164,6 +166,10 @@ api.onSyncStatus((p) => {
   if ('pending' in p) status.pending = p.pending ?? 0;
   renderStatus();
 }).catch(() => {});
+
+// A fresh kiosk opens before its first import ends; the backend says when the names are in. That
+// may happen before this listener is registered, so home is asked again once it is.
+api.onEvent('roster-ready', refreshHome).then(refreshHome).catch(() => {});
 
 setInterval(() => { if (current === 'screen-home') refreshHome(); }, HOME_REFRESH_MS);
 

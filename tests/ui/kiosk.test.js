@@ -54,6 +54,18 @@ test('home shows the school, the demo badge, the two big buttons and the status 
   await page.screenshot({ path: path.join(SHOTS, 'home.png') });
 });
 
+test('a fresh kiosk says the school\'s names are loading until its first import is in', async () => {
+  const { page, emit } = await open({ home: { schoolName: null, lastImport: null, importing: true } });
+  await screenIs(page, 'home');
+  assert.equal(await page.locator('#status-import').textContent(), 'Loading the school\'s names…');
+  await page.evaluate(() => window.__fake.setHome({
+    schoolName: 'Riverside Academy', lastImport: new Date().toISOString(), importing: false,
+  }));
+  await emit('roster-ready', null);
+  await page.waitForFunction(() => document.getElementById('status-import').textContent.startsWith('Last import'));
+  assert.equal(await page.locator('#school-name').textContent(), 'Riverside Academy');
+});
+
 test('a real school shows no demo badge', async () => {
   const { page } = await open({ home: { demo: false, schoolName: 'Hillside School' } });
   assert.equal(await page.locator('#school-name').textContent(), 'Hillside School');
