@@ -148,7 +148,7 @@ fn with_a_school_system_that_does_not_answer_the_window_opens_during_the_first_i
 const SCREEN_IS: &str = "return document.body.dataset.screen === ";
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_real_app_shows_the_demo_school_and_records_a_late_sign_in_through_webdriver() {
+async fn the_real_app_shows_the_demo_school_records_a_late_sign_in_and_staff_see_it_written_and_exported_through_webdriver() {
     let data = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let data_dir = data.path().to_str().unwrap().to_string();
@@ -160,7 +160,8 @@ async fn the_real_app_shows_the_demo_school_and_records_a_late_sign_in_through_w
         "WebKitWebDriver",
         &[&format!("--port={port}")],
         // Tauri lets WebKit's automation drive the web view only when asked to.
-        &[("TAURI_WEBVIEW_AUTOMATION", "true"), ("RECEPTION_KIOSK_DATA_DIR", &data_dir)],
+        // HOME too: the staff area's CSV export goes to the user's Downloads (or the data dir).
+        &[("TAURI_WEBVIEW_AUTOMATION", "true"), ("RECEPTION_KIOSK_DATA_DIR", &data_dir), ("HOME", &data_dir)],
     );
     let http = reqwest::Client::builder().timeout(START_TIMEOUT).build().unwrap();
     let base = format!("http://127.0.0.1:{port}");
@@ -206,6 +207,33 @@ async fn the_real_app_shows_the_demo_school_and_records_a_late_sign_in_through_w
     assert!(wd.text("#done-list").await.contains("Signed in at"), "{}", wd.text("#done-list").await);
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     wd.screenshot(&shots.join("app-confirmation.png")).await;
+
+    // The staff area in the real web view (R5): the first PIN, chosen and typed again; the log
+    // shows the sign-in written to the demo school's MIS; the day saved as a CSV file.
+    wd.click("#btn-done").await;
+    wd.until("home again", &format!("{SCREEN_IS}'home'")).await;
+    wd.click("#btn-staff").await;
+    wd.until("the PIN pad", &format!("{SCREEN_IS}'pin'")).await;
+    for _ in 0..2 {
+        let pin = wd.element("#pin-input").await;
+        wd.post(&format!("/element/{pin}/value"), serde_json::json!({ "text": "2468" })).await;
+        wd.click("#pin-ok").await;
+    }
+    wd.until("the staff area", &format!("{SCREEN_IS}'staff'")).await;
+    wd.until(
+        "the sign-in written",
+        "return [...document.querySelectorAll('#log-rows tr')].some((tr) => /Late sign-in/.test(tr.textContent) && /Successful/.test(tr.textContent))",
+    )
+    .await;
+    wd.click("#log-export-open").await;
+    wd.click("#export-go").await;
+    wd.until("the export saved", "return document.getElementById('staff-notice').textContent.startsWith('Saved 1 event')").await;
+    let notice = wd.text("#staff-notice").await;
+    let saved = notice.rsplit_once(" in ").map(|(_, path)| path.to_string()).unwrap_or_else(|| panic!("no path in: {notice}"));
+    assert!(saved.starts_with(&data_dir), "saved under the kiosk's HOME or data directory: {saved}");
+    let csv = std::fs::read_to_string(&saved).unwrap_or_else(|e| panic!("{saved}: {e}"));
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(csv.lines().nth(1).is_some_and(|row| row.contains("Late sign-in") && row.contains("Successful")), "{csv}");
 
     // The app exits cleanly on SIGTERM, and the sign-in made through the window is in its store.
     let app_pid = String::from_utf8(Command::new("pgrep").args(["-P", &driver.pid, "-x", "reception-kiosk"]).output().unwrap().stdout)
