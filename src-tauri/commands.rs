@@ -17,7 +17,19 @@ pub enum CommandError {
     #[error("{0}")]
     Invalid(String),
     #[error("The kiosk could not read or save its data. Please tell the school office.")]
-    Store(#[from] StoreError),
+    Store(StoreError),
+    /// The disk is full or cannot be written: what the person did is not recorded.
+    #[error("This was not saved: the kiosk cannot store anything just now. Please tell the school office.")]
+    NotSaved(StoreError),
+}
+
+impl From<StoreError> for CommandError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::CannotWrite(_) => CommandError::NotSaved(e),
+            other => CommandError::Store(other),
+        }
+    }
 }
 
 impl From<RecordError> for CommandError {
@@ -31,7 +43,7 @@ impl From<RecordError> for CommandError {
 
 impl Serialize for CommandError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        if let CommandError::Store(e) = self {
+        if let CommandError::Store(e) | CommandError::NotSaved(e) = self {
             tracing::error!(error = %e, "command failed");
         }
         s.serialize_str(&self.to_string())
@@ -65,7 +77,13 @@ pub struct HomeStatus {
     pub pending: i64,
     pub last_import: Option<String>,
     pub inactivity_seconds: u32,
+    /// Set when the kiosk cannot save sign-ins (disk full, data directory read-only): the home
+    /// screen shows it until saving works again.
+    pub storage_problem: Option<String>,
 }
+
+/// What the home screen says while nothing can be saved.
+const CANNOT_SAVE: &str = "This kiosk cannot save sign-ins at the moment. Please tell the school office.";
 
 #[tauri::command]
 pub fn home_status(state: State<'_, AppState>) -> Result<HomeStatus> {
@@ -77,6 +95,7 @@ pub fn home_status(state: State<'_, AppState>) -> Result<HomeStatus> {
         pending: store.status_counts(None)?[&Status::Pending],
         last_import: store.import_runs(1)?.into_iter().find(|r| r.outcome == "succeeded").map(|r| r.started_at),
         inactivity_seconds: store.settings_or_default().inactivity_seconds,
+        storage_problem: store.cannot_write().then(|| CANNOT_SAVE.to_string()),
     })
 }
 
