@@ -46,8 +46,21 @@ impl Serialize for CommandError {
         if let CommandError::Store(e) | CommandError::NotSaved(e) = self {
             tracing::error!(error = %e, "command failed");
         }
-        s.serialize_str(&self.to_string())
+        s.serialize_str(&shown(&self.to_string()))
     }
+}
+
+/// The most of a sentence the window shows. A refusal from deeper down (a settings parser's
+/// message) may quote whatever the window sent, however long or unprintable; this is the last
+/// guard, so the screen gets a short printable sentence.
+const MAX_SENTENCE: usize = 300;
+
+fn shown(sentence: &str) -> String {
+    let printable = sentence.chars().map(|c| if c.is_control() { ' ' } else { c });
+    if sentence.chars().count() <= MAX_SENTENCE {
+        return printable.collect();
+    }
+    printable.take(MAX_SENTENCE - 1).chain(['…']).collect()
 }
 
 type Result<T> = std::result::Result<T, CommandError>;

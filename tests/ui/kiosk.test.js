@@ -454,6 +454,15 @@ test('when the kiosk cannot save, a banner says so, a sign-in says it was not sa
   await page.waitForFunction(() => document.getElementById('storage-banner').hidden);
 });
 
+test('Tauri\'s refusal of malformed arguments reaches the screen as a plain sentence', async () => {
+  const { page, failNext } = await open();
+  await page.getByRole('button', { name: /I'm late/ }).tap();
+  await failNext('search_students', 'invalid args `query` for command `search_students`: invalid type: integer `5`, expected a string');
+  await page.keyboard.type('zo');
+  await page.waitForFunction(() => /Something went wrong/.test(document.getElementById('find-hint').textContent));
+  assert.doesNotMatch(await page.locator('#find-hint').textContent(), /invalid args/);
+});
+
 test('when the kiosk cannot start a sign-in, home says why in the backend\'s words', async () => {
   const { page } = await open({ failures: { kiosk_settings: ['The kiosk is still starting. Please wait a moment.'] } });
   await page.getByRole('button', { name: /I'm late/ }).tap();
