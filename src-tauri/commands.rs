@@ -27,6 +27,9 @@ impl From<StoreError> for CommandError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::CannotWrite(_) => CommandError::NotSaved(e),
+            // The store's own refusals are sentences for the person (e.g. retrying an event
+            // that has not failed), not a fault of the data.
+            StoreError::Refused(sentence) => CommandError::Invalid(sentence),
             other => CommandError::Store(other),
         }
     }

@@ -180,3 +180,16 @@ fn a_wrong_pin_of_the_wrong_shape_is_refused_without_using_up_a_try() {
     assert_eq!(kiosk.call("staff_pin_status", json!({})).unwrap()["lockedForSeconds"], 0);
     assert!(kiosk.call("staff_unlock", json!({ "pin": "1111" })).unwrap_err().contains("4 tries left"), "a real wrong PIN still counts");
 }
+
+#[test]
+fn the_office_is_told_why_a_retry_or_an_import_switch_was_refused_not_that_the_data_is_broken() {
+    let kiosk = kiosk();
+    let session = kiosk.staff_session();
+    let id = kiosk.sign_in("u1").unwrap()["id"].as_i64().unwrap();
+    let retry = kiosk.call("staff_retry", json!({ "session": session, "id": id })).unwrap_err();
+    assert_eq!(retry, format!("Event {id} is Pending; only Failed events can be retried."));
+    let switch = kiosk.call("staff_set_import", json!({ "session": session, "kind": "student", "misId": "9999", "imported": false }));
+    assert_eq!(switch.unwrap_err(), "There is nobody with that MIS id on the roster.");
+    kiosk.call("staff_set_import", json!({ "session": session, "kind": "student", "misId": "1002", "imported": false })).unwrap();
+    assert_eq!(kiosk.call("search_students", json!({ "query": "liam" })).unwrap(), json!([]), "an excluded pupil is hidden at once");
+}
