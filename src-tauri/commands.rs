@@ -17,7 +17,22 @@ pub enum CommandError {
     #[error("{0}")]
     Invalid(String),
     #[error("The kiosk could not read or save its data. Please tell the school office.")]
-    Store(#[from] StoreError),
+    Store(StoreError),
+    /// The disk is full or cannot be written: what the person did is not recorded.
+    #[error("This was not saved: the kiosk cannot store anything just now. Please tell the school office.")]
+    NotSaved(StoreError),
+}
+
+impl From<StoreError> for CommandError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::CannotWrite(_) => CommandError::NotSaved(e),
+            // The store's own refusals are sentences for the person (e.g. retrying an event
+            // that has not failed), not a fault of the data.
+            StoreError::Refused(sentence) => CommandError::Invalid(sentence),
+            other => CommandError::Store(other),
+        }
+    }
 }
 
 impl From<RecordError> for CommandError {
@@ -31,11 +46,24 @@ impl From<RecordError> for CommandError {
 
 impl Serialize for CommandError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        if let CommandError::Store(e) = self {
+        if let CommandError::Store(e) | CommandError::NotSaved(e) = self {
             tracing::error!(error = %e, "command failed");
         }
-        s.serialize_str(&self.to_string())
+        s.serialize_str(&shown(&self.to_string()))
     }
+}
+
+/// The most of a sentence the window shows. A refusal from deeper down (a settings parser's
+/// message) may quote whatever the window sent, however long or unprintable; this is the last
+/// guard, so the screen gets a short printable sentence.
+const MAX_SENTENCE: usize = 300;
+
+fn shown(sentence: &str) -> String {
+    let printable = sentence.chars().map(|c| if c.is_control() { ' ' } else { c });
+    if sentence.chars().count() <= MAX_SENTENCE {
+        return printable.collect();
+    }
+    printable.take(MAX_SENTENCE - 1).chain(['…']).collect()
 }
 
 type Result<T> = std::result::Result<T, CommandError>;
@@ -67,7 +95,13 @@ pub struct HomeStatus {
     /// A fresh kiosk's first import is still running: the strip says so instead of "No import yet".
     pub importing: bool,
     pub inactivity_seconds: u32,
+    /// Set when the kiosk cannot save sign-ins (disk full, data directory read-only): the home
+    /// screen shows it until saving works again.
+    pub storage_problem: Option<String>,
 }
+
+/// What the home screen says while nothing can be saved.
+const CANNOT_SAVE: &str = "This kiosk cannot save sign-ins at the moment. Please tell the school office.";
 
 #[tauri::command]
 pub fn home_status(state: State<'_, AppState>) -> Result<HomeStatus> {
@@ -80,6 +114,7 @@ pub fn home_status(state: State<'_, AppState>) -> Result<HomeStatus> {
         last_import: store.import_runs(1)?.into_iter().find(|r| r.outcome == "succeeded").map(|r| r.started_at),
         importing: state.roster_loading(),
         inactivity_seconds: store.settings_or_default().inactivity_seconds,
+        storage_problem: store.cannot_write().then(|| CANNOT_SAVE.to_string()),
     })
 }
 

@@ -98,7 +98,7 @@ pub fn record(store: &Store, request: &Request, now: DateTime<Utc>) -> Result<Ev
         None => (None, false),
         Some(ReasonText::Listed(label)) => match rules.reason(label, late) {
             Some(r) => (Some(r.label.clone()), false),
-            None => return invalid(format!("'{label}' is not one of the reasons offered here.")),
+            None => return invalid(format!("{} is not one of the reasons offered here.", quote(label))),
         },
         Some(ReasonText::Typed(text)) => {
             let text = clean("The reason", text)?;
@@ -176,6 +176,15 @@ fn clean(what: &str, text: &str) -> Result<String, RecordError> {
         return invalid(format!("{what} contains characters that cannot be recorded."));
     }
     Ok(text.to_string())
+}
+
+/// Text someone sent, as a sentence repeats it: quoted, at most 40 characters, control
+/// characters shown as spaces, so a refusal stays short and printable whatever was sent.
+pub fn quote(text: &str) -> String {
+    const MAX: usize = 40;
+    let shown: String = text.chars().take(MAX).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let more = if text.chars().nth(MAX).is_some() { "…" } else { "" };
+    format!("'{shown}{more}'")
 }
 
 fn invalid<T>(message: impl Into<String>) -> Result<T, RecordError> {

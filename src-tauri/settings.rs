@@ -261,8 +261,17 @@ impl Settings {
 
     /// Parses and validates settings from JSON (an export, or the stored form).
     pub fn from_json(text: &str) -> Result<Self, SettingsError> {
-        let settings: Settings =
-            serde_json::from_str(text).map_err(|e| SettingsError::Malformed(e.to_string()))?;
+        // Windows editors save UTF-8 with a byte-order mark; it is not part of the document.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // The parser's message quotes the offending value whole, however long it is.
+        let malformed = |e: serde_json::Error| SettingsError::Malformed(e.to_string().chars().take(200).collect());
+        let document: serde_json::Value = serde_json::from_str(text).map_err(malformed)?;
+        // Serde would also read a bare list as the settings in field order (`[]` = every
+        // default): only a document with named settings is one.
+        if !document.is_object() {
+            return Err(SettingsError::Malformed("the settings must be a JSON object of named settings, as exported".into()));
+        }
+        let settings = Settings::deserialize(document).map_err(malformed)?;
         settings.validate()?;
         Ok(settings)
     }

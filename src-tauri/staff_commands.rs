@@ -10,9 +10,10 @@ use crate::app::AppState;
 use crate::clock::school_date;
 use crate::commands::CommandError;
 use crate::import::{self, ImportOptions};
+use crate::recording::quote;
 use crate::report::{self, LogRow};
 use crate::rules::EventKind;
-use crate::settings::Settings;
+use crate::settings::{Settings, SettingsError};
 use crate::staff::{check, on_site, StaffError};
 use crate::store::{Attempt, Event, EventFilter, Status};
 use crate::wonde::connection::{self, Connection, ConnectionView};
@@ -133,7 +134,7 @@ pub struct LogView {
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| refused(format!("'{text}' is not a date.")))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| refused(format!("{} is not a date.", quote(text))))
 }
 
 fn parse_kind(kind: &str) -> Result<EventKind> {
@@ -156,7 +157,7 @@ pub fn staff_log(
 ) -> Result<LogView> {
     session_ok(&state, &session)?;
     let date = parse_date(&date)?;
-    let status = status.map(|s| s.parse::<Status>().map_err(refused)).transpose()?;
+    let status = status.map(|s| s.parse::<Status>().map_err(|_| refused(format!("{} is not a status.", quote(&s))))).transpose()?;
     let kind = kind.map(|k| parse_kind(&k)).transpose()?;
     if text.as_deref().is_some_and(|t| t.chars().count() > 100) {
         return Err(refused("The search text is too long."));
@@ -312,7 +313,10 @@ pub fn staff_settings(state: State<'_, AppState>, session: String) -> Result<Set
 #[tauri::command]
 pub fn staff_save_settings(state: State<'_, AppState>, session: String, settings: Value) -> Result<()> {
     session_ok(&state, &session)?;
-    let settings = Settings::from_json(&settings.to_string()).map_err(|e| refused(e.to_string()))?;
+    let settings = Settings::from_json(&settings.to_string()).map_err(|e| match e {
+        SettingsError::Invalid(sentence) => refused(sentence),
+        other => refused(format!("These settings could not be saved ({other})")),
+    })?;
     state.store.save_settings(&settings)?;
     tracing::info!("settings saved by staff");
     state.wake_sync();
@@ -480,9 +484,6 @@ pub fn staff_people(state: State<'_, AppState>, session: String, kind: String, q
 pub fn staff_set_import(state: State<'_, AppState>, session: String, kind: String, mis_id: String, imported: bool) -> Result<()> {
     session_ok(&state, &session)?;
     let kind = person_kind(&kind)?;
-    if mis_id.trim().is_empty() || mis_id.len() > 64 {
-        return Err(refused("That is not a MIS id."));
-    }
     state.store.set_excluded(kind, &mis_id, !imported)?;
     state.rebuild_index()?;
     Ok(())

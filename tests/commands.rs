@@ -4,75 +4,11 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use chrono::{NaiveDate, NaiveTime};
-use chrono_tz::Europe::London;
+use chrono::NaiveTime;
 use serde_json::{json, Value};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime};
-use tauri::webview::InvokeRequest;
-use tauri::Manager;
 
-use reception_kiosk::clock::{local_to_utc, ManualClock};
+use common::kiosk::{kiosk, kiosk_on, kiosk_with};
 use reception_kiosk::store::{EventFilter, Status};
-use reception_kiosk::AppState;
-
-struct Kiosk {
-    webview: tauri::WebviewWindow<MockRuntime>,
-    state: Arc<reception_kiosk::store::Store>,
-    /// Where the staff area saves exports (inside the test's directory).
-    exports: std::path::PathBuf,
-    app: tauri::App<MockRuntime>,
-    _dir: tempfile::TempDir,
-}
-
-fn kiosk() -> Kiosk {
-    kiosk_with(|builder| builder)
-}
-
-/// 09:12 on a school day.
-fn morning() -> chrono::DateTime<chrono::Utc> {
-    local_to_utc(London, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), NaiveTime::from_hms_opt(9, 12, 0).unwrap())
-}
-
-/// The app as `run()` builds it (same commands, same capabilities from `generate_context!`),
-/// with a last change to its builder.
-fn kiosk_with(customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>) -> Kiosk {
-    let dir = tempfile::tempdir().unwrap();
-    let store = common::seeded_store(dir.path(), morning());
-    kiosk_on(dir, store, customise)
-}
-
-fn kiosk_on(
-    dir: tempfile::TempDir,
-    store: reception_kiosk::store::Store,
-    customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>,
-) -> Kiosk {
-    let store = Arc::new(store);
-    let mut state = AppState::new(store.clone(), Arc::new(ManualClock::new(morning())), true).unwrap();
-    let exports = dir.path().join("exports");
-    state.exports_dir = exports.clone();
-    let app = customise(reception_kiosk::build(mock_builder(), state)).build(tauri::generate_context!()).unwrap();
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Kiosk { webview, state: store, exports, app, _dir: dir }
-}
-
-impl Kiosk {
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, String> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: tauri::test::INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.webview, request)
-            .map(|body| body.deserialize::<Value>().unwrap())
-            .map_err(|e| e.as_str().unwrap_or_default().to_string())
-    }
-}
 
 #[test]
 fn a_late_pupil_finds_themself_with_an_accent_free_search_and_signs_in() {
@@ -88,7 +24,7 @@ fn a_late_pupil_finds_themself_with_an_accent_free_search_and_signs_in() {
         .unwrap();
     assert_eq!(recorded["time"], "09:12");
     assert_eq!(recorded["name"], "Zoë O'Brien");
-    let events = kiosk.state.events(&EventFilter::default()).unwrap();
+    let events = kiosk.store.events(&EventFilter::default()).unwrap();
     assert_eq!((events.len(), events[0].status), (1, Status::Pending));
     let home = kiosk.call("home_status", json!({})).unwrap();
     assert_eq!((home["pending"].clone(), home["demo"].clone()), (json!(1), json!(true)));
@@ -128,30 +64,30 @@ fn hostile_or_refused_input_gets_a_sentence_and_records_nothing() {
         let err = kiosk.call(cmd, args.clone()).expect_err(&format!("{cmd} {args} must be refused"));
         assert!(err.ends_with('.') && !err.contains("rusqlite"), "a sentence, not a trace: {err}");
     }
-    assert!(kiosk.state.events(&EventFilter::default()).unwrap().is_empty());
+    assert!(kiosk.store.events(&EventFilter::default()).unwrap().is_empty());
 }
 
 #[test]
 fn a_fresh_kiosk_says_it_is_loading_names_until_its_first_import_is_attached() {
     let dir = tempfile::tempdir().unwrap();
     let store = reception_kiosk::store::Store::open_dir(dir.path()).unwrap();
-    let kiosk = kiosk_on(dir, store, |builder| builder);
+    let kiosk = kiosk_on(std::sync::Arc::new(store), |builder| builder);
     let home = kiosk.call("home_status", json!({})).unwrap();
     assert_eq!((home["importing"].clone(), home["lastImport"].clone()), (json!(true), Value::Null));
     let wait = kiosk.call("search_students", json!({ "query": "sam" })).unwrap_err();
     assert_eq!(wait, "The kiosk is still loading the school's names. Please try again in a moment.");
 
     // The background work as `run()` starts it beside the window: the demo school imported.
-    let data_dir = kiosk.state.path().parent().unwrap().to_path_buf();
-    let clock = Arc::new(ManualClock::new(morning()));
-    let backend = tauri::async_runtime::block_on(reception_kiosk::backend::start(kiosk.state.clone(), clock, &data_dir)).unwrap();
+    let data_dir = kiosk.store.path().parent().unwrap().to_path_buf();
+    let clock = std::sync::Arc::new(reception_kiosk::clock::ManualClock::new(common::kiosk::monday_morning()));
+    let backend = tauri::async_runtime::block_on(reception_kiosk::backend::start(kiosk.store.clone(), clock, &data_dir)).unwrap();
     reception_kiosk::attach_background(kiosk.app.handle(), backend);
     let home = kiosk.call("home_status", json!({})).unwrap();
     assert_eq!(home["importing"], false);
     assert!(home["lastImport"].is_string() && home["schoolName"].is_string(), "{home}");
     let hits = kiosk.call("search_students", json!({ "query": "sam" })).unwrap();
     assert!(!hits.as_array().unwrap().is_empty(), "the demo school has a Sam");
-    tauri::async_runtime::block_on(kiosk.app.state::<AppState>().shutdown());
+    tauri::async_runtime::block_on(tauri::Manager::state::<reception_kiosk::AppState>(&kiosk.app).shutdown());
 }
 
 /// The app's commands as `src-tauri/build.rs` declares them.
@@ -217,19 +153,13 @@ fn tauri_core_commands_the_kiosk_does_not_use_are_refused() {
     assert!(listened.is_ok(), "{listened:?}");
 }
 
-/// Sets the PIN and opens a staff session.
-fn staff_session(kiosk: &Kiosk) -> String {
-    kiosk.call("staff_set_pin", json!({ "pin": "2468", "currentPin": null })).unwrap();
-    kiosk.call("staff_unlock", json!({ "pin": "2468" })).unwrap()["session"].as_str().unwrap().to_string()
-}
-
 #[test]
 fn staff_commands_need_the_pin_and_five_wrong_tries_pause_the_pad() {
     let kiosk = kiosk();
     assert_eq!(kiosk.call("staff_pin_status", json!({})).unwrap()["pinSet"], false);
     let refused = kiosk.call("staff_log", json!({ "session": "guess", "date": "2026-11-23", "status": null, "kind": null, "text": null }));
     assert_eq!(refused.unwrap_err(), "Please enter the staff PIN again.");
-    let session = staff_session(&kiosk);
+    let session = kiosk.staff_session();
     let log = kiosk.call("staff_log", json!({ "session": session, "date": "2026-11-23", "status": null, "kind": null, "text": null })).unwrap();
     assert_eq!(log["counts"]["pending"], 0);
 
@@ -246,12 +176,12 @@ fn staff_commands_need_the_pin_and_five_wrong_tries_pause_the_pad() {
 #[test]
 fn staff_see_a_failed_event_with_its_attempts_retry_it_and_export_the_day() {
     let kiosk = kiosk();
-    let session = staff_session(&kiosk);
+    let session = kiosk.staff_session();
     let recorded = kiosk
         .call("record_event", json!({ "event": { "kind": "late_sign_in", "upi": "u1", "typedName": null, "reason": null, "reasonTyped": false, "collectedBy": null } }))
         .unwrap();
     let id = recorded["id"].as_i64().unwrap();
-    let store = &kiosk.state;
+    let store = &kiosk.store;
     let now = store.event(id).unwrap().unwrap().recorded_at;
     store
         .add_attempt(id, &reception_kiosk::store::Attempt {
@@ -284,24 +214,24 @@ fn staff_see_a_failed_event_with_its_attempts_retry_it_and_export_the_day() {
 #[test]
 fn a_settings_change_from_the_staff_area_is_validated_and_used_by_the_next_sign_in() {
     let kiosk = kiosk();
-    let session = staff_session(&kiosk);
+    let session = kiosk.staff_session();
     let mut settings = kiosk.call("staff_settings", json!({ "session": session })).unwrap()["settings"].clone();
     settings["default_group"]["am_late"] = json!("09:30");
     let refused = kiosk.call("staff_save_settings", json!({ "session": session, "settings": settings.clone() })).unwrap_err();
     assert!(refused.contains("AM late time (09:30) is after the AM unauthorised time (09:20)"), "{refused}");
     settings["default_group"]["am_unauthorised"] = json!("09:45");
     kiosk.call("staff_save_settings", json!({ "session": session, "settings": settings })).unwrap();
-    assert_eq!(kiosk.state.settings().unwrap().default_group.am_late, NaiveTime::from_hms_opt(9, 30, 0).unwrap());
+    assert_eq!(kiosk.store.settings().unwrap().default_group.am_late, NaiveTime::from_hms_opt(9, 30, 0).unwrap());
 }
 
 #[test]
 fn the_wonde_token_never_reaches_the_window() {
     let kiosk = kiosk();
     let token = "secret-token-4f2a9c7e1b3d5f60";
-    let data_dir = kiosk.state.path().parent().unwrap().to_path_buf();
+    let data_dir = kiosk.store.path().parent().unwrap().to_path_buf();
     let connection = reception_kiosk::wonde::connection::Connection { school_id: "A1930499544".into(), base_url: "http://127.0.0.1:9/v1.0".into() };
-    reception_kiosk::wonde::connection::save(&kiosk.state, &data_dir, &connection, &reception_kiosk::wonde::Token::new(token)).unwrap();
-    let session = staff_session(&kiosk);
+    reception_kiosk::wonde::connection::save(&kiosk.store, &data_dir, &connection, &reception_kiosk::wonde::Token::new(token)).unwrap();
+    let session = kiosk.staff_session();
     let calls = [
         ("home_status", json!({})),
         ("kiosk_settings", json!({})),

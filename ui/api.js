@@ -12,11 +12,15 @@ function tauri() {
   return t;
 }
 
-/** The sentence inside whatever `invoke` rejected with (a string from our commands). */
+const FALLBACK = 'Something went wrong. Please try again or ask at reception.';
+
+/** The sentence inside whatever `invoke` rejected with (a string from our commands). Tauri's own
+ *  refusal of malformed arguments ("invalid args `query` for command ...") is for developers. */
 function sentence(e) {
+  if (typeof e === 'string' && e.startsWith('invalid args `')) return FALLBACK;
   if (typeof e === 'string' && e.trim()) return e;
   if (e && typeof e.message === 'string' && e.message.trim()) return e.message;
-  return 'Something went wrong. Please try again or ask at reception.';
+  return FALLBACK;
 }
 
 async function call(name, args) {
@@ -28,7 +32,7 @@ async function call(name, args) {
   }
 }
 
-/** { schoolName, demo, online, pending, lastImport, importing, inactivitySeconds } */
+/** { schoolName, demo, online, pending, lastImport, importing, inactivitySeconds, storageProblem } */
 export const homeStatus = () => call('home_status');
 
 /** { studentExactMatch, reasonExactMatch, typedCollectorAllowed } */

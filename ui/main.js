@@ -124,6 +124,8 @@ async function refreshHome() {
     status.importing = !!h.importing;
     if (Number(h.inactivitySeconds) > 0) inactivitySeconds = Number(h.inactivitySeconds);
     renderStatus();
+    $('storage-banner').textContent = h.storageProblem || '';
+    $('storage-banner').hidden = !h.storageProblem;
     if ($('home-error').dataset.from === 'status') $('home-error').hidden = true;
   } catch (e) {
     showHomeError(e.message, 'status');

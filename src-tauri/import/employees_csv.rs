@@ -2,8 +2,10 @@
 //! volunteers), or schools that do not import staff from the MIS.
 //!
 //! Columns, by header (any order, any case): `forename` and `surname` (required), `mis_id`,
-//! `title`, `email`, `role`. Good rows are saved together; every bad row is reported with its
-//! line number and what to fix, and saves nothing.
+//! `title`, `email`, `role`. The file is all or nothing: every row is checked first, and one bad
+//! row means nothing is saved, with every bad row reported by its line number and what to fix.
+//! (Saving the good rows alone would leave the office re-uploading a half-imported file, and a
+//! row with neither MIS id nor email would then be added twice.)
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -20,6 +22,8 @@ pub enum CsvError {
     Unreadable(String),
     #[error("the file has no '{0}' column; the first line must name the columns (forename, surname, and optionally mis_id, title, email, role)")]
     MissingColumn(&'static str),
+    #[error("{} line(s) cannot be used, so nothing was imported; fix them and upload the file again", .0.len())]
+    BadRows(Vec<BadRow>),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -39,14 +43,16 @@ pub struct CsvReport {
     pub updated: usize,
     /// Rows whose MIS id belongs to an employee imported from the MIS (the MIS record wins).
     pub held_by_mis: Vec<BadRow>,
-    pub bad_rows: Vec<BadRow>,
 }
 
 const MAX_TEXT: usize = 100;
 
-/// Reads a CSV of employees and saves its good rows.
-pub fn import_employees_csv(store: &Store, input: impl Read, now: DateTime<Utc>) -> Result<CsvReport, CsvError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(input);
+/// Reads a CSV of employees and saves them all, or, if any row is bad, nothing.
+pub fn import_employees_csv(store: &Store, mut input: impl Read, now: DateTime<Utc>) -> Result<CsvReport, CsvError> {
+    // Read whole (a staff list is small) so a bad row's line can be counted from its byte offset.
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes).map_err(|e| CsvError::Unreadable(e.to_string()))?;
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(bytes.as_slice());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| CsvError::Unreadable(e.to_string()))?
@@ -58,15 +64,22 @@ pub fn import_employees_csv(store: &Store, input: impl Read, now: DateTime<Utc>)
     let surname_at = column("surname").or_else(|| column("last_name")).ok_or(CsvError::MissingColumn("surname"))?;
     let (mis_at, title_at, email_at, role_at) = (column("mis_id"), column("title"), column("email"), column("role"));
 
-    let mut report = CsvReport::default();
+    let mut bad_rows = Vec::new();
     let mut good: Vec<(u64, Employee)> = Vec::new();
     let mut seen_ids = HashSet::new();
     for (n, record) in reader.records().enumerate() {
-        let line = record.as_ref().ok().and_then(|r| r.position()).map_or(n as u64 + 2, |p| p.line());
+        // The line the record starts on: a quoted field may span lines, so counting records
+        // would name the wrong one, and the reader's own line count misses lines ended by a
+        // lone CR (old Mac exports) or CRLF, so breaks are counted up to its byte offset.
+        let position = match &record {
+            Ok(r) => r.position(),
+            Err(e) => e.position(),
+        };
+        let line = position.map_or(n as u64 + 2, |p| line_at(&bytes, p.byte()));
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                report.bad_rows.push(BadRow { line, reason: format!("the line could not be read ({e})") });
+                bad_rows.push(BadRow { line, reason: unreadable(&e) });
                 continue;
             }
         };
@@ -86,9 +99,13 @@ pub fn import_employees_csv(store: &Store, input: impl Read, now: DateTime<Utc>)
         };
         match check(&employee, &mut seen_ids) {
             Ok(()) => good.push((line, employee)),
-            Err(reason) => report.bad_rows.push(BadRow { line, reason }),
+            Err(reason) => bad_rows.push(BadRow { line, reason }),
         }
     }
+    if !bad_rows.is_empty() {
+        return Err(CsvError::BadRows(bad_rows));
+    }
+    let mut report = CsvReport::default();
     let rows: Vec<Employee> = good.iter().map(|(_, e)| e.clone()).collect();
     for ((line, e), outcome) in good.iter().zip(store.upsert_csv_employees(&rows, now)?) {
         match outcome {
@@ -100,8 +117,29 @@ pub fn import_employees_csv(store: &Store, input: impl Read, now: DateTime<Utc>)
             }),
         }
     }
-    tracing::info!(added = report.added, updated = report.updated, bad = report.bad_rows.len(), "employees CSV imported");
+    tracing::info!(added = report.added, updated = report.updated, "employees CSV imported");
     Ok(report)
+}
+
+/// The line (from 1) of the record the reader started at byte `offset`, counting `\r\n`, `\n`
+/// and a lone `\r` as one break. The reader's offset is before any blank lines it skipped.
+fn line_at(bytes: &[u8], offset: u64) -> u64 {
+    let mut start = (offset as usize).min(bytes.len());
+    while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+        start += 1;
+    }
+    let before = &bytes[..start];
+    let breaks = before.iter().enumerate().filter(|&(i, &b)| b == b'\n' || (b == b'\r' && before.get(i + 1) != Some(&b'\n'))).count();
+    breaks as u64 + 1
+}
+
+/// Why a line could not be read, in the office's words (the CSV reader's own text names byte
+/// offsets and field counts).
+fn unreadable(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "the line is not UTF-8 text; save the file as \"CSV UTF-8\"".into(),
+        _ => "the line could not be read as CSV; check its quotes".into(),
+    }
 }
 
 fn check(e: &Employee, seen_ids: &mut HashSet<String>) -> Result<(), String> {
@@ -140,7 +178,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_upload_saves_good_rows_and_says_what_is_wrong_with_the_rest() {
+    fn an_upload_with_bad_rows_saves_nothing_and_says_what_is_wrong_with_each() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_dir(dir.path()).unwrap();
         let csv = "Forename,Surname,MIS ID,Email,Role\n\
@@ -149,16 +187,47 @@ mod tests {
                    Zoë,Smith-Jones,77,zoe@school,Volunteer\n\
                    Ann,Lee,78,ann@school.example,\n\
                    Bob,Lee,78,,\n";
-        let report = import_employees_csv(&store, csv.as_bytes(), Utc::now()).unwrap();
-        assert_eq!(report.added, 2);
-        let lines: Vec<u64> = report.bad_rows.iter().map(|b| b.line).collect();
+        let Err(CsvError::BadRows(bad)) = import_employees_csv(&store, csv.as_bytes(), Utc::now()) else { panic!("bad rows refused") };
+        let lines: Vec<u64> = bad.iter().map(|b| b.line).collect();
         assert_eq!(lines, vec![3, 4, 6]);
-        assert!(report.bad_rows[0].reason.contains("forename is missing"));
-        assert!(report.bad_rows[1].reason.contains("not an email"));
-        assert!(report.bad_rows[2].reason.contains("earlier line"));
-        // The same file again updates rather than duplicates.
+        assert!(bad[0].reason.contains("forename is missing"));
+        assert!(bad[1].reason.contains("not an email"));
+        assert!(bad[2].reason.contains("earlier line"));
+        assert!(store.employees().unwrap().is_empty(), "not even the good rows");
+    }
+
+    #[test]
+    fn a_good_upload_saves_every_row_and_again_updates_rather_than_duplicates() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_dir(dir.path()).unwrap();
+        let csv = "Forename,Surname,MIS ID,Email\nSiobhán,O'Neill,,siobhan@school.example\nAnn,Lee,78,\n";
+        let report = import_employees_csv(&store, csv.as_bytes(), Utc::now()).unwrap();
+        assert_eq!((report.added, report.updated), (2, 0));
         let again = import_employees_csv(&store, csv.as_bytes(), Utc::now()).unwrap();
         assert_eq!((again.added, again.updated), (0, 2));
+    }
+
+    #[test]
+    fn a_bad_row_after_a_quoted_field_over_two_lines_is_named_by_the_line_it_starts_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_dir(dir.path()).unwrap();
+        let mut csv = b"forename,surname,role\nAnn,Lee,\"Cover,\nPart time\"\nBob,".to_vec();
+        csv.extend_from_slice(&[0xff, 0xfe]);
+        csv.extend_from_slice(b",Cover\n");
+        let Err(CsvError::BadRows(bad)) = import_employees_csv(&store, csv.as_slice(), Utc::now()) else { panic!("refused") };
+        // The two-line role is bad too (a line break inside it), and named by its first line.
+        let lines: Vec<u64> = bad.iter().map(|b| b.line).collect();
+        assert_eq!(lines, vec![2, 4]);
+        assert_eq!(bad[1].reason, "the line is not UTF-8 text; save the file as \"CSV UTF-8\"");
+    }
+
+    #[test]
+    fn lines_ended_by_a_lone_carriage_return_are_counted_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_dir(dir.path()).unwrap();
+        let csv = "forename,surname\rAnn,Lee\r\r,Smith\r";
+        let Err(CsvError::BadRows(bad)) = import_employees_csv(&store, csv.as_bytes(), Utc::now()) else { panic!("refused") };
+        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), vec![4]);
     }
 
     #[test]

@@ -211,6 +211,11 @@ fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
 impl Store {
     /// Records an event in one transaction, returning only after it is committed to disk (R4.1).
     pub fn record_event(&self, event: &NewEvent, now: DateTime<Utc>) -> Result<Event> {
+        let result = self.insert_event(event, now);
+        self.written(result)
+    }
+
+    fn insert_event(&self, event: &NewEvent, now: DateTime<Utc>) -> Result<Event> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute(
@@ -326,6 +331,11 @@ impl Store {
     /// (a Defer or Finish of an event no longer pending changes nothing: statuses only move
     /// forward).
     pub fn update_events(&self, updates: Vec<EventUpdate>, now: DateTime<Utc>) -> Result<Vec<bool>> {
+        let result = self.apply_updates(updates, now);
+        self.written(result)
+    }
+
+    fn apply_updates(&self, updates: Vec<EventUpdate>, now: DateTime<Utc>) -> Result<Vec<bool>> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let mut applied = Vec::with_capacity(updates.len());

@@ -9,6 +9,7 @@ mod roster;
 mod roster_merge;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension};
@@ -43,6 +44,9 @@ pub enum StoreError {
     Settings(#[from] SettingsError),
     #[error("{0}")]
     Refused(String),
+    /// The disk is full or the data directory cannot be written: nothing was saved.
+    #[error("the kiosk's storage is full or cannot be written, so nothing was saved: {0}")]
+    CannotWrite(rusqlite::Error),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -51,6 +55,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     conn: Mutex<Connection>,
     path: PathBuf,
+    /// The last write of an event failed for lack of space or permission (see
+    /// [`Store::cannot_write`]).
+    write_failed: AtomicBool,
 }
 
 impl Store {
@@ -74,7 +81,7 @@ impl Store {
         )
         .map_err(open_err)?;
         migrate(&mut conn)?;
-        Ok(Self { conn: Mutex::new(conn), path: path.to_path_buf() })
+        Ok(Self { conn: Mutex::new(conn), path: path.to_path_buf(), write_failed: AtomicBool::new(false) })
     }
 
     pub fn path(&self) -> &Path {
@@ -132,10 +139,48 @@ impl Store {
         Ok(())
     }
 
+    /// Notes how a write of events went: a failure for lack of space or permission becomes
+    /// [`StoreError::CannotWrite`] and is remembered until a write succeeds.
+    fn written<T>(&self, result: Result<T>) -> Result<T> {
+        match result {
+            Ok(value) => {
+                self.write_failed.store(false, Ordering::SeqCst);
+                Ok(value)
+            }
+            Err(StoreError::Sqlite(e)) if is_storage_failure(&e) => {
+                self.write_failed.store(true, Ordering::SeqCst);
+                Err(StoreError::CannotWrite(e))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether the kiosk cannot save events just now (disk full, data directory read-only), for
+    /// the home screen to say so (R4.1). After a failed write this tries a small real write each
+    /// time it is asked, so the warning goes as soon as space returns, not only at the next
+    /// sign-in.
+    pub fn cannot_write(&self) -> bool {
+        if !self.write_failed.load(Ordering::SeqCst) {
+            return false;
+        }
+        let probe = self.conn().execute(
+            "INSERT INTO settings (key, value) VALUES ('storage_checked_at', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [chrono::Utc::now().to_rfc3339()],
+        );
+        self.written(probe.map_err(StoreError::from)).is_err()
+    }
+
     pub fn delete_value(&self, key: &str) -> Result<()> {
         self.conn().execute("DELETE FROM settings WHERE key = ?1", [key])?;
         Ok(())
     }
+}
+
+/// SQLite's answers when the disk is full or the file or directory cannot be written.
+fn is_storage_failure(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::*;
+    matches!(e.sqlite_error_code(), Some(DiskFull | ReadOnly | SystemIoFailure | CannotOpen))
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {

@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::roster_merge::{replace_codes, replace_groups, upsert_contact, upsert_employee, upsert_school, upsert_student};
-use super::{Result, Store};
+use super::{Result, Store, StoreError};
 
 /// The school record (R1.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -266,16 +266,22 @@ impl Store {
     }
 
     /// Marks a person do-not-import (R1.4), or clears the mark; kept by MIS id across imports.
-    /// Takes effect on the roster at once: an excluded person is hidden from the kiosk.
+    /// Takes effect on the roster at once: an excluded person is hidden from the kiosk. Only for
+    /// someone on the roster (archived included, so an exclusion can be undone): the switch is
+    /// shown beside a person, never typed, so any other id is refused and nothing is kept.
     pub fn set_excluded(&self, person_kind: &str, mis_id: &str, excluded: bool) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        let table = if person_kind == "student" { "students" } else { "employees" };
+        let known: bool = tx.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE mis_id = ?1)"), [mis_id], |r| r.get(0))?;
+        if !known {
+            return Err(StoreError::Refused("There is nobody with that MIS id on the roster.".into()));
+        }
         if excluded {
             tx.execute("INSERT OR IGNORE INTO exclusions (person_kind, mis_id) VALUES (?1, ?2)", [person_kind, mis_id])?;
         } else {
             tx.execute("DELETE FROM exclusions WHERE person_kind = ?1 AND mis_id = ?2", [person_kind, mis_id])?;
         }
-        let table = if person_kind == "student" { "students" } else { "employees" };
         if excluded {
             tx.execute(&format!("UPDATE {table} SET archived = 1 WHERE mis_id = ?1"), [mis_id])?;
         }

@@ -47,11 +47,11 @@ fn token_path(data_dir: &Path) -> PathBuf {
 /// Stores the connection and the token. The token file is written whole (a new file renamed
 /// over the old) with mode 0600, so a crash never leaves half a token.
 pub fn save(store: &Store, data_dir: &Path, connection: &Connection, token: &Token) -> Result<(), ConnectionError> {
-    if token.expose().is_empty() || token.expose().chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(ConnectionError::Invalid("The Wonde token is empty or has spaces in it; paste it again.".into()));
+    if !super::is_token(token.expose()) {
+        return Err(ConnectionError::Invalid("That is not a Wonde token (letters and digits, no spaces); paste it again.".into()));
     }
-    if connection.school_id.is_empty() || !connection.school_id.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(ConnectionError::Invalid(format!("'{}' is not a Wonde school id (like A1930499544).", connection.school_id)));
+    if !super::is_school_id(&connection.school_id) {
+        return Err(ConnectionError::Invalid("That is not a Wonde school id (letters and digits, like A1930499544).".into()));
     }
     write_private(&token_path(data_dir), token.expose().as_bytes())?;
     let json = serde_json::to_string(connection).expect("plain data serialises");

@@ -48,6 +48,9 @@ impl WondeError {
     }
 
     pub(crate) fn malformed(body: &[u8], why: impl std::fmt::Display) -> Self {
+        // The parser's reason quotes the offending value whole (a 400 KB string, say); the
+        // message is kept in the attempt log and shown to staff, so both parts are cut short.
+        let why = excerpt(why.to_string().as_bytes());
         WondeError::Malformed { excerpt: format!("{why}; the answer began: {}", excerpt(body)) }
     }
 

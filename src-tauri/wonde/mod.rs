@@ -156,8 +156,8 @@ impl fmt::Debug for WondeClient {
 impl WondeClient {
     pub fn new(config: WondeConfig) -> Result<Self, WondeError> {
         let base = parse_base(&config.base_url)?;
-        if config.school_id.is_empty() || !config.school_id.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(WondeError::Permanent { http_status: 400, message: format!("'{}' is not a Wonde school id (like A1930499544)", config.school_id) });
+        if !is_school_id(&config.school_id) {
+            return Err(WondeError::Permanent { http_status: 400, message: "that is not a Wonde school id (like A1930499544)".into() });
         }
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
@@ -288,6 +288,19 @@ impl WondeClient {
             None => self.attendance_codes().await,
         }
     }
+}
+
+/// Whether text can be a Wonde school id (`A1930499544`): letters and digits, at most 32. It
+/// goes into every URL path, so nothing else is let through.
+pub fn is_school_id(text: &str) -> bool {
+    (1..=32).contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// Whether text can be a Wonde token: a long random string, 20 to 512 characters of the
+/// alphabets tokens are written in (hex, base64, base64url). It is sent as a header, so nothing
+/// else is let through; a short date or word pasted by mistake is refused before it is saved.
+pub fn is_token(text: &str) -> bool {
+    (20..=512).contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c))
 }
 
 pub(crate) fn per_page(n: u32) -> Vec<(&'static str, String)> {

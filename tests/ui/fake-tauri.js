@@ -45,6 +45,7 @@ const DEFAULTS = {
     pending: 0,
     lastImport: null, // filled in the page as "today 07:02" so the strip reads the same every run
     inactivitySeconds: 60,
+    storageProblem: null, // the backend's sentence while nothing can be saved (disk full)
   },
   settings: { studentExactMatch: true, reasonExactMatch: true, typedCollectorAllowed: true },
   roster: ROSTER,

@@ -425,6 +425,47 @@ test('a failed search keeps what was typed and says why', async () => {
   await waitResults(page, 1);
 });
 
+test('when the kiosk cannot save, a banner says so, a sign-in says it was not saved, and both go once saving works', async () => {
+  const cannotSave = 'This kiosk cannot save sign-ins at the moment. Please tell the school office.';
+  const notSaved = 'This was not saved: the kiosk cannot store anything just now. Please tell the school office.';
+  const { page, calls, failNext } = await open({ home: { storageProblem: cannotSave } });
+  const banner = page.locator('#storage-banner');
+  assert.ok(await banner.isVisible());
+  assert.equal(await banner.textContent(), cannotSave);
+  assert.equal(await banner.getAttribute('role'), 'alert');
+
+  await page.getByRole('button', { name: /I'm late/ }).tap();
+  assert.ok(await banner.isVisible(), 'the banner stays on every screen');
+  await page.keyboard.type('zo');
+  await waitResults(page, 1);
+  await resultButtons(page).first().tap();
+  await page.getByRole('button', { name: 'Overslept' }).tap();
+  await failNext('record_event', notSaved);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).tap();
+  const alert = page.locator('#confirm-error');
+  await alert.waitFor();
+  assert.equal(await alert.textContent(), notSaved);
+  assert.equal(await page.evaluate(() => document.body.dataset.screen), 'confirm');
+
+  // Space is back: the retry is saved and home no longer warns.
+  await page.evaluate(() => window.__fake.setHome({ storageProblem: null }));
+  await page.getByRole('button', { name: 'Sign in', exact: true }).tap();
+  await screenIs(page, 'done');
+  assert.equal((await calls('record_event')).length, 2);
+  await page.getByRole('button', { name: 'Done' }).tap();
+  await screenIs(page, 'home');
+  await page.waitForFunction(() => document.getElementById('storage-banner').hidden);
+});
+
+test('Tauri\'s refusal of malformed arguments reaches the screen as a plain sentence', async () => {
+  const { page, failNext } = await open();
+  await page.getByRole('button', { name: /I'm late/ }).tap();
+  await failNext('search_students', 'invalid args `query` for command `search_students`: invalid type: integer `5`, expected a string');
+  await page.keyboard.type('zo');
+  await page.waitForFunction(() => /Something went wrong/.test(document.getElementById('find-hint').textContent));
+  assert.doesNotMatch(await page.locator('#find-hint').textContent(), /invalid args/);
+});
+
 test('when the kiosk cannot start a sign-in, home says why in the backend\'s words', async () => {
   const { page } = await open({ failures: { kiosk_settings: ['The kiosk is still starting. Please wait a moment.'] } });
   await page.getByRole('button', { name: /I'm late/ }).tap();
