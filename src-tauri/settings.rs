@@ -355,8 +355,11 @@ fn check_text(what: &str, text: &str, max: usize) -> Result<(), SettingsError> {
 
 fn check_code(group: &str, code: &str) -> Result<(), SettingsError> {
     if code.is_empty() || code.chars().count() > 8 || code.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        // Quoted short: the refused text may be anything, of any length.
+        let shown: String = code.chars().take(12).map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let more = if code.chars().count() > 12 { "…" } else { "" };
         return Err(SettingsError::Invalid(format!(
-            "In group '{group}' '{code}' is not an attendance code (1 to 8 characters, no spaces)."
+            "In group '{group}' '{shown}{more}' is not an attendance code (1 to 8 characters, no spaces)."
         )));
     }
     Ok(())
