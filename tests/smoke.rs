@@ -130,7 +130,7 @@ fn with_a_school_system_that_does_not_answer_the_window_opens_during_the_first_i
         base_url: format!("http://{}/v1.0", silent.local_addr().unwrap()),
     };
     let store = reception_kiosk::store::Store::open_dir(data.path()).unwrap();
-    reception_kiosk::wonde::connection::save(&store, data.path(), &connection, &reception_kiosk::wonde::Token::new("t0ken")).unwrap();
+    reception_kiosk::wonde::connection::save(&store, data.path(), &connection, &reception_kiosk::wonde::Token::new("0123456789abcdef0123456789abcdef01234567")).unwrap();
     drop(store);
 
     let mut kiosk = start(data.path(), "slow-school");
