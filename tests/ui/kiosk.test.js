@@ -37,6 +37,15 @@ async function waitResults(page, n) {
     { timeout: 5000 });
 }
 
+/** A late sign-in as far as the reasons: "I'm late", types "zo" and picks Zoë. */
+async function lateUpToReasons(page) {
+  await page.getByRole('button', { name: /I'm late/ }).tap();
+  await page.keyboard.type('zo');
+  await waitResults(page, 1);
+  await resultButtons(page).first().tap();
+  await screenIs(page, 'choose');
+}
+
 // ---------------------------------------------------------------------------------------------
 
 test('home shows the school, the demo badge, the two big buttons and the status strip', async () => {
@@ -379,11 +388,7 @@ test('with Reason Exact Match off, "Other reason" records typed text', async () 
 
 test('with Reason Exact Match on, there is no "Other reason"', async () => {
   const { page } = await open();
-  await page.getByRole('button', { name: /I'm late/ }).tap();
-  await page.keyboard.type('zo');
-  await waitResults(page, 1);
-  await resultButtons(page).first().tap();
-  await screenIs(page, 'choose');
+  await lateUpToReasons(page);
   assert.ok(await page.locator('#btn-choose-other').isHidden());
 });
 
@@ -511,11 +516,7 @@ test('a double tap on a name on a slow kiosk moves on once, and Back goes straig
 
 test('Back and Start again: Back keeps what was typed, Start again forgets it', async () => {
   const { page } = await open();
-  await page.getByRole('button', { name: /I'm late/ }).tap();
-  await page.keyboard.type('zo');
-  await waitResults(page, 1);
-  await resultButtons(page).first().tap();
-  await screenIs(page, 'choose');
+  await lateUpToReasons(page);
   await visible(page).getByRole('button', { name: 'Back' }).tap();
   await screenIs(page, 'find');
   assert.equal(await page.locator('#find-input').inputValue(), 'zo');
