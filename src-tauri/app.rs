@@ -9,6 +9,7 @@ use tauri::{Emitter, Manager, Runtime};
 use crate::clock::{Clock, SystemClock};
 use crate::commands;
 use crate::staff_commands;
+use crate::staff_setup_commands;
 use crate::paths::default_data_dir;
 use crate::search::SearchIndex;
 use crate::store::{Store, StoreError};
@@ -176,14 +177,14 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
             staff_commands::staff_event,
             staff_commands::staff_retry,
             staff_commands::staff_export_csv,
-            staff_commands::staff_settings,
-            staff_commands::staff_save_settings,
-            staff_commands::staff_test_connection,
-            staff_commands::staff_save_connection,
-            staff_commands::staff_import_now,
-            staff_commands::staff_import_runs,
-            staff_commands::staff_people,
-            staff_commands::staff_set_import,
+            staff_setup_commands::staff_settings,
+            staff_setup_commands::staff_save_settings,
+            staff_setup_commands::staff_test_connection,
+            staff_setup_commands::staff_save_connection,
+            staff_setup_commands::staff_import_now,
+            staff_setup_commands::staff_import_runs,
+            staff_setup_commands::staff_people,
+            staff_setup_commands::staff_set_import,
         ])
 }
 

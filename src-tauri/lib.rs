@@ -25,4 +25,6 @@ mod commands;
 #[cfg(feature = "desktop")]
 mod staff_commands;
 #[cfg(feature = "desktop")]
+mod staff_setup_commands;
+#[cfg(feature = "desktop")]
 pub use app::{attach_background, build, kiosk_shell, open_main_window, run, AppState, Shell, MAIN_WINDOW};
