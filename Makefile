@@ -7,10 +7,13 @@ deps:
 run: deps
 	cargo run --bin reception-kiosk
 
+# Every test runs, and every failure is reported (not only the first binary's); any failure
+# makes the whole command fail.
 test: deps
-	cargo test --all-targets --all-features
-	npm ci --prefix tests/ui --no-audit --no-fund
-	npm test --prefix tests/ui
+	@failed=0; \
+	cargo test --all-targets --all-features --no-fail-fast || failed=1; \
+	{ npm ci --prefix tests/ui --no-audit --no-fund && npm test --prefix tests/ui; } || failed=1; \
+	exit $$failed
 
 bench: deps
 	cargo bench

@@ -95,6 +95,9 @@ pub struct HomeStatus {
     /// A fresh kiosk's first import is still running: the strip says so instead of "No import yet".
     pub importing: bool,
     pub inactivity_seconds: u32,
+    /// The school's time zone (IANA name): the window shows dates and times in it, whatever
+    /// zone the device itself is set to.
+    pub time_zone: String,
     /// Set when the kiosk cannot save sign-ins (disk full, data directory read-only): the home
     /// screen shows it until saving works again.
     pub storage_problem: Option<String>,
@@ -106,6 +109,7 @@ const CANNOT_SAVE: &str = "This kiosk cannot save sign-ins at the moment. Please
 #[tauri::command]
 pub fn home_status(state: State<'_, AppState>) -> Result<HomeStatus> {
     let store = &state.store;
+    let settings = store.settings_or_default();
     Ok(HomeStatus {
         school_name: store.school()?.map(|s| s.name),
         demo: state.is_demo(),
@@ -113,7 +117,8 @@ pub fn home_status(state: State<'_, AppState>) -> Result<HomeStatus> {
         pending: store.status_counts(None)?[&Status::Pending],
         last_import: store.import_runs(1)?.into_iter().find(|r| r.outcome == "succeeded").map(|r| r.started_at),
         importing: state.roster_loading(),
-        inactivity_seconds: store.settings_or_default().inactivity_seconds,
+        inactivity_seconds: settings.inactivity_seconds,
+        time_zone: settings.time_zone.name().to_string(),
         storage_problem: store.cannot_write().then(|| CANNOT_SAVE.to_string()),
     })
 }

@@ -157,7 +157,7 @@ fn settings_import_is_all_or_nothing(text: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/bad_input_files.txt"))), ..ProptestConfig::default() })]
 
     #[test]
     fn an_upload_of_arbitrary_bytes_is_used_whole_or_refused_changing_nothing(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {

@@ -294,7 +294,7 @@ fn mutate(value: &mut Value, at: usize, m: &Mutation) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/bad_input_wonde.txt"))), ..ProptestConfig::default() })]
 
     #[test]
     fn arbitrary_bytes_from_wonde_are_read_or_called_malformed(endpoint in prop::sample::select(ENDPOINTS.to_vec()), body in prop::collection::vec(any::<u8>(), 0..512)) {
@@ -344,5 +344,20 @@ fn the_real_pages_are_read_whole_before_they_are_mutated() {
     for (endpoint, page) in valid_pages() {
         wonde.answer(200, serde_json::to_vec(&page).unwrap());
         assert_eq!(wonde.call(endpoint), Ok(()), "{endpoint}: {page}");
+    }
+}
+
+/// proptest's finding of 2026-12-02 (first_lesson, a `Huge` value in place of the `next` link):
+/// a link too long to be sent was taken for a network failure and retried for ever.
+#[test]
+fn a_page_whose_next_link_is_huge_is_malformed_not_a_network_failure() {
+    let wonde = wonde();
+    let paged: Vec<_> = valid_pages().into_iter().filter(|(_, page)| page.pointer("/meta/pagination/next").is_some()).collect();
+    assert!(paged.iter().any(|(endpoint, _)| *endpoint == "first_lesson"), "the lessons page is paged");
+    for (endpoint, mut page) in paged {
+        *page.pointer_mut("/meta/pagination/next").unwrap() = Value::String("é".repeat(200_000));
+        wonde.answer(200, serde_json::to_vec(&page).unwrap());
+        let result = wonde.call(endpoint);
+        assert!(matches!(result, Err(WondeError::Malformed { .. })), "{endpoint}: {result:?}");
     }
 }

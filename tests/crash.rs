@@ -13,8 +13,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use chrono::{Timelike, Utc};
-use chrono_tz::Tz;
+use chrono::Utc;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -48,19 +47,6 @@ fn kill(mut child: Child) -> (Output, bool) {
     (child.wait_with_output().expect("process reaped"), running)
 }
 
-/// A zone in which it is now mid-morning (10:xx), so whatever time CI runs the campaign, every
-/// sign-in is a late one in the AM session, written as `U`, and no midnight falls inside it.
-fn mid_morning_zone() -> Tz {
-    let hour = Utc::now().hour() as i32;
-    let offset = if 10 - hour >= -12 { 10 - hour } else { 34 - hour };
-    // Etc/GMT zones carry the POSIX sign: Etc/GMT-10 is ten hours ahead of UTC.
-    let name = match offset {
-        0 => "Etc/GMT".to_string(),
-        o => format!("Etc/GMT{:+}", -o),
-    };
-    name.parse().expect("an Etc/GMT zone")
-}
-
 /// A sign-in the supervisor started: for whom, and the event id it confirmed, if it lived to.
 struct SignIn {
     upi: String,
@@ -86,7 +72,7 @@ async fn killing_the_kiosk_while_it_records_and_writes_back_loses_nothing_double
     let connection = Connection { school_id: school.sim.school_id(), base_url: school.sim.base_url() };
     connection::save(&store, school.dir.path(), &connection, &Token::new(school.sim.token())).unwrap();
     let mut settings = store.settings().unwrap();
-    settings.time_zone = mid_morning_zone();
+    settings.time_zone = common::mid_morning_zone();
     store.save_settings(&settings).unwrap();
     let pupils: Vec<(String, String)> = store.students().unwrap().into_iter().map(|s| (s.upi, s.mis_id.unwrap())).collect();
 

@@ -14,7 +14,11 @@ use reception_kiosk::clock::local_to_utc;
 const NOW: &str = "2026-11-23 10:30:00";
 
 fn kioskctl(dir: &Path, args: &[&str]) -> Output {
+    // kioskctl runs at NOW whatever clock the test itself runs on (tests/soak.sh runs this
+    // binary under a faketime of its own, which would otherwise be the one kioskctl sees).
     let out = Command::new("faketime")
+        .env_remove("LD_PRELOAD")
+        .env_remove("FAKETIME")
         .env("TZ", "UTC")
         .arg(NOW)
         .arg(env!("CARGO_BIN_EXE_kioskctl"))

@@ -366,6 +366,11 @@ fn lateness(code: Option<&str>) -> u8 {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/rules.txt"))),
+        ..ProptestConfig::default()
+    })]
+
     #[test]
     fn decisions_never_panic_are_repeatable_and_only_use_mis_codes(
         kind in arb_kind(), when in arb_time(), now in arb_time(), reason in arb_reason(),

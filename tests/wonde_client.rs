@@ -227,7 +227,7 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/wonde_client.txt"))), ..ProptestConfig::default() })]
 
     #[test]
     fn any_json_or_garbage_gives_a_value_or_an_error_never_a_panic(value in json_value(), cut in 0usize..200, noise in prop::collection::vec(any::<u8>(), 0..64)) {

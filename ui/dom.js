@@ -22,17 +22,43 @@ export function showMessage(node, message) {
   node.hidden = !message;
 }
 
-const pad = (n) => String(n).padStart(2, '0');
+/** The school's time zone (IANA name, from the home status); until it is known, the device's. */
+let zone;
 
-/** Today as "YYYY-MM-DD" in the kiosk's local time. */
+/** Dates and times are shown in the school's zone, whatever zone the device is set to. */
+export function setSchoolZone(name) {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: name || undefined });
+    zone = name || undefined;
+  } catch {
+    zone = undefined; // a zone this engine does not know: the device's own
+  }
+}
+
+const partsOf = (d, options) => Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: zone, ...options })
+  .formatToParts(d).map((p) => [p.type, p.value]));
+
+/** Today (or `now`'s day) as "YYYY-MM-DD" in the school's zone. */
 export function today(now = new Date()) {
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  const p = partsOf(now, { year: 'numeric', month: '2-digit', day: '2-digit' });
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** An instant's time of day in the school's zone: "09:42", or "09:42:05" with seconds. */
+export function clockTime(d, seconds = false) {
+  const p = partsOf(d, { hour: '2-digit', minute: '2-digit', second: seconds ? '2-digit' : undefined, hourCycle: 'h23' });
+  return seconds ? `${p.hour}:${p.minute}:${p.second}` : `${p.hour}:${p.minute}`;
+}
+
+/** An instant as "Mon 24 Nov" (`weekday` on) or "24 Nov", in the school's zone. */
+export function shortDate(d, weekday = false) {
+  return d.toLocaleDateString('en-GB', { timeZone: zone, weekday: weekday ? 'short' : undefined, day: 'numeric', month: 'short' });
 }
 
 /** "YYYY-MM-DD" moved by n days. */
 export function addDays(date, n) {
   const [y, m, d] = date.split('-').map(Number);
-  return today(new Date(y, m - 1, d + n));
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
 
 /** "Monday 24 November 2025" */
@@ -43,14 +69,14 @@ export function longDate(date) {
   return `${part({ weekday: 'long' })} ${d} ${part({ month: 'long' })} ${y}`;
 }
 
-/** An ISO instant as "24 Nov 09:42:05" (or "09:42:05" today). */
+/** An ISO instant as "24 Nov 09:42:05" (or "09:42:05" today), in the school's zone. */
 export function when(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
-  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const time = clockTime(d, true);
   if (today(d) === today()) return time;
-  return `${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${time}`;
+  return `${shortDate(d)} ${time}`;
 }
 
 /** "9", "9B" -> "Year 9 · 9B"; empty parts left out. */

@@ -5,8 +5,7 @@
 import * as api from './api.js';
 import { createFlows } from './flows.js';
 import { createStaff } from './staff.js';
-
-const $ = (id) => document.getElementById(id);
+import { $, today, clockTime, shortDate, setSchoolZone } from './dom.js';
 
 const DEFAULT_INACTIVITY_SECONDS = 60;
 const HOME_REFRESH_MS = 5 * 60 * 1000;
@@ -84,11 +83,8 @@ function formatImport(iso) {
   if (!iso) return 'No import yet';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return 'Last import unknown';
-  const hm = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
-  const now = new Date();
-  if (d.toDateString() === now.toDateString()) return `Last import ${hm}`;
-  const day = d.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short' });
-  return `Last import ${day} ${hm}`;
+  if (today(d) === today()) return `Last import ${clockTime(d)}`;
+  return `Last import ${shortDate(d, true)} ${clockTime(d)}`;
 }
 
 function renderStatus() {
@@ -114,6 +110,7 @@ function renderStatus() {
 async function refreshHome() {
   try {
     const h = await api.homeStatus();
+    setSchoolZone(h.timeZone);
     $('school-name').textContent = h.schoolName || 'Reception';
     document.title = h.schoolName ? `${h.schoolName} reception` : 'Reception Kiosk';
     $('demo-badge').hidden = !h.demo;

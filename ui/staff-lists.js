@@ -2,7 +2,7 @@
 // sign-outs and returns, printable as a roll call; and the configuration check (R5.5), what will
 // make writebacks fail before they do, problems first.
 
-import { $, el, showMessage, longDate, today, yearGroup, plural } from './dom.js';
+import { $, el, showMessage, longDate, today, clockTime, yearGroup, plural } from './dom.js';
 
 export function createOnSite(ctx) {
   let seq = 0;
@@ -34,7 +34,7 @@ export function createOnSite(ctx) {
       + `${plural(count(/early|out/i), 'early sign-out')}, ${plural(count(/return/i), 'return')}.`;
     const school = $('school-name').textContent;
     $('print-head').textContent = `${school} · On site now · ${longDate(today())} · printed ${
-      new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`;
+      clockTime(new Date())}`;
   }
 
   $('onsite-refresh').addEventListener('click', load);

@@ -40,14 +40,14 @@ impl Engine {
     /// One pass over the queue (R4.2-R4.9).
     pub(super) async fn pass(&mut self) -> Result<PassReport, SyncError> {
         let now = self.clock.now();
-        let settings = self.store.settings_or_default();
         let mut report = PassReport::default();
-        let expired = self.store.expire_before(school_date(now, settings.time_zone), now)?;
+        let before = self.store.settings_or_default();
+        let expired = self.store.expire_before(school_date(now, before.time_zone), now)?;
         if expired > 0 {
             tracing::info!(expired, "events of an earlier day expired unwritten");
             report.finished += expired;
         }
-        self.purge_once_a_day(&settings, now)?;
+        self.purge_once_a_day(&before, now)?;
         let Some(mis) = self.mis_view()? else {
             // Nothing imported yet: events wait for the roster and the MIS's codes.
             self.publish(None, false);
@@ -57,7 +57,12 @@ impl Engine {
         let mut waiting_students: HashSet<String> = HashSet::new();
         let mut followed: HashMap<String, Vec<Event>> = HashMap::new();
         let mut batches: Vec<Vec<(Event, Mark)>> = Vec::new();
-        for event in self.store.pending_events()? {
+        let queue = self.store.pending_events()?;
+        // The settings are read after the queue, so an event recorded after a change of settings
+        // (a new late time, present writeback turned on) is decided with that change, never
+        // with what the pass happened to read before the event was recorded.
+        let settings = self.store.settings_or_default();
+        for event in queue {
             let student = event.student_upi.clone().unwrap_or_default();
             // Per student, events are written in the order they happened (R3.10).
             if event.student_upi.is_some() && waiting_students.contains(&student) {
@@ -212,6 +217,17 @@ impl Engine {
                     continue;
                 }
             };
+            // The earlier send reached the MIS after all: writing again would write the mark
+            // twice (WONDE.md: never blind-retry). This comes before the protected codes: the
+            // mark the MIS holds is the kiosk's own, and a present `/` is itself protected.
+            if mark.target == Target::Session && current.as_deref() == Some(mark.code.as_str()) && self.sent_unanswered(&event)? {
+                let sent = format!("GET current {} mark of student {} on {}", mark.session, student.wonde_id, mark.date);
+                let outcome = format!("The MIS already holds {} from the send whose answer was lost; not sent again", mark.code);
+                let attempt = Attempt { started_at: now, duration_ms: 0, sent, http_status: None, mis_message: None, outcome };
+                self.store.add_attempt(event.id, &attempt)?;
+                report.finished += usize::from(self.finish(&event, Status::Successful, None, Some(&mark), now)?);
+                continue;
+            }
             // A fresh "now": the read may have waited across midnight (R4.4).
             let mark = match decide(&facts(&event), settings, &mis.facts(current.as_deref()), self.clock.now()) {
                 Decision::Write(mark) => mark,
@@ -220,16 +236,6 @@ impl Engine {
                     continue;
                 }
             };
-            if mark.target == Target::Session && current.as_deref() == Some(mark.code.as_str()) && self.sent_unanswered(&event)? {
-                // The earlier send reached the MIS after all: writing again would write the
-                // mark twice (WONDE.md: never blind-retry).
-                let sent = format!("GET current {} mark of student {} on {}", mark.session, student.wonde_id, mark.date);
-                let outcome = format!("The MIS already holds {} from the send whose answer was lost; not sent again", mark.code);
-                let attempt = Attempt { started_at: now, duration_ms: 0, sent, http_status: None, mis_message: None, outcome };
-                self.store.add_attempt(event.id, &attempt)?;
-                report.finished += usize::from(self.finish(&event, Status::Successful, None, Some(&mark), now)?);
-                continue;
-            }
             let lesson_id = if mark.target == Target::FirstLesson {
                 match self.client.first_lesson(&student.wonde_id, mark.date, mark.session).await {
                     Ok(Some(lesson)) => Some(lesson),

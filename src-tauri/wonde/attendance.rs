@@ -236,14 +236,16 @@ impl WondeClient {
             .iter()
             .find_map(|k| value.get(*k).or_else(|| value.get("data").and_then(|d| d.get(*k))))
             .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())))
-            .ok_or_else(|| WondeError::malformed(&answer, "the writeback answer had no writeback_id"))?;
+            .filter(|id| is_writeback_id(id))
+            .ok_or_else(|| WondeError::malformed(&answer, "the writeback answer had no usable writeback_id"))?;
         Ok(WritebackAccepted { writeback_id: id, http_status: 200, sent_summary: body.to_string() })
     }
 
     /// How a writeback went (`GET /writebacks/{id}`, top level, not under the school).
     pub async fn writeback_status(&self, writeback_id: &str) -> Result<WritebackStatus, WondeError> {
-        if writeback_id.is_empty() || !writeback_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Err(WondeError::Permanent { http_status: 0, message: format!("'{writeback_id}' is not a writeback id") });
+        if !is_writeback_id(writeback_id) {
+            let id = super::error::excerpt(writeback_id.as_bytes());
+            return Err(WondeError::Permanent { http_status: 0, message: format!("'{id}' is not a writeback id") });
         }
         self.resolved().await?;
         let url = self.url(&format!("writebacks/{writeback_id}"), &[]);
@@ -251,6 +253,12 @@ impl WondeClient {
         let value: Value = parse(&body)?;
         read_status(&value).ok_or_else(|| WondeError::malformed(&body, "the writeback status could not be read"))
     }
+}
+
+/// Whether Wonde's id for a writeback can be asked about: a short token of letters, digits, `-`
+/// and `_`. Anything else in an answer is a fault of that answer, not a network failure later.
+fn is_writeback_id(id: &str) -> bool {
+    (1..=128).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Reads a writeback status. Its fields are [X] in WONDE.md; this reads `status` (pending /

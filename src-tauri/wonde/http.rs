@@ -18,6 +18,10 @@ pub const MAX_PER_PAGE: u32 = 200;
 pub const LESSONS_PER_PAGE: u32 = 100;
 /// A runaway `next` chain is cut here rather than looping for ever.
 const MAX_PAGES: usize = 10_000;
+/// Wonde's own page links are a few hundred characters. A longer one is not a link but a fault
+/// of the answer, and past 64 KB it could not even be sent (it would look like a network failure
+/// and be retried for ever).
+const MAX_LINK_LEN: usize = 4096;
 
 impl WondeClient {
     /// Waits for this client's turn: at most one request per `min_request_interval`, so a
@@ -131,6 +135,9 @@ impl WondeClient {
             url.set_scheme(base.scheme()).ok();
             url.set_host(base.host_str()).map_err(|e| bad_link(link, e))?;
             url.set_port(base.port()).ok();
+        }
+        if url.as_str().len() > MAX_LINK_LEN {
+            return Err(bad_link(link, format!("{} characters long", url.as_str().len())));
         }
         Ok(url)
     }

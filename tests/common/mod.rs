@@ -65,6 +65,21 @@ pub fn small_roster() -> Roster {
     }
 }
 
+/// A zone in which it is now mid-morning (10:xx), for tests on the real clock: whatever time
+/// they run, every sign-in is a late one in the AM session, written as `U`, and no midnight falls
+/// inside the test.
+pub fn mid_morning_zone() -> chrono_tz::Tz {
+    use chrono::Timelike;
+    let hour = Utc::now().hour() as i32;
+    let offset = if 10 - hour >= -12 { 10 - hour } else { 34 - hour };
+    // Etc/GMT zones carry the POSIX sign: Etc/GMT-10 is ten hours ahead of UTC.
+    let name = match offset {
+        0 => "Etc/GMT".to_string(),
+        o => format!("Etc/GMT{:+}", -o),
+    };
+    name.parse().expect("an Etc/GMT zone")
+}
+
 pub fn seeded_store(dir: &std::path::Path, now: DateTime<Utc>) -> Store {
     let store = Store::open_dir(dir).expect("store opens");
     store.replace_roster(&small_roster(), now).expect("roster saved");
