@@ -70,7 +70,7 @@ for ((run = 1; run <= runs; run++)); do
     # fingerprints with the fake time and rebuild everything the next time round.
     for exe in $(real_clock_executables); do
       echo "     Running $(basename "$exe") under faketime $at UTC" >>"$log"
-      TZ=UTC faketime "$at" "$exe" >>"$log" 2>&1 || status=1
+      TZ=UTC DONT_FAKE_MONOTONIC=1 faketime "$at" "$exe" >>"$log" 2>&1 || status=1
     done
   fi
   { npm ci --prefix tests/ui --no-audit --no-fund && npm test --prefix tests/ui; } >>"$log" 2>&1 || status=1

@@ -40,8 +40,14 @@ pub fn start_program(data_dir: &Path, name: &str, screen: &str, program: &str, a
     let wrapper = r#"(openbox --sm-disable >/dev/null 2>&1 &)
         for _ in $(seq 200); do wmctrl -m >/dev/null 2>&1 && break; sleep 0.05; done
         wmctrl -m >/dev/null || { echo "openbox did not start" >&2; exit 97; }
-        printf '%s\n%s\n%s\n%s\n' "$$" "$DISPLAY" "$XAUTHORITY" "$DBUS_SESSION_BUS_ADDRESS" > "$SMOKE_INFO"; exec "$@""#;
+        printf '%s\n%s\n%s\n%s\n' "$$" "$DISPLAY" "$XAUTHORITY" "$DBUS_SESSION_BUS_ADDRESS" > "$SMOKE_INFO"
+        exec env ${PROGRAM_LD_PRELOAD:+LD_PRELOAD="$PROGRAM_LD_PRELOAD"} "$@""#;
+    // Under a fake clock (faketime, as tests/soak.sh runs this test), only the program under
+    // test sees it: the display, the window manager and D-Bus run on the real one.
+    let preload = std::env::var("LD_PRELOAD").unwrap_or_default();
     let xvfb = Command::new("xvfb-run")
+        .env_remove("LD_PRELOAD")
+        .env("PROGRAM_LD_PRELOAD", preload)
         .args(["-a", "-s", &format!("-screen 0 {screen}x24"), "dbus-run-session", "--", "bash", "-c", wrapper, "bash", program])
         .args(args)
         .envs(env.iter().copied())
