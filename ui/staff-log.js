@@ -26,7 +26,8 @@ export function statusChip(status, label) {
 }
 
 export function createLog(ctx) {
-  const f = { date: today(), status: null, kind: null, text: '' };
+  // The day is picked when the log is first shown: by then the school's zone is known.
+  const f = { date: null, status: null, kind: null, text: '' };
   let seq = 0;
   let rows = [];
   let counts = {};
@@ -283,12 +284,15 @@ export function createLog(ctx) {
   });
 
   return {
-    show() { load(); },
+    show() {
+      if (f.date === null) f.date = today();
+      load();
+    },
     reset() {
       seq += 1;
       clearTimeout(searchTimer);
       clearTimeout(refreshTimer);
-      Object.assign(f, { date: today(), status: null, kind: null, text: '' });
+      Object.assign(f, { date: null, status: null, kind: null, text: '' });
       textInput.value = '';
       rows = [];
       counts = {};
