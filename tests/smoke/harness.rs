@@ -5,9 +5,16 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 pub const APP: &str = env!("CARGO_BIN_EXE_reception-kiosk");
+
+/// Held by each running program: the smoke tests take turns. Two WebKit apps starting together
+/// on a busy two-core machine left one unpainted, or its window manager unstarted, past the
+/// deadlines (seen when the suite ran beside a build): each test has the machine's display stack
+/// to itself.
+static TURN: Mutex<()> = Mutex::new(());
 
 /// The app running under its own Xvfb, window manager and D-Bus session.
 pub struct Running {
@@ -19,6 +26,8 @@ pub struct Running {
     xauthority: String,
     bus: String,
     log: PathBuf,
+    /// Dropped after the program is stopped (fields drop after `Drop::drop`).
+    _turn: MutexGuard<'static, ()>,
 }
 
 /// `target/smoke/`, next to the binaries under test.
@@ -31,6 +40,7 @@ pub fn smoke_dir() -> PathBuf {
 /// Runs `program` under a fresh Xvfb display of `screen` (e.g. "1280x800"), with openbox
 /// managing its windows, and a D-Bus session.
 pub fn start_program(data_dir: &Path, name: &str, screen: &str, program: &str, args: &[&str], env: &[(&str, &str)]) -> Running {
+    let turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let info = data_dir.join("xvfb-info");
     let log = smoke_dir().join(format!("{name}.log"));
     // The wrapper starts the window manager and waits until it answers (so the app's window is
@@ -58,7 +68,7 @@ pub fn start_program(data_dir: &Path, name: &str, screen: &str, program: &str, a
         .stderr(fs::File::create(&log).unwrap())
         .spawn()
         .expect("xvfb-run, dbus-run-session, openbox and wmctrl are installed (.ci/deps)");
-    let mut running = Running { xvfb, pid: String::new(), display: String::new(), xauthority: String::new(), bus: String::new(), log };
+    let mut running = Running { xvfb, pid: String::new(), display: String::new(), xauthority: String::new(), bus: String::new(), log, _turn: turn };
     let deadline = Instant::now() + Duration::from_secs(30);
     let lines = loop {
         let text = fs::read_to_string(&info).unwrap_or_default();
