@@ -11,16 +11,17 @@ run: deps
 # makes the whole command fail.
 test: deps
 	@failed=0; \
-	cargo test --all-targets --all-features --no-fail-fast || failed=1; \
-	{ npm ci --prefix tests/ui --no-audit --no-fund && npm test --prefix tests/ui; } || failed=1; \
+	cargo test --workspace --all-targets --no-fail-fast || failed=1; \
+	{ cargo build -p reception-kiosk --example kiosk-ui-backend && npm ci --prefix tests/ui --no-audit --no-fund \
+	  && npm test --prefix tests/ui; } || failed=1; \
 	exit $$failed
 
 bench: deps
-	cargo bench
+	cargo bench --workspace
 
 # README's screenshots from the real app under Xvfb (tests/smoke.rs clicks through with WebDriver).
 screenshots: deps
-	cargo test --all-features --test smoke -- the_real_app_shows
+	cargo test -p reception-kiosk --test smoke -- the_real_app_shows
 	mkdir -p assets/screenshots
 	for s in home search confirmation; do cp "$${CARGO_TARGET_DIR:-target}/smoke/app-$$s.png" "assets/screenshots/$$s.png"; done
 

@@ -4,12 +4,12 @@
 
 use std::time::{Duration, Instant};
 
-use reception_kiosk::clock::SystemClock;
-use reception_kiosk::import::{run_import, ImportOptions};
-use reception_kiosk::sim::demo::{generate_sized, Size};
-use reception_kiosk::sim::{SimConfig, Simulator};
-use reception_kiosk::store::Store;
-use reception_kiosk::wonde::{Token, WondeClient, WondeConfig};
+use kiosk_model::clock::SystemClock;
+use kiosk_core::import::{run_import, ImportOptions};
+use wonde_sim::demo::{generate_sized, Size};
+use wonde_sim::{SimConfig, Simulator};
+use kiosk_core::store::Store;
+use wonde_client::{Token, WondeClient, WondeConfig};
 
 /// Peak resident memory of this process (simulator included), from Linux's /proc.
 fn peak_rss_mb() -> Option<f64> {

@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use criterion::{BenchmarkId, Criterion};
 
-use reception_kiosk::recording::{self, Person, Request};
-use reception_kiosk::rules::EventKind;
-use reception_kiosk::store::{Roster, Store, Student};
+use kiosk_core::recording::{self, Person, Request};
+use kiosk_core::rules::EventKind;
+use kiosk_core::store::{Roster, Store, Student};
 
 fn roster(pupils: usize) -> Roster {
     Roster {

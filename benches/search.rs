@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion};
 
-use reception_kiosk::search::SearchIndex;
-use reception_kiosk::store::Student;
+use kiosk_core::search::SearchIndex;
+use kiosk_core::store::Student;
 
 const FORENAMES: &[&str] = &["Zoë", "Oliver", "Amelia", "José", "Chloé", "Muhammad", "Isla", "Noah", "Aoife", "Siân", "Freya", "Jack"];
 const SURNAMES: &[&str] = &["O'Brien", "Smith-Jones", "Khan", "Brown", "Nowak", "Müller", "Patel", "Williams", "Ó Súilleabháin", "Taylor", "Evans", "Begum"];

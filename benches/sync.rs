@@ -15,13 +15,13 @@ mod common;
 #[path = "growth/mod.rs"]
 mod growth;
 
-use reception_kiosk::clock::{Clock, SystemClock};
-use reception_kiosk::mis_capabilities::MisCapabilities;
-use reception_kiosk::recording::{self, Person, Request};
-use reception_kiosk::rules::EventKind;
-use reception_kiosk::store::{Status, Store, Student};
-use reception_kiosk::sync::{Engine, SyncConfig, SyncHandle};
-use reception_kiosk::wonde::{Token, WondeClient, WondeConfig};
+use kiosk_model::clock::{Clock, SystemClock};
+use kiosk_core::mis_capabilities::MisCapabilities;
+use kiosk_core::recording::{self, Person, Request};
+use kiosk_core::rules::EventKind;
+use kiosk_core::store::{Status, Store, Student};
+use kiosk_core::sync::{Engine, SyncConfig, SyncHandle};
+use wonde_client::{Token, WondeClient, WondeConfig};
 
 struct Bench {
     school: common::SimSchool,

@@ -6,17 +6,17 @@ use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 
 use tauri::{Emitter, Manager, Runtime};
 
-use crate::clock::{Clock, SystemClock};
+use kiosk_model::clock::{Clock, SystemClock};
 use crate::commands;
 use crate::staff_commands;
 use crate::staff_setup_commands;
-use crate::paths::default_data_dir;
-use crate::search::SearchIndex;
-use crate::store::{Store, StoreError};
-use crate::backend::Backend;
-use crate::mis_capabilities::MisCapabilities;
-use crate::staff::StaffGate;
-use crate::sync::{SyncHandle, SyncStatus};
+use kiosk_core::paths::default_data_dir;
+use kiosk_core::search::SearchIndex;
+use kiosk_core::store::{Store, StoreError};
+use kiosk_core::background::Background;
+use kiosk_core::mis_capabilities::MisCapabilities;
+use kiosk_core::staff::StaffGate;
+use kiosk_core::sync::{SyncHandle, SyncStatus};
 
 /// What the window's commands share.
 pub struct AppState {
@@ -36,13 +36,13 @@ pub struct AppState {
     roster_loading: AtomicBool,
     /// The background work being started, until attached; cancelled if the app exits first.
     starting: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
-    backend: Mutex<Option<Backend>>,
+    backend: Mutex<Option<Background>>,
     /// Where an import's progress goes: the window's `import-progress` event once attached.
     progress: Mutex<Option<ProgressSink>>,
 }
 
 /// Receives an import's progress.
-pub type ProgressSink = Arc<dyn Fn(crate::import::Progress) + Send + Sync>;
+pub type ProgressSink = Arc<dyn Fn(kiosk_core::import::Progress) + Send + Sync>;
 
 impl AppState {
     pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>, demo: bool) -> Result<Self, StoreError> {
@@ -50,7 +50,7 @@ impl AppState {
         let roster_loading = AtomicBool::new(index.is_empty());
         let capabilities = MisCapabilities::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
         let staff = StaffGate::new(std::time::Duration::from_secs(15 * 60));
-        let exports_dir = crate::paths::export_dir(store.path().parent().unwrap_or(std::path::Path::new(".")));
+        let exports_dir = kiosk_core::paths::export_dir(store.path().parent().unwrap_or(std::path::Path::new(".")));
         Ok(Self {
             store,
             clock,
@@ -86,7 +86,7 @@ impl AppState {
         Ok(())
     }
 
-    pub fn attach_backend(&self, backend: Backend) {
+    pub fn attach_backend(&self, backend: Background) {
         self.demo.store(backend.demo, Ordering::SeqCst);
         *self.backend.lock().unwrap_or_else(|p| p.into_inner()) = Some(backend);
     }
@@ -97,7 +97,7 @@ impl AppState {
     }
 
     /// The Wonde client of the running background work, if started.
-    pub fn wonde_client(&self) -> Option<crate::wonde::WondeClient> {
+    pub fn wonde_client(&self) -> Option<wonde_client::WondeClient> {
         self.backend.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|b| b.client.clone())
     }
 
@@ -189,7 +189,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
 }
 
 /// Hands the started background work to a built app and forwards its events to the window.
-pub fn attach_background<R: Runtime>(app: &tauri::AppHandle<R>, backend: Backend) {
+pub fn attach_background<R: Runtime>(app: &tauri::AppHandle<R>, backend: Background) {
     forward_sync_events(app, &backend.sync);
     let state = app.state::<AppState>();
     let emitter = app.clone();
@@ -211,7 +211,7 @@ pub fn attach_background<R: Runtime>(app: &tauri::AppHandle<R>, backend: Backend
 fn start_background(app: &tauri::AppHandle, store: Arc<Store>, clock: Arc<dyn Clock>, data_dir: std::path::PathBuf) {
     let handle = app.clone();
     let task = tauri::async_runtime::spawn(async move {
-        match crate::backend::start(store, clock, &data_dir).await {
+        match kiosk_core::background::start(store, clock, &data_dir).await {
             Ok(backend) => attach_background(&handle, backend),
             Err(e) => {
                 tracing::error!(error = %e, "the kiosk cannot start its background work");
@@ -225,15 +225,15 @@ fn start_background(app: &tauri::AppHandle, store: Arc<Store>, clock: Arc<dyn Cl
 /// Moves the background work onto the connection just saved: the old sync engine and nightly
 /// import stop (the demo simulator with them), new ones start. Events recorded on the demo school
 /// are settled first, so no demo pupil's mark is ever sent to the school's MIS.
-pub async fn restart_background<R: Runtime>(app: &tauri::AppHandle<R>) -> Result<(), crate::backend::BackendError> {
+pub async fn restart_background<R: Runtime>(app: &tauri::AppHandle<R>) -> Result<(), kiosk_core::background::BackgroundError> {
     let state = app.state::<AppState>();
     state.shutdown().await;
     if state.is_demo() {
-        let settled = crate::backend::settle_demo_events(&state.store, state.clock.now())?;
+        let settled = kiosk_core::background::settle_demo_events(&state.store, state.clock.now())?;
         tracing::info!(settled, "left the demo school");
     }
     let data_dir = state.store.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default();
-    let backend = crate::backend::start(state.store.clone(), state.clock.clone(), &data_dir).await?;
+    let backend = kiosk_core::background::start(state.store.clone(), state.clock.clone(), &data_dir).await?;
     attach_background(app, backend);
     Ok(())
 }
@@ -346,7 +346,7 @@ fn exit_on_signals() -> tokio::sync::oneshot::Sender<tauri::AppHandle> {
 pub fn run() {
     let started = std::time::Instant::now();
     let data_dir = default_data_dir();
-    let log_guard = crate::logging::init(&data_dir, "reception-kiosk", "info");
+    let log_guard = kiosk_core::logging::init(&data_dir, "reception-kiosk", "info");
     #[cfg(unix)]
     let signal_tx = exit_on_signals();
     let fail = |e: &dyn std::fmt::Display| -> ! {
@@ -357,7 +357,7 @@ pub fn run() {
     let store = Arc::new(Store::open_dir(&data_dir).unwrap_or_else(|e| fail(&e)));
     let kiosk = store.settings_or_default().kiosk_mode;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let demo = crate::backend::configured_client(&store, &data_dir).unwrap_or_else(|e| fail(&e)).is_none();
+    let demo = kiosk_core::background::configured_client(&store, &data_dir).unwrap_or_else(|e| fail(&e)).is_none();
     let state = AppState::new(store.clone(), clock.clone(), demo).unwrap_or_else(|e| fail(&e));
     let mut builder = tauri::Builder::default();
     // Registered first, as the plugin requires. `build()` below runs it: a second launch hands

@@ -2,7 +2,6 @@
 /// generate an `allow-<command>` permission for each and refuse any app command the window's
 /// capability (`src-tauri/capabilities/main.json`) does not grant; without this list every
 /// registered command would be callable. Keep in step with `app::build`'s `generate_handler!`.
-#[cfg(feature = "desktop")]
 const COMMANDS: &[&str] = &[
     "home_status",
     "kiosk_settings",
@@ -33,9 +32,6 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
-    // Rebuild when the shipped data the library embeds changes.
-    println!("cargo:rerun-if-changed=assets/mis_capabilities.csv");
-    #[cfg(feature = "desktop")]
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("src-tauri/capabilities/**/*.json")

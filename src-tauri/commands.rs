@@ -5,11 +5,11 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 
 use crate::app::AppState;
-use crate::clock::school_date;
-use crate::recording::{self, Person, ReasonText, RecordError, Request, MAX_TEXT};
-use crate::rules::EventKind;
-use crate::search::Hit;
-use crate::store::{EventFilter, Status, StoreError};
+use kiosk_model::clock::school_date;
+use kiosk_core::recording::{self, Person, ReasonText, RecordError, Request, MAX_TEXT};
+use kiosk_core::rules::EventKind;
+use kiosk_core::search::Hit;
+use kiosk_core::store::{EventFilter, Status, StoreError};
 
 /// What a command can fail with; it reaches the UI as its sentence.
 #[derive(Debug, thiserror::Error)]

@@ -6,13 +6,13 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::app::AppState;
-use crate::clock::school_date;
+use kiosk_model::clock::school_date;
 use crate::commands::CommandError;
-use crate::recording::quote;
-use crate::report::{self, LogRow};
-use crate::rules::EventKind;
-use crate::staff::{check, on_site, StaffError};
-use crate::store::{Attempt, Event, EventFilter, Status};
+use kiosk_core::recording::quote;
+use kiosk_core::report::{self, LogRow};
+use kiosk_core::rules::EventKind;
+use kiosk_core::staff::{check, on_site, StaffError};
+use kiosk_core::store::{Attempt, Event, EventFilter, Status};
 
 pub(crate) type Result<T> = std::result::Result<T, CommandError>;
 

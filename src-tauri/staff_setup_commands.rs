@@ -6,11 +6,11 @@ use serde_json::Value;
 use tauri::State;
 
 use crate::app::AppState;
-use crate::import::{self, ImportOptions};
-use crate::settings::{Settings, SettingsError};
+use kiosk_core::import::{self, ImportOptions};
+use kiosk_core::settings::{Settings, SettingsError};
 use crate::staff_commands::{refused, session_ok, Result};
-use crate::wonde::connection::{self, Connection, ConnectionView};
-use crate::wonde::{Token, WondeClient, WondeConfig};
+use kiosk_core::connection::{self, Connection, ConnectionView};
+use wonde_client::{Token, WondeClient, WondeConfig};
 
 #[derive(Serialize)]
 pub struct CodeChoice {
@@ -127,7 +127,7 @@ pub async fn staff_import_now(
     state: State<'_, AppState>,
     session: String,
     full: bool,
-) -> Result<crate::store::Counts> {
+) -> Result<kiosk_core::store::Counts> {
     session_ok(&state, &session)?;
     let client = state.wonde_client().ok_or_else(|| refused("The kiosk is still starting; try again in a moment."))?;
     let options = ImportOptions { full, ..ImportOptions::default() };
@@ -186,9 +186,9 @@ fn person_kind(kind: &str) -> Result<&'static str> {
 pub fn staff_people(state: State<'_, AppState>, session: String, kind: String, query: String) -> Result<Vec<Person>> {
     session_ok(&state, &session)?;
     let kind = person_kind(&kind)?;
-    let wanted = crate::search::fold(&query);
+    let wanted = kiosk_core::search::fold(&query);
     let excluded = state.store.excluded(kind)?;
-    let matches = |name: &str| wanted.is_empty() || crate::search::fold(name).contains(&wanted);
+    let matches = |name: &str| wanted.is_empty() || kiosk_core::search::fold(name).contains(&wanted);
     let mut people: Vec<Person> = if kind == "student" {
         let mut all = state.store.students()?;
         all.extend(state.store.archived_students()?.into_iter().filter(|s| s.mis_id.as_ref().is_some_and(|id| excluded.contains(id))));

@@ -17,9 +17,9 @@ use chrono::Utc;
 use proptest::prelude::*;
 use serde_json::Value;
 
-use reception_kiosk::import::employees_csv::{import_employees_csv, CsvError};
-use reception_kiosk::settings::Settings;
-use reception_kiosk::store::Store;
+use kiosk_core::import::employees_csv::{import_employees_csv, CsvError};
+use kiosk_core::settings::Settings;
+use kiosk_core::store::Store;
 
 /// A store with a roster, settings of its own and two staff already uploaded, so "unchanged"
 /// has something to lose.
@@ -157,7 +157,7 @@ fn settings_import_is_all_or_nothing(text: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/bad_input_files.txt"))), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(concat!(env!("CARGO_MANIFEST_DIR"), "/../../proptest-regressions/bad_input_files.txt")))), ..ProptestConfig::default() })]
 
     #[test]
     fn an_upload_of_arbitrary_bytes_is_used_whole_or_refused_changing_nothing(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {

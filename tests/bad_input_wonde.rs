@@ -20,8 +20,8 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use reception_kiosk::rules::Session;
-use reception_kiosk::wonde::{read_status, ListQuery, SessionRecord, Token, WondeClient, WondeConfig, WondeError};
+use kiosk_core::rules::Session;
+use wonde_client::{read_status, ListQuery, SessionRecord, Token, WondeClient, WondeConfig, WondeError};
 
 /// What the loopback server answers to every request.
 type Answer = Arc<Mutex<(u16, Vec<u8>)>>;
@@ -146,7 +146,7 @@ fn valid_pages() -> Vec<(&'static str, Value)> {
         let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let (student, code) = sim.read_school(|s| (s.students[0].id.clone(), s.codes[0].id.clone()));
         sim.set_mark(&student, day, Session::AM, "M");
-        sim.school_data_mut(|s| reception_kiosk::sim::demo::add_lessons(s, day));
+        sim.school_data_mut(|s| wonde_sim::demo::add_lessons(s, day));
         let http = reqwest::Client::new();
         let school = format!("{}/schools/{}", sim.base_url(), sim.school_id());
         let get = |url: String| {
@@ -294,7 +294,7 @@ fn mutate(value: &mut Value, at: usize, m: &Mutation) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/bad_input_wonde.txt"))), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(concat!(env!("CARGO_MANIFEST_DIR"), "/../../proptest-regressions/bad_input_wonde.txt")))), ..ProptestConfig::default() })]
 
     #[test]
     fn arbitrary_bytes_from_wonde_are_read_or_called_malformed(endpoint in prop::sample::select(ENDPOINTS.to_vec()), body in prop::collection::vec(any::<u8>(), 0..512)) {

@@ -1,14 +1,15 @@
 //! The kiosk window's commands through Tauri's mock runtime, headless: what the screen sends
 //! and gets back (R2.1-R2.4, R6.3 input validation).
-#![cfg(feature = "desktop-test")]
 
 mod common;
+#[path = "common/kiosk.rs"]
+mod kiosk;
 
 use chrono::NaiveTime;
 use serde_json::{json, Value};
 
-use common::kiosk::{kiosk, kiosk_on, kiosk_with};
-use reception_kiosk::store::{EventFilter, Status};
+use kiosk::{kiosk, kiosk_on, kiosk_with};
+use kiosk_core::store::{EventFilter, Status};
 
 #[test]
 fn a_late_pupil_finds_themself_with_an_accent_free_search_and_signs_in() {
@@ -70,7 +71,7 @@ fn hostile_or_refused_input_gets_a_sentence_and_records_nothing() {
 #[test]
 fn a_fresh_kiosk_says_it_is_loading_names_until_its_first_import_is_attached() {
     let dir = tempfile::tempdir().unwrap();
-    let store = reception_kiosk::store::Store::open_dir(dir.path()).unwrap();
+    let store = kiosk_core::store::Store::open_dir(dir.path()).unwrap();
     let kiosk = kiosk_on(std::sync::Arc::new(store), |builder| builder);
     let home = kiosk.call("home_status", json!({})).unwrap();
     assert_eq!((home["importing"].clone(), home["lastImport"].clone()), (json!(true), Value::Null));
@@ -79,8 +80,8 @@ fn a_fresh_kiosk_says_it_is_loading_names_until_its_first_import_is_attached() {
 
     // The background work as `run()` starts it beside the window: the demo school imported.
     let data_dir = kiosk.store.path().parent().unwrap().to_path_buf();
-    let clock = std::sync::Arc::new(reception_kiosk::clock::ManualClock::new(common::kiosk::monday_morning()));
-    let backend = tauri::async_runtime::block_on(reception_kiosk::backend::start(kiosk.store.clone(), clock, &data_dir)).unwrap();
+    let clock = std::sync::Arc::new(kiosk_model::clock::ManualClock::new(kiosk::monday_morning()));
+    let backend = tauri::async_runtime::block_on(kiosk_core::background::start(kiosk.store.clone(), clock, &data_dir)).unwrap();
     reception_kiosk::attach_background(kiosk.app.handle(), backend);
     let home = kiosk.call("home_status", json!({})).unwrap();
     assert_eq!(home["importing"], false);
@@ -184,7 +185,7 @@ fn staff_see_a_failed_event_with_its_attempts_retry_it_and_export_the_day() {
     let store = &kiosk.store;
     let now = store.event(id).unwrap().unwrap().recorded_at;
     store
-        .add_attempt(id, &reception_kiosk::store::Attempt {
+        .add_attempt(id, &kiosk_core::store::Attempt {
             started_at: now,
             duration_ms: 80,
             sent: "POST attendance/session: student Wu1, 2026-11-23 AM, code L (AC2)".into(),
@@ -193,7 +194,7 @@ fn staff_see_a_failed_event_with_its_attempts_retry_it_and_export_the_day() {
             outcome: "Refused".into(),
         })
         .unwrap();
-    let failed = reception_kiosk::store::Outcome { status: Status::Failed, cause: Some("The MIS refused the mark.".into()), session: Some("AM".into()), code: Some("L".into()) };
+    let failed = kiosk_core::store::Outcome { status: Status::Failed, cause: Some("The MIS refused the mark.".into()), session: Some("AM".into()), code: Some("L".into()) };
     store.finish_event(id, &failed, now).unwrap();
 
     let log = kiosk.call("staff_log", json!({ "session": session, "date": "2026-11-23", "status": "failed", "kind": null, "text": "zoë" })).unwrap();
@@ -229,8 +230,8 @@ fn the_wonde_token_never_reaches_the_window() {
     let kiosk = kiosk();
     let token = "secret-token-4f2a9c7e1b3d5f60";
     let data_dir = kiosk.store.path().parent().unwrap().to_path_buf();
-    let connection = reception_kiosk::wonde::connection::Connection { school_id: "A1930499544".into(), base_url: "http://127.0.0.1:9/v1.0".into() };
-    reception_kiosk::wonde::connection::save(&kiosk.store, &data_dir, &connection, &reception_kiosk::wonde::Token::new(token)).unwrap();
+    let connection = kiosk_core::connection::Connection { school_id: "A1930499544".into(), base_url: "http://127.0.0.1:9/v1.0".into() };
+    kiosk_core::connection::save(&kiosk.store, &data_dir, &connection, &wonde_client::Token::new(token)).unwrap();
     let session = kiosk.staff_session();
     let calls = [
         ("home_status", json!({})),

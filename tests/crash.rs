@@ -17,9 +17,9 @@ use chrono::Utc;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-use reception_kiosk::store::{EventFilter, Status};
-use reception_kiosk::wonde::connection::{self, Connection};
-use reception_kiosk::wonde::Token;
+use kiosk_core::store::{EventFilter, Status};
+use kiosk_core::connection::{self, Connection};
+use wonde_client::Token;
 
 /// Kills in all, how many of them must land on a sign-in before it finished, and how many
 /// sign-ins must live to confirm (so there is a queue for the killed syncs to work on).

@@ -8,9 +8,10 @@
 //! mount namespace (`unshare`), where it may mount its own tmpfs either way and nothing outside
 //! sees it. The read-only case opens the store with SQLite's read-only mode, which refuses
 //! writes to root too.
-#![cfg(feature = "desktop-test")]
 
 mod common;
+#[path = "common/kiosk.rs"]
+mod kiosk;
 
 use std::io::Write;
 use std::path::Path;
@@ -19,8 +20,8 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use common::kiosk::{kiosk_in, kiosk_on, Kiosk};
-use reception_kiosk::store::{EventFilter, Store};
+use kiosk::{kiosk_in, kiosk_on, Kiosk};
+use kiosk_core::store::{EventFilter, Store};
 
 const NOT_SAVED: &str = "This was not saved: the kiosk cannot store anything just now. Please tell the school office.";
 const CANNOT_SAVE: &str = "This kiosk cannot save sign-ins at the moment. Please tell the school office.";
@@ -111,7 +112,7 @@ fn a_full_disk_refuses_a_sign_in_with_a_sentence_loses_nothing_and_saving_resume
 #[test]
 fn a_data_directory_that_cannot_be_written_refuses_a_sign_in_and_says_so_on_the_home_screen() {
     let dir = tempfile::tempdir().unwrap();
-    let writable = common::kiosk::kiosk_in(dir.path());
+    let writable = kiosk::kiosk_in(dir.path());
     writable.sign_in("u1").unwrap();
     let before = writable.snapshot();
     let path = writable.store.path().display().to_string();

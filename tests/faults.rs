@@ -14,10 +14,10 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use common::engine::{local, monday, start_with, Running};
-use reception_kiosk::clock::{end_of_school_day, Clock};
-use reception_kiosk::rules::{EventKind, Session};
-use reception_kiosk::sim::Fault;
-use reception_kiosk::store::{EventFilter, Status};
+use kiosk_model::clock::{end_of_school_day, Clock};
+use kiosk_core::rules::{EventKind, Session};
+use wonde_sim::Fault;
+use kiosk_core::store::{EventFilter, Status};
 
 /// What each event should leave in the MIS, by event id: (pupil's Wonde id, session, code).
 type Expected = HashMap<i64, (String, Session, &'static str)>;
@@ -118,7 +118,7 @@ async fn a_morning_of_flaky_wonde_and_a_revoked_token_ends_with_every_mark_writt
         assert_eq!(event.code.as_deref(), Some(*code));
     }
     let attempts: Vec<_> = all.iter().flat_map(|id| run.school.store.attempts(*id).unwrap()).collect();
-    let count = |f: &dyn Fn(&reception_kiosk::store::Attempt) -> bool| attempts.iter().filter(|a| f(a)).count();
+    let count = |f: &dyn Fn(&kiosk_core::store::Attempt) -> bool| attempts.iter().filter(|a| f(a)).count();
     eprintln!(
         "faults campaign: {} events, {} attempts ({} HTTP 5xx, {} HTTP 429, {} HTTP 401, {} answers lost after sending, {} not sent again), {:.1} s",
         expected.len(),

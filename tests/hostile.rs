@@ -3,13 +3,14 @@
 //! and huge numbers, impossible dates (R6.3: each command validates its input). Each answer is
 //! data or a short sentence, never a panic or a trace; nothing in the kiosk's data changes; and
 //! the kiosk still signs pupils in afterwards.
-#![cfg(feature = "desktop-test")]
 
 mod common;
+#[path = "common/kiosk.rs"]
+mod kiosk;
 
 use serde_json::{json, Value};
 
-use common::kiosk::{kiosk, Kiosk};
+use kiosk::{kiosk, Kiosk};
 
 /// Values no argument of any command accepts as a real request.
 fn hostile_values() -> Vec<Value> {
@@ -122,7 +123,7 @@ fn every_command_refuses_hostile_input_with_a_sentence_changes_nothing_and_the_k
     let kiosk = kiosk();
     kiosk.sign_in("u1").unwrap();
     // Saved, so that saving `{}` (every default) again is no change.
-    kiosk.store.save_settings(&reception_kiosk::settings::Settings::default()).unwrap();
+    kiosk.store.save_settings(&kiosk_core::settings::Settings::default()).unwrap();
     let session = kiosk.staff_session();
     let before = kiosk.snapshot();
     let hostile = hostile_values();

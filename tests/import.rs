@@ -10,13 +10,13 @@ use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::London;
 use tokio::sync::watch;
 
-use reception_kiosk::clock::{Clock, ManualClock, SystemClock};
-use reception_kiosk::import::employees_csv::import_employees_csv;
-use reception_kiosk::import::schedule::{spawn_nightly, ClientSource};
-use reception_kiosk::import::{run_import, ImportOptions, Progress, Stage};
-use reception_kiosk::sim::{demo, Fault, SimConfig, Simulator};
-use reception_kiosk::store::Store;
-use reception_kiosk::wonde::WondeClient;
+use kiosk_model::clock::{Clock, ManualClock, SystemClock};
+use kiosk_core::import::employees_csv::import_employees_csv;
+use kiosk_core::import::schedule::{spawn_nightly, ClientSource};
+use kiosk_core::import::{run_import, ImportOptions, Progress, Stage};
+use wonde_sim::{demo, Fault, SimConfig, Simulator};
+use kiosk_core::store::Store;
+use wonde_client::WondeClient;
 
 use common::{client, simulator};
 
@@ -36,7 +36,7 @@ fn nightly() -> ImportOptions {
     ImportOptions { full: false, retries: 0, ..Default::default() }
 }
 
-async fn import(c: &WondeClient, store: &Store, clock: &dyn Clock, options: &ImportOptions) -> reception_kiosk::import::ImportSummary {
+async fn import(c: &WondeClient, store: &Store, clock: &dyn Clock, options: &ImportOptions) -> kiosk_core::import::ImportSummary {
     run_import(c, store, clock, options, &quiet).await.expect("the import succeeds")
 }
 

@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Europe::London;
-use reception_kiosk::clock::local_to_utc;
+use kiosk_model::clock::local_to_utc;
 
 /// 10:30 London time on a school Monday, in faketime's format (UTC).
 const NOW: &str = "2026-11-23 10:30:00";

@@ -7,13 +7,13 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Europe::London;
 use proptest::prelude::*;
 
-use reception_kiosk::clock::local_to_utc;
-use reception_kiosk::mis_capabilities::{MisCapabilities, MisCapability};
-use reception_kiosk::rules::{
+use kiosk_model::clock::local_to_utc;
+use kiosk_core::mis_capabilities::{MisCapabilities, MisCapability};
+use kiosk_core::rules::{
     decide, Decision, EventFacts, EventKind, Failure, Mark, MisFacts, NotRequired, ReasonGiven, Session, Subject,
     Target,
 };
-use reception_kiosk::settings::{GroupRules, Reason, ReasonUse, ReasonWriteback, Settings, TimeBand};
+use kiosk_core::settings::{GroupRules, Reason, ReasonUse, ReasonWriteback, Settings, TimeBand};
 
 const DAY: (i32, u32, u32) = (2026, 11, 23);
 
@@ -367,7 +367,7 @@ fn lateness(code: Option<&str>) -> u8 {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/rules.txt"))),
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(concat!(env!("CARGO_MANIFEST_DIR"), "/../../proptest-regressions/rules.txt")))),
         ..ProptestConfig::default()
     })]
 

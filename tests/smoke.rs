@@ -4,7 +4,6 @@
 //! artefact), hands a second launch over to itself, opens before a slow first import, and exits
 //! 0 on SIGTERM/SIGINT after stopping the sync engine. Needs `xvfb-run`, `dbus-run-session`,
 //! openbox, wmctrl, ImageMagick and x11-utils (`.ci/deps` installs them).
-#![cfg(feature = "desktop-test")]
 
 mod common;
 #[path = "smoke/harness.rs"]
@@ -19,7 +18,6 @@ use std::time::{Duration, Instant};
 use harness::{colours, smoke_dir, start_program, Geometry, Running, APP};
 use webdriver::WebDriver;
 
-const KIOSKCTL: &str = env!("CARGO_BIN_EXE_kioskctl");
 /// A debug build on a slow CI machine needs the headroom.
 const START_TIMEOUT: Duration = Duration::from_secs(90);
 /// A screen larger than the ordinary window (1280x800), so full screen is told apart from it.
@@ -29,9 +27,12 @@ fn start(data_dir: &Path, name: &str) -> Running {
     start_program(data_dir, name, &format!("{}x{}", SCREEN.width, SCREEN.height), APP, &[], &[])
 }
 
-fn kioskctl_set(data_dir: &Path, key: &str, value: &str) {
-    let set = Command::new(KIOSKCTL).arg("--data-dir").arg(data_dir).args(["settings", "set", key, value]).output().unwrap();
-    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+/// One setting changed in the kiosk's data directory before it starts, as the school's IT
+/// would with `kioskctl settings set`.
+fn set_setting(data_dir: &Path, key: &str, value: &str) {
+    let store = kiosk_core::store::Store::open_dir(data_dir).unwrap();
+    let settings = store.settings().unwrap().with(key, value).unwrap();
+    store.save_settings(&settings).unwrap();
 }
 
 /// The window's `_NET_WM_STATE` (full screen, above, ...) as the window manager keeps it.
@@ -103,7 +104,7 @@ fn the_kiosk_opens_full_screen_above_everything_refuses_to_close_keeps_one_insta
 #[test]
 fn with_kiosk_mode_off_the_window_is_an_ordinary_one_and_closing_it_quits_cleanly() {
     let data = tempfile::tempdir().unwrap();
-    kioskctl_set(data.path(), "kiosk_mode", "false");
+    set_setting(data.path(), "kiosk_mode", "false");
     let mut app = start(data.path(), "windowed");
     app.wait_for_log("kiosk window ready", START_TIMEOUT);
     assert!(app.log().contains("kiosk=false"), "{}", app.log());
@@ -126,12 +127,12 @@ fn with_a_school_system_that_does_not_answer_the_window_opens_during_the_first_i
     // A Wonde that takes connections and never answers: the first import can only end by the
     // client's 30 s timeout, long after the window is ready.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let connection = reception_kiosk::wonde::connection::Connection {
+    let connection = kiosk_core::connection::Connection {
         school_id: "A1930499544".into(),
         base_url: format!("http://{}/v1.0", silent.local_addr().unwrap()),
     };
-    let store = reception_kiosk::store::Store::open_dir(data.path()).unwrap();
-    reception_kiosk::wonde::connection::save(&store, data.path(), &connection, &reception_kiosk::wonde::Token::new("0123456789abcdef0123456789abcdef01234567")).unwrap();
+    let store = kiosk_core::store::Store::open_dir(data.path()).unwrap();
+    kiosk_core::connection::save(&store, data.path(), &connection, &wonde_client::Token::new("0123456789abcdef0123456789abcdef01234567")).unwrap();
     drop(store);
 
     let mut kiosk = start(data.path(), "slow-school");
@@ -156,7 +157,7 @@ async fn the_real_app_shows_the_demo_school_records_a_late_sign_in_and_staff_see
     // The demo school runs on the real clock. Whatever the hour and day of the test, its school
     // is where it is mid-morning, so the sign-in is late (U) and written back long before
     // its midnight: the log's "Successful" is never a matter of when the test ran.
-    kioskctl_set(data.path(), "time_zone", common::mid_morning_zone().name());
+    set_setting(data.path(), "time_zone", common::mid_morning_zone().name());
     let mut driver = start_program(
         data.path(),
         "webdriver",
@@ -254,7 +255,7 @@ async fn the_real_app_shows_the_demo_school_records_a_late_sign_in_and_staff_see
     }
     driver.signal("-TERM");
     let _ = driver.wait_exit(Duration::from_secs(10));
-    let store = reception_kiosk::store::Store::open_dir(data.path()).unwrap();
-    let events = store.events(&reception_kiosk::store::EventFilter::default()).unwrap();
+    let store = kiosk_core::store::Store::open_dir(data.path()).unwrap();
+    let events = store.events(&kiosk_core::store::EventFilter::default()).unwrap();
     assert_eq!(events.len(), 1, "the sign-in made through the window is in the store");
 }

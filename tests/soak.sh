@@ -37,7 +37,7 @@ for name in "${REAL_CLOCK_TESTS[@]}"; do real_clock_targets+=(--test "$name"); d
 
 # The real-clock test binaries, built (on the real clock) if need be.
 real_clock_executables() {
-  cargo test --all-features --no-run --message-format=json "${real_clock_targets[@]}" 2>/dev/null \
+  cargo test --workspace --no-run --message-format=json "${real_clock_targets[@]}" 2>/dev/null \
     | python3 -c 'import json, sys
 for line in sys.stdin:
     m = json.loads(line)
@@ -62,10 +62,10 @@ for ((run = 1; run <= runs; run++)); do
   status=0
   if [ -z "$at" ]; then
     label="real clock"
-    cargo test --all-targets --all-features --no-fail-fast >>"$log" 2>&1 || status=1
+    cargo test --workspace --all-targets --no-fail-fast >>"$log" 2>&1 || status=1
   else
     label="real-clock tests at $at UTC"
-    cargo test --all-features --no-fail-fast "${other_targets[@]}" >>"$log" 2>&1 || status=1
+    cargo test --workspace --no-fail-fast "${other_targets[@]}" >>"$log" 2>&1 || status=1
     # The test binaries themselves run under faketime, not cargo: cargo would stamp its
     # fingerprints with the fake time and rebuild everything the next time round.
     for exe in $(real_clock_executables); do
@@ -73,7 +73,8 @@ for ((run = 1; run <= runs; run++)); do
       TZ=UTC DONT_FAKE_MONOTONIC=1 faketime "$at" "$exe" >>"$log" 2>&1 || status=1
     done
   fi
-  { npm ci --prefix tests/ui --no-audit --no-fund && npm test --prefix tests/ui; } >>"$log" 2>&1 || status=1
+  { cargo build -p reception-kiosk --example kiosk-ui-backend && npm ci --prefix tests/ui --no-audit --no-fund \
+    && npm test --prefix tests/ui; } >>"$log" 2>&1 || status=1
   failed="$(failures "$log" | sort -u)"
   if [ "$status" -eq 0 ] && [ -z "$failed" ]; then
     line="run $run ($label): green"

@@ -7,14 +7,14 @@ use std::time::Duration;
 use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Europe::London;
 
-use reception_kiosk::clock::local_to_utc;
-use reception_kiosk::mis_capabilities::MisCapabilities;
-use reception_kiosk::recording::{self, Person, Request};
-use reception_kiosk::rules::EventKind;
-use reception_kiosk::settings::{Reason, ReasonUse, ReasonWriteback};
-use reception_kiosk::staff::check::Severity;
-use reception_kiosk::staff::{check, on_site, StaffError, StaffGate};
-use reception_kiosk::store::{Attempt, Outcome, Status};
+use kiosk_model::clock::local_to_utc;
+use kiosk_core::mis_capabilities::MisCapabilities;
+use kiosk_core::recording::{self, Person, Request};
+use kiosk_core::rules::EventKind;
+use kiosk_core::settings::{Reason, ReasonUse, ReasonWriteback};
+use kiosk_core::staff::check::Severity;
+use kiosk_core::staff::{check, on_site, StaffError, StaffGate};
+use kiosk_core::store::{Attempt, Outcome, Status};
 
 fn at(h: u32, m: u32) -> chrono::DateTime<chrono::Utc> {
     local_to_utc(London, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), NaiveTime::from_hms_opt(h, m, 0).unwrap())
@@ -125,7 +125,7 @@ fn events_recorded_on_the_demo_school_are_settled_not_sent_when_the_kiosk_is_con
     let done = Outcome { status: Status::Successful, cause: None, session: Some("AM".into()), code: Some("L".into()) };
     store.finish_event(written.id, &done, at(9, 7)).unwrap();
 
-    assert_eq!(reception_kiosk::backend::settle_demo_events(&store, at(10, 0)).unwrap(), 1);
+    assert_eq!(kiosk_core::background::settle_demo_events(&store, at(10, 0)).unwrap(), 1);
     let settled = store.event(waiting.id).unwrap().unwrap();
     assert_eq!(settled.status, Status::NotRequired);
     assert!(settled.cause.unwrap().contains("demo school"));

@@ -7,11 +7,11 @@ use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Europe::London;
 use rusqlite::Connection;
 
-use reception_kiosk::clock::local_to_utc;
-use reception_kiosk::recording::{self, Person, ReasonText, Request};
-use reception_kiosk::rules::EventKind;
-use reception_kiosk::settings::Settings;
-use reception_kiosk::store::{EventFilter, NewEvent, Outcome, Status, Store, StoreError, DB_FILE};
+use kiosk_model::clock::local_to_utc;
+use kiosk_core::recording::{self, Person, ReasonText, Request};
+use kiosk_core::rules::EventKind;
+use kiosk_core::settings::Settings;
+use kiosk_core::store::{EventFilter, NewEvent, Outcome, Status, Store, StoreError, DB_FILE};
 
 fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
@@ -51,7 +51,7 @@ fn migrations_build_an_empty_database_and_upgrade_a_first_version_one_keeping_it
     let path = old_dir.path().join(DB_FILE);
     {
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(include_str!("../src-tauri/store/migrations/0001_init.sql")).unwrap();
+        conn.execute_batch(include_str!("../crates/kiosk-core/src/store/migrations/0001_init.sql")).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.execute(
             "INSERT INTO events (kind, person_name, occurred_at, school_date, status, recorded_at, updated_at)

@@ -8,11 +8,11 @@ use std::time::Duration;
 use chrono::NaiveDate;
 
 use common::engine::{fast, local, monday, start};
-use reception_kiosk::clock::ManualClock;
-use reception_kiosk::mis_capabilities::MisCapabilities;
-use reception_kiosk::rules::{EventKind, Session};
-use reception_kiosk::store::Status;
-use reception_kiosk::sync::Engine;
+use kiosk_model::clock::ManualClock;
+use kiosk_core::mis_capabilities::MisCapabilities;
+use kiosk_core::rules::{EventKind, Session};
+use kiosk_core::store::Status;
+use kiosk_core::sync::Engine;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_all_morning_then_back_at_1100_writes_each_mark_from_its_own_time() {
@@ -34,7 +34,7 @@ async fn offline_all_morning_then_back_at_1100_writes_each_mark_from_its_own_tim
     assert_eq!((b_mark.code.as_str(), b_mark.minutes_late), ("U", Some(25)));
     assert_eq!(run.event(late.id).status, Status::Successful);
     assert_eq!(run.event(very_late.id).code.as_deref(), Some("U"));
-    assert_eq!(*run.sync.status().borrow(), reception_kiosk::sync::SyncStatus { online: Some(true), pending: 0, last_write_at: run.sync.status().borrow().last_write_at });
+    assert_eq!(*run.sync.status().borrow(), kiosk_core::sync::SyncStatus { online: Some(true), pending: 0, last_write_at: run.sync.status().borrow().last_write_at });
     run.sync.shutdown().await;
 }
 
@@ -139,7 +139,7 @@ async fn on_the_dst_sundays_lateness_is_counted_in_london_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn arbor_marks_go_to_the_first_lesson_of_the_session() {
     let run = start("Arbor", local(monday(), 8, 0)).await;
-    run.school.sim.school_data_mut(|s| reception_kiosk::sim::demo::add_lessons(s, monday()));
+    run.school.sim.school_data_mut(|s| wonde_sim::demo::add_lessons(s, monday()));
     let (a, a_id) = run.pupil(0);
     let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 10));
     run.drained().await;
@@ -179,7 +179,7 @@ async fn events_older_than_the_retention_period_are_purged_and_recent_ones_kept(
     let school = common::sim_school("SIMS", 10, local(monday(), 8, 0)).await;
     let store = &school.store;
     let old_day = monday() - chrono::Duration::days(61);
-    let make = |date: NaiveDate| reception_kiosk::store::NewEvent {
+    let make = |date: NaiveDate| kiosk_core::store::NewEvent {
         kind: EventKind::LateSignIn,
         student_upi: None,
         person_name: "Visitor".into(),

@@ -8,8 +8,8 @@ mod common;
 use chrono::{Duration, NaiveDate};
 
 use common::engine::{local, local_hms, monday, start, Running};
-use reception_kiosk::rules::{EventKind, Session};
-use reception_kiosk::store::Status;
+use kiosk_core::rules::{EventKind, Session};
+use kiosk_core::store::Status;
 
 fn tuesday() -> NaiveDate {
     monday().succ_opt().unwrap()

@@ -9,8 +9,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reception_kiosk::sim::Fault;
-use reception_kiosk::wonde::{ListQuery, Token, WondeConfig};
+use wonde_sim::Fault;
+use wonde_client::{ListQuery, Token, WondeConfig};
 
 use common::{client, simulator};
 

@@ -8,10 +8,10 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
-use reception_kiosk::rules::Session;
-use reception_kiosk::sim::{demo, Fault, SimConfig, Simulator};
-use reception_kiosk::wonde::model::{CodeJson, EmployeeJson, One, Page, SchoolJson, StudentJson};
-use reception_kiosk::wonde::{read_status, LessonRecord, ListQuery, SessionRecord, WondeClient, WondeError, WritebackStatus};
+use kiosk_core::rules::Session;
+use wonde_sim::{demo, Fault, SimConfig, Simulator};
+use wonde_client::model::{CodeJson, EmployeeJson, One, Page, SchoolJson, StudentJson};
+use wonde_client::{read_status, LessonRecord, ListQuery, SessionRecord, WondeClient, WondeError, WritebackStatus};
 
 use common::{client, client_with_timeout, simulator};
 
@@ -227,7 +227,7 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/wonde_client.txt"))), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(concat!(env!("CARGO_MANIFEST_DIR"), "/../../proptest-regressions/wonde_client.txt")))), ..ProptestConfig::default() })]
 
     #[test]
     fn any_json_or_garbage_gives_a_value_or_an_error_never_a_panic(value in json_value(), cut in 0usize..200, noise in prop::collection::vec(any::<u8>(), 0..64)) {

@@ -7,13 +7,13 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Europe::London;
 
-use reception_kiosk::clock::{local_to_utc, ManualClock};
-use reception_kiosk::mis_capabilities::MisCapabilities;
-use reception_kiosk::recording::{self, Person, Request};
-use reception_kiosk::rules::{EventKind, Session};
-use reception_kiosk::sim::SimMark;
-use reception_kiosk::store::{Event, Status};
-use reception_kiosk::sync::{Engine, SyncConfig, SyncHandle};
+use kiosk_model::clock::{local_to_utc, ManualClock};
+use kiosk_core::mis_capabilities::MisCapabilities;
+use kiosk_core::recording::{self, Person, Request};
+use kiosk_core::rules::{EventKind, Session};
+use wonde_sim::SimMark;
+use kiosk_core::store::{Event, Status};
+use kiosk_core::sync::{Engine, SyncConfig, SyncHandle};
 
 /// A school Monday.
 pub fn monday() -> NaiveDate {

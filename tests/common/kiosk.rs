@@ -1,5 +1,6 @@
 //! The app as `run()` builds it (same commands, same capabilities from `generate_context!`) on
 //! Tauri's mock runtime, over a real store: what the window sends and gets back, headless.
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,8 +11,8 @@ use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime};
 use tauri::webview::InvokeRequest;
 
-use reception_kiosk::clock::{local_to_utc, ManualClock};
-use reception_kiosk::store::Store;
+use kiosk_model::clock::{local_to_utc, ManualClock};
+use kiosk_core::store::Store;
 use reception_kiosk::AppState;
 
 pub struct Kiosk {
@@ -47,7 +48,7 @@ pub fn kiosk_in(dir: &Path) -> Kiosk {
 }
 
 fn build(dir: &Path, customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>) -> Kiosk {
-    kiosk_on(Arc::new(super::seeded_store(dir, monday_morning())), customise)
+    kiosk_on(Arc::new(crate::common::seeded_store(dir, monday_morning())), customise)
 }
 
 /// The kiosk over a store the caller opened (e.g. read-only), at [`monday_morning`].
@@ -93,6 +94,6 @@ impl Kiosk {
     /// Every row of every table, read through a connection of its own: two snapshots are equal
     /// exactly when nothing in the kiosk's data changed.
     pub fn snapshot(&self) -> String {
-        super::table_dump(self.store.path())
+        crate::common::table_dump(self.store.path())
     }
 }

@@ -4,7 +4,7 @@
 pub mod engine;
 
 use chrono::{DateTime, Utc};
-use reception_kiosk::store::{AttendanceCode, Contact, Roster, SchoolRecord, Store, Student, StudentContact};
+use kiosk_core::store::{AttendanceCode, Contact, Roster, SchoolRecord, Store, Student, StudentContact};
 
 pub fn student(upi: &str, mis_id: &str, forename: &str, surname: &str, year: &str, reg: &str) -> Student {
     Student {
@@ -90,14 +90,14 @@ pub fn seeded_store(dir: &std::path::Path, now: DateTime<Utc>) -> Store {
 /// client for it. The roster is copied straight from the simulator's data so sync tests do not
 /// depend on the importer.
 pub struct SimSchool {
-    pub sim: reception_kiosk::sim::Simulator,
+    pub sim: wonde_sim::Simulator,
     pub store: std::sync::Arc<Store>,
-    pub client: reception_kiosk::wonde::WondeClient,
+    pub client: wonde_client::WondeClient,
     pub dir: tempfile::TempDir,
 }
 
 pub async fn sim_school(mis: &str, pupils: usize, now: DateTime<Utc>) -> SimSchool {
-    use reception_kiosk::sim::{demo, SimConfig, Simulator};
+    use wonde_sim::{demo, SimConfig, Simulator};
 
     let mut config = SimConfig::new(demo::generate(7, pupils));
     config.mis = mis.to_string();
@@ -141,20 +141,20 @@ pub async fn sim_school(mis: &str, pupils: usize, now: DateTime<Utc>) -> SimScho
 }
 
 /// A simulator of a generated school of about `pupils` pupils.
-pub async fn simulator(pupils: usize) -> reception_kiosk::sim::Simulator {
-    reception_kiosk::sim::Simulator::start(reception_kiosk::sim::SimConfig::new(reception_kiosk::sim::demo::generate(11, pupils))).await.expect("the simulator starts")
+pub async fn simulator(pupils: usize) -> wonde_sim::Simulator {
+    wonde_sim::Simulator::start(wonde_sim::SimConfig::new(wonde_sim::demo::generate(11, pupils))).await.expect("the simulator starts")
 }
 
 /// A client for the simulator, without pacing, with a short timeout.
-pub fn client(sim: &reception_kiosk::sim::Simulator) -> reception_kiosk::wonde::WondeClient {
+pub fn client(sim: &wonde_sim::Simulator) -> wonde_client::WondeClient {
     client_with_timeout(sim, std::time::Duration::from_secs(5))
 }
 
-pub fn client_with_timeout(sim: &reception_kiosk::sim::Simulator, timeout: std::time::Duration) -> reception_kiosk::wonde::WondeClient {
-    reception_kiosk::wonde::WondeClient::new(reception_kiosk::wonde::WondeConfig {
+pub fn client_with_timeout(sim: &wonde_sim::Simulator, timeout: std::time::Duration) -> wonde_client::WondeClient {
+    wonde_client::WondeClient::new(wonde_client::WondeConfig {
         base_url: sim.base_url(),
         school_id: sim.school_id(),
-        token: reception_kiosk::wonde::Token::new(sim.token()),
+        token: wonde_client::Token::new(sim.token()),
         timeout,
         min_request_interval: std::time::Duration::ZERO,
     })
@@ -186,5 +186,3 @@ pub fn table_dump(path: &std::path::Path) -> String {
 }
 
 pub mod json;
-#[cfg(feature = "desktop-test")]
-pub mod kiosk;

@@ -25,11 +25,11 @@ use tauri::webview::InvokeRequest;
 use tauri::Listener;
 use tokio::sync::Notify;
 
-use reception_kiosk::clock::{local_to_utc, school_date, Clock};
-use reception_kiosk::sim::{demo, SimConfig, Simulator};
-use reception_kiosk::store::Store;
-use reception_kiosk::wonde::connection::{self, Connection};
-use reception_kiosk::wonde::Token;
+use kiosk_model::clock::{local_to_utc, school_date, Clock};
+use wonde_sim::{demo, SimConfig, Simulator};
+use kiosk_core::store::Store;
+use kiosk_core::connection::{self, Connection};
+use wonde_client::Token;
 use reception_kiosk::{attach_background, AppState};
 
 /// The events the app pushes to its window.
@@ -206,7 +206,7 @@ async fn serve(data_dir: PathBuf) {
     let app = reception_kiosk::build(mock_builder(), state).build(tauri::generate_context!()).expect("the app builds");
     let webview = tauri::WebviewWindowBuilder::new(&app, reception_kiosk::MAIN_WINDOW, Default::default()).build().expect("the window");
     // The first import runs here, before the first request, as it does before the kiosk opens.
-    let background = reception_kiosk::backend::start(store.clone(), clock.clone(), &data_dir).await.expect("the background work starts");
+    let background = kiosk_core::background::start(store.clone(), clock.clone(), &data_dir).await.expect("the background work starts");
     attach_background(app.handle(), background);
 
     let world = Arc::new(World { webview, clock, sim, store, outbox: Outbox::default() });

@@ -14,7 +14,7 @@ const readline = require('node:readline');
 const { ROOT } = require('./helpers.js');
 
 const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
-const BINARY = process.env.KIOSK_UI_BACKEND || path.join(TARGET, 'debug', 'kiosk-ui-backend');
+const BINARY = process.env.KIOSK_UI_BACKEND || path.join(TARGET, 'debug', 'examples', 'kiosk-ui-backend');
 
 /** Installed in the page before its scripts run: Tauri's global API, carried by Node. */
 function installBridge() {
@@ -41,7 +41,7 @@ function installBridge() {
 
 async function startBackend() {
   if (!fs.existsSync(BINARY)) {
-    throw new Error(`${BINARY} is missing: build it with cargo build --features desktop-test --bin kiosk-ui-backend`);
+    throw new Error(`${BINARY} is missing: build it with cargo build --example kiosk-ui-backend`);
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiosk-ui-'));
   const child = spawn(BINARY, [dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });

@@ -1,0 +1,121 @@
+//! The kiosk's background work for one data directory: the Wonde connection (or, when none is
+//! configured, the demo school on the built-in simulator), the first import, the nightly import
+//! and the sync engine. The desktop app starts it; `kioskctl` uses the same connection.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use kiosk_model::clock::Clock;
+use crate::import::{self, ImportError, ImportOptions};
+use crate::mis_capabilities::{CapabilityError, MisCapabilities};
+use wonde_sim::{SimConfig, Simulator};
+use crate::store::{EventUpdate, Outcome, Status, Store, StoreError};
+use crate::sync::{Engine, SyncConfig, SyncHandle};
+use crate::connection::{self, ConnectionError};
+use wonde_client::{Token, WondeClient, WondeConfig, WondeError};
+
+/// Why the background work could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum BackgroundError {
+    #[error(transparent)]
+    Connection(#[from] ConnectionError),
+    #[error(transparent)]
+    Wonde(#[from] WondeError),
+    #[error(transparent)]
+    Capabilities(#[from] CapabilityError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the demo school's simulator could not start: {0}")]
+    Simulator(std::io::Error),
+}
+
+/// The running background work.
+pub struct Background {
+    /// Running on the demo school (no Wonde connection configured).
+    pub demo: bool,
+    pub sync: SyncHandle,
+    /// The client the engine uses: the staff area's "Import now" goes through it too.
+    pub client: WondeClient,
+    simulator: Option<Simulator>,
+    nightly_stop: watch::Sender<bool>,
+    nightly: JoinHandle<()>,
+}
+
+/// The client for the configured connection, or `None` when none is configured.
+pub fn configured_client(store: &Store, data_dir: &Path) -> Result<Option<WondeClient>, BackgroundError> {
+    Ok(connection::config(store, data_dir)?.map(WondeClient::new).transpose()?)
+}
+
+/// Starts the demo school's simulator and a client for it.
+pub async fn demo_client() -> Result<(WondeClient, Simulator), BackgroundError> {
+    let simulator = Simulator::start(SimConfig::demo()).await.map_err(BackgroundError::Simulator)?;
+    let mut config = WondeConfig::new(simulator.school_id(), Token::new(simulator.token()));
+    config.base_url = simulator.base_url();
+    config.min_request_interval = Duration::ZERO;
+    Ok((WondeClient::new(config)?, simulator))
+}
+
+/// Starts everything. The first import runs before returning when the roster is empty (quick
+/// on the demo school; a failure is logged and the kiosk still starts, offline-first).
+pub async fn start(store: Arc<Store>, clock: Arc<dyn Clock>, data_dir: &Path) -> Result<Background, BackgroundError> {
+    let capabilities = MisCapabilities::builtin()?;
+    let (client, simulator) = match configured_client(&store, data_dir)? {
+        Some(client) => (client, None),
+        None => {
+            let (client, simulator) = demo_client().await?;
+            tracing::info!("no Wonde connection configured: running the demo school");
+            (client, Some(simulator))
+        }
+    };
+    if store.counts()?.students == 0 {
+        let options = ImportOptions { full: true, ..ImportOptions::default() };
+        let first = import::run_import(&client, &store, clock.as_ref(), &options, &|_| {});
+        match tokio::time::timeout(Duration::from_secs(60), first).await {
+            Ok(Ok(summary)) => tracing::info!(students = summary.counts.students, "first import done"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "first import failed"),
+            Err(_) => tracing::warn!("first import took over a minute; the nightly import will try again"),
+        }
+    }
+    let (nightly_stop, stop) = watch::channel(false);
+    let nightly_client = client.clone();
+    let source: import::schedule::ClientSource = Arc::new(move || Ok::<_, ImportError>(Some(nightly_client.clone())));
+    let nightly = import::schedule::spawn_nightly(
+        store.clone(),
+        clock.clone(),
+        source,
+        ImportOptions::default(),
+        Duration::from_secs(60),
+        stop,
+    );
+    let sync = Engine::new(store, client.clone(), clock, capabilities, SyncConfig::default()).spawn();
+    Ok(Background { demo: simulator.is_some(), sync, client, simulator, nightly_stop, nightly })
+}
+
+/// Settles the events still waiting when a kiosk that ran the demo school is connected to a real
+/// one: Not Required, with the reason, so they stay in the log and are never sent. Returns how many.
+pub fn settle_demo_events(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<usize, StoreError> {
+    let outcome = Outcome {
+        status: Status::NotRequired,
+        cause: Some("Recorded on the demo school, before the kiosk was connected to the school's MIS.".into()),
+        session: None,
+        code: None,
+    };
+    let updates = store.pending_events()?.into_iter().map(|e| EventUpdate::Finish(e.id, outcome.clone())).collect();
+    Ok(store.update_events(updates, now)?.into_iter().filter(|applied| *applied).count())
+}
+
+impl Background {
+    /// Stops the engine and the nightly import, then the simulator.
+    pub async fn shutdown(self) {
+        self.sync.shutdown().await;
+        let _ = self.nightly_stop.send(true);
+        let _ = self.nightly.await;
+        if let Some(simulator) = self.simulator {
+            simulator.shutdown().await;
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! Roster import (R1): the school, attendance codes, groups, students with their year,
+//! registration group and contacts, and employees, from Wonde into the store.
+//!
+//! Everything is downloaded first, then swapped in with one transaction, so a failure part way
+//! (the network, Wonde, a page that will not parse) leaves the previous roster in place and is
+//! recorded as a failed run with a plain-words message (R1.3). Nightly runs are incremental
+//! (`updated_after`, R1.6) with a full run now and then; staff can ask for a full run at any time.
+
+pub mod employees_csv;
+mod mapping;
+pub mod schedule;
+
+use std::fmt;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use kiosk_model::clock::{school_date, Clock};
+use crate::store::{Counts, Roster, RosterDelta, Store, StoreError};
+use wonde_client::model::StudentJson;
+use wonde_client::{ListQuery, WondeClient, WondeError};
+
+const LAST_IMPORT_KEY: &str = "wonde.last_import_started_at";
+const LAST_FULL_IMPORT_KEY: &str = "wonde.last_full_import_started_at";
+/// Rows changed while the previous run was downloading, and clock skew between us and Wonde,
+/// are covered by asking for a little more than strictly needed.
+const OVERLAP: Duration = Duration::hours(1);
+
+/// Why an import failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{0}")]
+    Wonde(#[from] WondeError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("No Wonde connection is set up: connect to the school first (kioskctl connect, or Settings in the staff area).")]
+    NotConnected,
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl ImportError {
+    /// The sentence the staff area shows for a failed run.
+    pub fn plain_words(&self) -> String {
+        match self {
+            ImportError::Wonde(e @ WondeError::Permanent { http_status: 401 | 403, .. }) => format!("The import could not start: {e}"),
+            ImportError::Wonde(e) => format!("The import stopped part way and the previous roster was kept. {e}"),
+            ImportError::Store(e) => format!("The import could not be saved and the previous roster was kept: {e}"),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// What part of an import is under way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    School,
+    Codes,
+    Groups,
+    Students,
+    Leavers,
+    Contacts,
+    Employees,
+    Deletions,
+    Saving,
+    Done,
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Stage::School => "school",
+            Stage::Codes => "attendance codes",
+            Stage::Groups => "groups",
+            Stage::Students => "students",
+            Stage::Leavers => "leavers",
+            Stage::Contacts => "contacts",
+            Stage::Employees => "staff",
+            Stage::Deletions => "deletions",
+            Stage::Saving => "saving",
+            Stage::Done => "done",
+        })
+    }
+}
+
+/// Progress of a run: `done` rows of a stage so far (`total` when known).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub stage: Stage,
+    pub done: usize,
+    pub total: Option<usize>,
+}
+
+/// How to run an import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// A full run even if an incremental one would do.
+    pub full: bool,
+    /// A nightly run is full when the last full run is older than this (Wonde recommends
+    /// periodic full syncs alongside deltas).
+    pub full_every: Duration,
+    /// Tries of a page that failed transiently before the run fails.
+    pub retries: u32,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        Self { full: false, full_every: Duration::days(7), retries: 2 }
+    }
+}
+
+/// What a successful run did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub run_id: i64,
+    pub full: bool,
+    /// The roster after the run.
+    pub counts: Counts,
+    pub students_changed: usize,
+    pub leavers_skipped: usize,
+    pub staff_leavers_skipped: usize,
+}
+
+/// Runs one import and records it in the log of runs, whatever happens.
+pub async fn run_import(
+    client: &WondeClient,
+    store: &Store,
+    clock: &dyn Clock,
+    options: &ImportOptions,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<ImportSummary, ImportError> {
+    let started = clock.now();
+    let since = incremental_since(store, options, started)?;
+    let full = since.is_none();
+    let run_id = store.begin_import_run(full, started)?;
+    tracing::info!(run_id, full, "roster import started");
+    let result = download_and_save(client, store, clock, options, since, run_id, progress).await;
+    let finished = clock.now();
+    match &result {
+        Ok(summary) => {
+            store.set_value(LAST_IMPORT_KEY, &started.to_rfc3339())?;
+            if full {
+                store.set_value(LAST_FULL_IMPORT_KEY, &started.to_rfc3339())?;
+            }
+            store.record_import_counts(run_id, &summary.counts)?;
+            let c = &summary.counts;
+            let message = format!(
+                "{} import: {} students, {} contacts, {} staff, {} attendance codes.",
+                if full { "Full" } else { "Incremental" },
+                c.students, c.contacts, c.employees, c.codes
+            );
+            store.finish_import_run(run_id, true, &message, finished)?;
+            tracing::info!(run_id, students = c.students, contacts = c.contacts, employees = c.employees, "roster import finished");
+            progress(Progress { stage: Stage::Done, done: 1, total: Some(1) });
+        }
+        Err(e) => {
+            store.finish_import_run(run_id, false, &e.plain_words(), finished)?;
+            tracing::warn!(run_id, error = %e, "roster import failed; the previous roster is kept");
+        }
+    }
+    result
+}
+
+/// `None` for a full run; else the instant to ask for changes after.
+fn incremental_since(store: &Store, options: &ImportOptions, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, ImportError> {
+    if options.full {
+        return Ok(None);
+    }
+    let read = |key| -> Result<Option<DateTime<Utc>>, ImportError> {
+        Ok(store.value(key)?.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc)))
+    };
+    let (Some(last), Some(last_full)) = (read(LAST_IMPORT_KEY)?, read(LAST_FULL_IMPORT_KEY)?) else { return Ok(None) };
+    if now - last_full > options.full_every || store.school()?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(last - OVERLAP))
+}
+
+async fn download_and_save(
+    client: &WondeClient,
+    store: &Store,
+    clock: &dyn Clock,
+    options: &ImportOptions,
+    since: Option<DateTime<Utc>>,
+    run_id: i64,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<ImportSummary, ImportError> {
+    let step = |stage: Stage| move |done: usize| progress(Progress { stage, done, total: None });
+    progress(Progress { stage: Stage::School, done: 0, total: Some(1) });
+    let school = client.school().await?;
+    let tz = store.settings_or_default().time_zone;
+    let today = school_date(clock.now(), tz);
+    progress(Progress { stage: Stage::Codes, done: 0, total: None });
+    let codes = client.attendance_codes().await?;
+    let whole = ListQuery { updated_after: None, retries: options.retries };
+    let changed = ListQuery { updated_after: since, retries: options.retries };
+    let listed_groups = client.groups(&whole, &mut step(Stage::Groups)).await?;
+    let students_json = client.students(&changed, &mut step(Stage::Students)).await?;
+    let contacts_json = client.contacts(&changed, &mut step(Stage::Contacts)).await?;
+    let employees_json = client.employees(&changed, &mut step(Stage::Employees)).await?;
+
+    let (current, gone): (Vec<&StudentJson>, Vec<&StudentJson>) =
+        students_json.iter().partition(|s| !mapping::student_has_left(s, today));
+    let students: Vec<(&StudentJson, crate::store::Student)> =
+        current.iter().filter_map(|s| mapping::student(s).map(|st| (*s, st))).collect();
+    let pairs: Vec<(&StudentJson, &crate::store::Student)> = students.iter().map(|(j, s)| (*j, s)).collect();
+    let (contacts, links) = mapping::contacts_and_links(&contacts_json, &pairs);
+    let (staff_current, staff_gone): (Vec<_>, Vec<_>) =
+        employees_json.iter().partition(|e| !mapping::employee_has_left(e, today));
+    let employees: Vec<_> = staff_current.iter().filter_map(|e| mapping::employee(e)).collect();
+    let groups = mapping::groups(&listed_groups, &students_json);
+    let summary = |counts| ImportSummary {
+        run_id,
+        full: since.is_none(),
+        counts,
+        students_changed: students.len(),
+        leavers_skipped: gone.len(),
+        staff_leavers_skipped: staff_gone.len(),
+    };
+    let Some(since) = since else {
+        progress(Progress { stage: Stage::Saving, done: 0, total: Some(1) });
+        let roster = Roster {
+            school: Some(school.to_record()),
+            students: students.iter().map(|(_, s)| s.clone()).collect(),
+            contacts,
+            links,
+            employees,
+            codes,
+            groups,
+        };
+        if roster.students.is_empty() && !students_json.is_empty() {
+            return Err(ImportError::Invalid("Wonde listed students but none could be read; the previous roster was kept.".into()));
+        }
+        // Earlier students missing from this download (left, deleted) are archived by the store.
+        return Ok(summary(store.replace_roster(&roster, clock.now())?));
+    };
+    let leavers = client.student_leavers(&changed, &mut step(Stage::Leavers)).await?;
+    let deletions = client.deletions(&ListQuery { updated_after: Some(since), retries: options.retries }, &mut step(Stage::Deletions)).await?;
+    progress(Progress { stage: Stage::Saving, done: 0, total: Some(1) });
+    let deleted = |kind: &str| -> Vec<String> {
+        deletions
+            .iter()
+            .filter(|d| d.restored_at.is_none() && d.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(kind)))
+            .filter_map(|d| d.id.clone())
+            .collect()
+    };
+    let upi_of = |s: &&StudentJson| s.upi.clone().or_else(|| s.id.clone());
+    let delta = RosterDelta {
+        school: Some(school.to_record()),
+        codes: Some(codes),
+        groups: Some(groups),
+        students: students.iter().map(|(_, s)| s.clone()).collect(),
+        links,
+        contacts,
+        employees,
+        archive_student_upis: gone.iter().chain(leavers.iter().collect::<Vec<_>>().iter()).filter_map(upi_of).collect(),
+        archive_student_ids: deleted("student"),
+        archive_employee_mis_ids: staff_gone.iter().filter_map(|e| e.mis_id.clone()).collect(),
+        archive_employee_ids: deleted("employee"),
+        archive_contact_ids: deleted("contact"),
+    };
+    Ok(summary(store.merge_roster(&delta, clock.now())?))
+}

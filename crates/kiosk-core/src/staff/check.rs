@@ -1,0 +1,158 @@
+//! The configuration check (R5.5, R3.8): what will make writebacks fail, before they do.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use crate::mis_capabilities::MisCapabilities;
+use crate::settings::ReasonWriteback;
+use crate::store::{Status, Store, StoreError};
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Problem,
+    Warning,
+    Ok,
+}
+
+/// One line of the check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub title: String,
+    pub detail: String,
+}
+
+/// Events waiting longer than this are reported.
+pub const WAITING_TOO_LONG: Duration = Duration::minutes(30);
+
+fn finding(severity: Severity, title: impl Into<String>, detail: impl Into<String>) -> Finding {
+    Finding { severity, title: title.into(), detail: detail.into() }
+}
+
+/// Runs every check; problems first.
+pub fn run(store: &Store, capabilities: &MisCapabilities, now: DateTime<Utc>) -> Result<Vec<Finding>, StoreError> {
+    let mut found = Vec::new();
+    let settings = match store.settings() {
+        Ok(s) => s,
+        Err(e) => {
+            found.push(finding(Severity::Problem, "The settings are damaged", e.to_string()));
+            store.settings_or_default()
+        }
+    };
+    let codes = store.code_letters()?;
+    let school = store.school()?;
+
+    match &school {
+        None => found.push(finding(Severity::Problem, "No roster imported", "Connect to Wonde and run an import.")),
+        Some(school) => {
+            let mis = capabilities.lookup(&school.mis);
+            if !school.allows_writeback || !mis.takes_marks() {
+                found.push(finding(
+                    Severity::Problem,
+                    format!("{} takes no attendance marks through Wonde", school.mis),
+                    "Sign-ins are recorded on the kiosk but nothing is written to the MIS.",
+                ));
+            }
+            for group in settings.all_groups() {
+                if group.comment_writeback && !mis.comment && mis.takes_marks() {
+                    found.push(finding(Severity::Warning, format!("{}: comments are not written", group.name), format!("{} cannot take comments; marks are written without them.", mis.mis)));
+                }
+                if group.minutes_late_writeback && !mis.minutes_late && mis.takes_marks() {
+                    found.push(finding(Severity::Warning, format!("{}: minutes late are not written", group.name), format!("{} cannot take minutes late.", mis.mis)));
+                }
+                let early = group.early_leaver_code.is_some()
+                    || group.reasons.iter().any(|r| matches!(r.writeback, ReasonWriteback::Code { .. }));
+                if early && !mis.early_leaver_codes && mis.takes_marks() {
+                    found.push(finding(Severity::Warning, format!("{}: early sign-outs are not written", group.name), format!("{} takes no early-leaver codes.", mis.mis)));
+                }
+            }
+        }
+    }
+
+    if !codes.is_empty() {
+        for group in settings.all_groups() {
+            for reason in &group.reasons {
+                let reason_codes: Vec<&str> = match &reason.writeback {
+                    ReasonWriteback::Code { code } => vec![code.as_str()],
+                    ReasonWriteback::TimeBands { bands } => bands.iter().map(|b| b.code.as_str()).collect(),
+                    _ => vec![],
+                };
+                for code in reason_codes.into_iter().filter(|c| !codes.contains(*c)) {
+                    found.push(finding(
+                        Severity::Problem,
+                        format!("Reason '{}' writes {code}, which the MIS does not have", reason.label),
+                        format!("Events with this reason will fail. Pick one of the MIS's codes in group '{}'.", group.name),
+                    ));
+                }
+            }
+            for (what, code) in [
+                ("late code", Some(&group.late_code)),
+                ("unauthorised code", Some(&group.unauthorised_code)),
+                ("early-leaver code", group.early_leaver_code.as_ref()),
+            ] {
+                if let Some(code) = code.filter(|c| !codes.contains(*c)) {
+                    found.push(finding(
+                        Severity::Problem,
+                        format!("{}: the {what} {code} is not one of the MIS's codes", group.name),
+                        "Events that need it will fail until it is changed.",
+                    ));
+                }
+            }
+        }
+    }
+
+    let local = |t: DateTime<Utc>| t.with_timezone(&settings.time_zone).format("%H:%M on %-d %B %Y").to_string();
+    match store.import_runs(10)?.into_iter().find(|r| r.outcome == "succeeded") {
+        None if school.is_some() => found.push(finding(Severity::Warning, "No successful import recorded", "Run an import from the Import page.")),
+        Some(run) => match DateTime::parse_from_rfc3339(&run.started_at).map(|t| t.with_timezone(&Utc)) {
+            Ok(at) if now - at > Duration::hours(26) => {
+                found.push(finding(Severity::Warning, "The roster is over a day old", format!("The last successful import started at {}.", local(at))));
+            }
+            Ok(at) => found.push(finding(Severity::Ok, "The roster is up to date", format!("The last successful import started at {}.", local(at)))),
+            Err(_) => {}
+        },
+        None => {}
+    }
+    let activity = store.writeback_activity()?;
+    match activity.last_answer {
+        Some((at, Some(status @ (401 | 403)))) => found.push(finding(
+            Severity::Problem,
+            "Wonde refused the kiosk's token",
+            format!("Wonde answered HTTP {status} at {}. Nothing is written until the token is fixed: enter it again in Settings, Wonde connection, and test it.", local(at)),
+        )),
+        Some((at, Some(200..=299))) => found.push(finding(Severity::Ok, "The token is accepted", format!("Wonde accepted a writeback at {}.", local(at)))),
+        _ => {}
+    }
+    if let Some(at) = activity.last_written_at {
+        found.push(finding(Severity::Ok, "Marks are reaching the MIS", format!("The last mark was written at {}.", local(at))));
+    }
+    if let Some(last) = store.import_runs(1)?.into_iter().next().filter(|r| r.outcome == "failed") {
+        found.push(finding(Severity::Problem, "The last import failed", last.message.unwrap_or_default()));
+    }
+
+    let old = now - WAITING_TOO_LONG;
+    let waiting = store.pending_events()?.into_iter().filter(|e| e.recorded_at < old).count();
+    if waiting > 0 {
+        found.push(finding(
+            Severity::Warning,
+            format!("{waiting} events have waited over {} minutes", WAITING_TOO_LONG.num_minutes()),
+            "The kiosk may be offline or Wonde may be refusing writes; see the Writeback log.",
+        ));
+    }
+    let failed_today = store.status_counts(Some(kiosk_model::clock::school_date(now, settings.time_zone)))?[&Status::Failed];
+    if failed_today > 0 {
+        found.push(finding(Severity::Warning, format!("{failed_today} events failed today"), "Open the Writeback log filtered to Failed to see why and retry."));
+    }
+    if count(&found) == 0 {
+        found.push(finding(Severity::Ok, "Everything looks right", "Writebacks should go through."));
+    }
+    found.sort_by_key(|f| f.severity);
+    Ok(found)
+}
+
+/// How many problems and warnings: the badge on the Staff button.
+pub fn count(findings: &[Finding]) -> usize {
+    findings.iter().filter(|f| f.severity != Severity::Ok).count()
+}

@@ -1,0 +1,40 @@
+//! "On site now" (R5.6): today's late arrivals, early departures and returns, for a roll call.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use kiosk_model::clock::school_date;
+use crate::report::kind_label;
+use crate::store::{EventFilter, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnSiteRow {
+    pub time: String,
+    pub person: String,
+    pub year: String,
+    pub registration_group: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub reason: String,
+    pub collected_by: String,
+}
+
+/// Today's events in time order.
+pub fn today(store: &Store, now: DateTime<Utc>) -> Result<Vec<OnSiteRow>, StoreError> {
+    let tz = store.settings_or_default().time_zone;
+    let mut events = store.events(&EventFilter { date: Some(school_date(now, tz)), ..Default::default() })?;
+    events.reverse();
+    Ok(events
+        .into_iter()
+        .map(|e| OnSiteRow {
+            time: e.occurred_at.with_timezone(&tz).format("%H:%M").to_string(),
+            person: e.person_name,
+            year: e.year.unwrap_or_default(),
+            registration_group: e.registration_group.unwrap_or_default(),
+            kind: kind_label(e.kind).to_string(),
+            reason: e.reason.unwrap_or_default(),
+            collected_by: e.collected_by.unwrap_or_default(),
+        })
+        .collect())
+}

@@ -1,0 +1,403 @@
+//! The events queue and writeback log: recorded sign-ins and sign-outs, their status and every
+//! writeback attempt (R4.1, R4.5, R4.7).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, params_from_iter, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use super::{Result, Store, StoreError};
+use kiosk_model::{EventKind, Status};
+
+pub(crate) fn kind_text(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::LateSignIn => "late_sign_in",
+        EventKind::EarlySignOut => "early_sign_out",
+        EventKind::Return => "return",
+    }
+}
+
+fn kind_from_text(text: &str) -> rusqlite::Result<EventKind> {
+    match text {
+        "late_sign_in" => Ok(EventKind::LateSignIn),
+        "early_sign_out" => Ok(EventKind::EarlySignOut),
+        "return" => Ok(EventKind::Return),
+        other => Err(rusqlite::Error::InvalidColumnType(1, other.to_string(), rusqlite::types::Type::Text)),
+    }
+}
+
+/// An event about to be recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    pub kind: EventKind,
+    /// The roster record, or `None` for a typed name (R2.3).
+    pub student_upi: Option<String>,
+    pub person_name: String,
+    pub year: Option<String>,
+    pub registration_group: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    pub school_date: NaiveDate,
+    pub reason: Option<String>,
+    /// The reason was typed, not picked from the list (R2.4).
+    pub reason_typed: bool,
+    pub collected_by: Option<String>,
+}
+
+/// A recorded event with its writeback state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: i64,
+    pub kind: EventKind,
+    pub student_upi: Option<String>,
+    pub person_name: String,
+    pub year: Option<String>,
+    pub registration_group: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    pub school_date: NaiveDate,
+    pub reason: Option<String>,
+    pub reason_typed: bool,
+    pub collected_by: Option<String>,
+    pub status: Status,
+    /// Why the event is Not Required, Failed or Expired, in plain words.
+    pub cause: Option<String>,
+    pub session: Option<String>,
+    pub code: Option<String>,
+    pub writeback_id: Option<String>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Which events a log view shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    pub date: Option<NaiveDate>,
+    pub status: Option<Status>,
+    pub kind: Option<EventKind>,
+    /// Matched against the person, reason and collector.
+    pub text: Option<String>,
+}
+
+/// One writeback attempt (R4.7). `sent` summarises the request; it never holds the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    pub started_at: DateTime<Utc>,
+    pub duration_ms: i64,
+    pub sent: String,
+    pub http_status: Option<u16>,
+    pub mis_message: Option<String>,
+    pub outcome: String,
+}
+
+/// The latest writeback traffic, for the configuration check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WritebackActivity {
+    /// When the latest attempt started, and the HTTP status it got (none: no answer).
+    pub last_answer: Option<(DateTime<Utc>, Option<u16>)>,
+    /// When an event last became Successful.
+    pub last_written_at: Option<DateTime<Utc>>,
+}
+
+/// One change the sync engine makes to an event (see [`Store::update_events`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventUpdate {
+    Attempt(i64, Attempt),
+    /// Still pending until `next_attempt_at`; session, code and writeback id as known so far.
+    Defer {
+        id: i64,
+        next_attempt_at: DateTime<Utc>,
+        session: Option<String>,
+        code: Option<String>,
+        writeback_id: Option<String>,
+    },
+    Finish(i64, Outcome),
+}
+
+/// A final status with its details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: Status,
+    pub cause: Option<String>,
+    pub session: Option<String>,
+    pub code: Option<String>,
+}
+
+const EVENT_COLUMNS: &str = "id, kind, student_upi, person_name, year, registration_group, occurred_at, school_date, \
+     reason, reason_typed, collected_by, status, cause, session, code, writeback_id, next_attempt_at, recorded_at";
+
+fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
+    let status: String = r.get(11)?;
+    Ok(Event {
+        id: r.get(0)?,
+        kind: kind_from_text(&r.get::<_, String>(1)?)?,
+        student_upi: r.get(2)?,
+        person_name: r.get(3)?,
+        year: r.get(4)?,
+        registration_group: r.get(5)?,
+        occurred_at: r.get(6)?,
+        school_date: r.get(7)?,
+        reason: r.get(8)?,
+        reason_typed: r.get(9)?,
+        collected_by: r.get(10)?,
+        status: status
+            .parse()
+            .map_err(|_| rusqlite::Error::InvalidColumnType(11, status, rusqlite::types::Type::Text))?,
+        cause: r.get(12)?,
+        session: r.get(13)?,
+        code: r.get(14)?,
+        writeback_id: r.get(15)?,
+        next_attempt_at: r.get(16)?,
+        recorded_at: r.get(17)?,
+    })
+}
+
+impl Store {
+    /// Records an event in one transaction, returning only after it is committed to disk (R4.1).
+    pub fn record_event(&self, event: &NewEvent, now: DateTime<Utc>) -> Result<Event> {
+        let result = self.insert_event(event, now);
+        self.written(result)
+    }
+
+    fn insert_event(&self, event: &NewEvent, now: DateTime<Utc>) -> Result<Event> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO events (kind, student_upi, person_name, year, registration_group, occurred_at, school_date,
+                                 reason, reason_typed, collected_by, status, recorded_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', ?11, ?11)",
+            params![
+                kind_text(event.kind), event.student_upi, event.person_name, event.year, event.registration_group,
+                event.occurred_at, event.school_date, event.reason, event.reason_typed, event.collected_by, now
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        let recorded = tx.query_row(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1"), [id], event_from_row)?;
+        tx.commit()?;
+        Ok(recorded)
+    }
+
+    pub fn event(&self, id: i64) -> Result<Option<Event>> {
+        Ok(self
+            .conn()
+            .query_row(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1"), [id], event_from_row)
+            .optional()?)
+    }
+
+    /// Events matching a filter, newest first (R5.2).
+    pub fn events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
+        let mut conditions = Vec::new();
+        let mut args: Vec<String> = Vec::new();
+        if let Some(date) = filter.date {
+            args.push(date.to_string());
+            conditions.push(format!("school_date = ?{}", args.len()));
+        }
+        if let Some(status) = filter.status {
+            args.push(status.as_str().into());
+            conditions.push(format!("status = ?{}", args.len()));
+        }
+        if let Some(kind) = filter.kind {
+            args.push(kind_text(kind).into());
+            conditions.push(format!("kind = ?{}", args.len()));
+        }
+        if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            args.push(format!("%{escaped}%"));
+            let n = args.len();
+            conditions.push(format!(
+                "(person_name LIKE ?{n} ESCAPE '\\' OR reason LIKE ?{n} ESCAPE '\\' OR collected_by LIKE ?{n} ESCAPE '\\')"
+            ));
+        }
+        let filter_sql = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events {filter_sql} ORDER BY occurred_at DESC, id DESC");
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), event_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Every pending event, in the order they happened: the sync engine's queue.
+    pub fn pending_events(&self) -> Result<Vec<Event>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE status = 'pending' ORDER BY occurred_at, id"
+        ))?;
+        let rows = stmt.query_map([], event_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The earliest time a pending event will next be due, if any is waiting.
+    pub fn next_due_at(&self) -> Result<Option<DateTime<Utc>>> {
+        Ok(self.conn().query_row(
+            "SELECT MIN(COALESCE(next_attempt_at, recorded_at)) FROM events WHERE status = 'pending'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// When Wonde last answered a writeback, and when a mark was last written (R5.5).
+    pub fn writeback_activity(&self) -> Result<WritebackActivity> {
+        let conn = self.conn();
+        let last_answer = conn
+            .query_row("SELECT started_at, http_status FROM attempts ORDER BY id DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let last_written_at = conn.query_row("SELECT MAX(updated_at) FROM events WHERE status = 'successful'", [], |r| r.get(0))?;
+        Ok(WritebackActivity { last_answer, last_written_at })
+    }
+
+    /// Counts of events per status, for one day or all time.
+    pub fn status_counts(&self, date: Option<NaiveDate>) -> Result<BTreeMap<Status, i64>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT status, COUNT(*) FROM events WHERE ?1 IS NULL OR school_date = ?1 GROUP BY status",
+        )?;
+        let mut counts: BTreeMap<Status, i64> = Status::ALL.into_iter().map(|s| (s, 0)).collect();
+        let rows = stmt.query_map([date], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (status, n) = row?;
+            if let Ok(status) = status.parse() {
+                counts.insert(status, n);
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Keeps an attempt in the event's Writeback tab (R4.7).
+    pub fn add_attempt(&self, event_id: i64, attempt: &Attempt) -> Result<()> {
+        self.update_events(vec![EventUpdate::Attempt(event_id, attempt.clone())], attempt.started_at)?;
+        Ok(())
+    }
+
+    /// Applies the sync engine's changes to several events in one transaction: one disk sync
+    /// for a whole batch instead of one per event. Returns, per update, whether it applied
+    /// (a Defer or Finish of an event no longer pending changes nothing: statuses only move
+    /// forward).
+    pub fn update_events(&self, updates: Vec<EventUpdate>, now: DateTime<Utc>) -> Result<Vec<bool>> {
+        let result = self.apply_updates(updates, now);
+        self.written(result)
+    }
+
+    fn apply_updates(&self, updates: Vec<EventUpdate>, now: DateTime<Utc>) -> Result<Vec<bool>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut applied = Vec::with_capacity(updates.len());
+        for update in updates {
+            let changed = match update {
+                EventUpdate::Attempt(event_id, a) => tx.execute(
+                    "INSERT INTO attempts (event_id, started_at, duration_ms, sent, http_status, mis_message, outcome)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![event_id, a.started_at, a.duration_ms, a.sent, a.http_status, a.mis_message, a.outcome],
+                )?,
+                EventUpdate::Defer { id, next_attempt_at, session, code, writeback_id } => tx.execute(
+                    "UPDATE events SET next_attempt_at = ?2, session = COALESCE(?3, session), code = COALESCE(?4, code),
+                                       writeback_id = ?5, updated_at = ?6
+                     WHERE id = ?1 AND status = 'pending'",
+                    params![id, next_attempt_at, session, code, writeback_id, now],
+                )?,
+                EventUpdate::Finish(id, o) => tx.execute(
+                    "UPDATE events SET status = ?2, cause = ?3, session = COALESCE(?4, session), code = COALESCE(?5, code),
+                                       next_attempt_at = NULL, updated_at = ?6
+                     WHERE id = ?1 AND status = 'pending'",
+                    params![id, o.status.as_str(), o.cause, o.session, o.code, now],
+                )?,
+            };
+            applied.push(changed == 1);
+        }
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    /// Every attempt of an event, oldest first.
+    pub fn attempts(&self, event_id: i64) -> Result<Vec<Attempt>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT started_at, duration_ms, sent, http_status, mis_message, outcome FROM attempts
+             WHERE event_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([event_id], |r| {
+                Ok(Attempt {
+                    started_at: r.get(0)?,
+                    duration_ms: r.get(1)?,
+                    sent: r.get(2)?,
+                    http_status: r.get(3)?,
+                    mis_message: r.get(4)?,
+                    outcome: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Keeps a pending event pending until `next_attempt_at`, with what is known so far (the
+    /// decided session and code, Wonde's writeback id once accepted).
+    pub fn defer_event(
+        &self,
+        id: i64,
+        next_attempt_at: DateTime<Utc>,
+        session: Option<&str>,
+        code: Option<&str>,
+        writeback_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let update = EventUpdate::Defer {
+            id,
+            next_attempt_at,
+            session: session.map(String::from),
+            code: code.map(String::from),
+            writeback_id: writeback_id.map(String::from),
+        };
+        Ok(self.update_events(vec![update], now)?[0])
+    }
+
+    /// Moves a pending event to its final status. Returns false (changing nothing) when the
+    /// event is no longer pending: statuses only move forward.
+    pub fn finish_event(&self, id: i64, outcome: &Outcome, now: DateTime<Utc>) -> Result<bool> {
+        Ok(self.update_events(vec![EventUpdate::Finish(id, outcome.clone())], now)?[0])
+    }
+
+    /// Expires every pending event of a school day before `today` (R4.4). Returns how many.
+    pub fn expire_before(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<usize> {
+        Ok(self.conn().execute(
+            "UPDATE events SET status = 'expired', next_attempt_at = NULL, updated_at = ?2,
+                    cause = 'Not written back by midnight of its school day.'
+             WHERE status = 'pending' AND school_date < ?1",
+            params![today, now],
+        )?)
+    }
+
+    /// Sends a Failed event of today back to the queue (R4.6), e.g. after a mapping was fixed.
+    pub fn retry_event(&self, id: i64, today: NaiveDate, now: DateTime<Utc>) -> Result<Event> {
+        let event = self.event(id)?.ok_or_else(|| StoreError::Refused(format!("There is no event {id}.")))?;
+        if event.status != Status::Failed {
+            return Err(StoreError::Refused(format!(
+                "Event {id} is {}; only Failed events can be retried.",
+                event.status
+            )));
+        }
+        if event.school_date != today {
+            return Err(StoreError::Refused(format!(
+                "Event {id} is from {}; only today's events can be retried.",
+                event.school_date
+            )));
+        }
+        self.conn().execute(
+            "UPDATE events SET status = 'pending', cause = NULL, next_attempt_at = NULL, writeback_id = NULL,
+                               updated_at = ?2
+             WHERE id = ?1 AND status = 'failed'",
+            params![id, now],
+        )?;
+        Ok(self.event(id)?.expect("the event just updated"))
+    }
+
+    /// Deletes events (and their attempts) of school days before `cutoff` (R6.2). Returns how many.
+    pub fn purge_events_before(&self, cutoff: NaiveDate) -> Result<usize> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        // Only final events: a pending one is expired first by the sync engine.
+        let n = tx.execute("DELETE FROM events WHERE school_date < ?1 AND status != 'pending'", [cutoff])?;
+        tx.commit()?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,243 @@
+//! The sync engine (R4): one tokio task that owns the writeback of every recorded event.
+//!
+//! It wakes when an event is recorded, when a retry falls due, at the school's midnight (to
+//! expire what was not written) and, while offline, every probe interval. Each pass reads the
+//! queue from the store, lets the rules decide, reads the current mark, writes a batch and
+//! follows Wonde's writeback to its outcome. All state that matters is in the store, so a crash
+//! at any point loses nothing: at start the engine simply carries on from what the store holds.
+
+mod backoff;
+mod outcome;
+mod pass;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio::sync::{broadcast, watch, Notify};
+use tokio::task::JoinHandle;
+
+use kiosk_model::clock::Clock;
+use crate::mis_capabilities::MisCapabilities;
+use crate::store::{Status, Store, StoreError};
+use wonde_client::WondeClient;
+
+/// Tuning of the engine. The defaults suit a school; tests shorten them.
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    /// Most records in one writeback request (R4.9).
+    pub batch_size: usize,
+    /// Most requests sent in one pass before their outcomes are followed.
+    pub batches_per_pass: usize,
+    pub base_backoff: Duration,
+    pub max_backoff: Duration,
+    /// While offline, how often the engine tries again: the first request is the probe.
+    pub probe_interval: Duration,
+    /// How often an accepted writeback's outcome is asked for.
+    pub status_poll_interval: Duration,
+    /// How long one pass follows a writeback before leaving it to the next pass.
+    pub status_poll_limit: Duration,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 100,
+            batches_per_pass: 5,
+            base_backoff: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(300),
+            probe_interval: Duration::from_secs(5),
+            status_poll_interval: Duration::from_millis(250),
+            status_poll_limit: Duration::from_secs(20),
+        }
+    }
+}
+
+/// What the status strip shows (R2.6).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncStatus {
+    /// `None` until the engine has talked to Wonde.
+    pub online: Option<bool>,
+    pub pending: i64,
+    pub last_write_at: Option<DateTime<Utc>>,
+}
+
+/// An event whose status changed, for live views of the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventChange {
+    pub id: i64,
+    pub status: Status,
+}
+
+/// Why the engine could not carry on.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The engine's own state; moved into its task.
+pub struct Engine {
+    store: Arc<Store>,
+    client: WondeClient,
+    clock: Arc<dyn Clock>,
+    capabilities: MisCapabilities,
+    config: SyncConfig,
+    /// Consecutive transient failures per event, for backoff. Lost on restart, which only
+    /// makes the first retry after a restart sooner.
+    failures: HashMap<i64, u32>,
+    /// Events a batch refused as a whole: sent one at a time to find the one at fault.
+    solo: HashSet<i64>,
+    /// The school day the retention purge last ran for.
+    purged_on: Option<chrono::NaiveDate>,
+    status: watch::Sender<SyncStatus>,
+    changes: broadcast::Sender<EventChange>,
+}
+
+/// The running engine, held by the app or `kioskctl sync`.
+pub struct SyncHandle {
+    wake: Arc<Notify>,
+    shutdown: watch::Sender<bool>,
+    status: watch::Receiver<SyncStatus>,
+    changes: broadcast::Sender<EventChange>,
+    task: JoinHandle<()>,
+}
+
+impl Engine {
+    pub fn new(
+        store: Arc<Store>,
+        client: WondeClient,
+        clock: Arc<dyn Clock>,
+        capabilities: MisCapabilities,
+        config: SyncConfig,
+    ) -> Self {
+        Self {
+            store,
+            client,
+            clock,
+            capabilities,
+            config,
+            failures: HashMap::new(),
+            solo: HashSet::new(),
+            purged_on: None,
+            status: watch::Sender::new(SyncStatus::default()),
+            changes: broadcast::channel(1024).0,
+        }
+    }
+
+    /// Starts the engine's task.
+    pub fn spawn(self) -> SyncHandle {
+        let wake = Arc::new(Notify::new());
+        let (shutdown, stop) = watch::channel(false);
+        let status = self.status.subscribe();
+        let changes = self.changes.clone();
+        let task = tokio::spawn(self.run(wake.clone(), stop));
+        SyncHandle { wake, shutdown, status, changes, task }
+    }
+
+    async fn run(mut self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+        tracing::info!("sync engine started");
+        loop {
+            // Dropping a pass mid-request abandons it safely: the event is still pending in
+            // the store and is written again on the next start (R4.8).
+            let wait = tokio::select! {
+                wait = self.pass_and_plan() => wait,
+                _ = stop.changed() => break,
+            };
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+                _ = stop.changed() => break,
+            }
+        }
+        tracing::info!("sync engine stopped");
+    }
+
+    /// One pass, then how long to sleep before the next.
+    async fn pass_and_plan(&mut self) -> Duration {
+        match self.pass().await {
+            Ok(report) if report.offline => self.config.probe_interval,
+            Ok(_) => self.until_next_due().unwrap_or(self.config.probe_interval),
+            Err(e) => {
+                tracing::error!(error = %e, "sync pass failed");
+                self.config.probe_interval
+            }
+        }
+    }
+
+    /// Time until a pending event falls due or the school day ends, whichever is first.
+    fn until_next_due(&self) -> Result<Duration, SyncError> {
+        let now = self.clock.now();
+        let tz = self.store.settings_or_default().time_zone;
+        let midnight = kiosk_model::clock::end_of_school_day(kiosk_model::clock::school_date(now, tz), tz);
+        let next = self.store.next_due_at()?.map_or(midnight, |due| due.min(midnight));
+        // Never sleep longer than a minute: a changed system clock is noticed soon.
+        Ok((next - now).to_std().unwrap_or(Duration::ZERO).min(Duration::from_secs(60)))
+    }
+
+    fn publish(&self, online: Option<bool>, wrote: bool) {
+        let pending = self.store.status_counts(None).map(|c| c[&Status::Pending]).unwrap_or_default();
+        let now = self.clock.now();
+        self.status.send_modify(|s| {
+            s.pending = pending;
+            if online.is_some() {
+                s.online = online;
+            }
+            if wrote {
+                s.last_write_at = Some(now);
+            }
+        });
+    }
+}
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct PassReport {
+    /// Events that reached a final status.
+    pub finished: usize,
+    /// Events sent to Wonde.
+    pub sent: usize,
+    pub offline: bool,
+}
+
+impl SyncHandle {
+    /// Asks the engine to look at the queue now (an event was recorded or retried).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub fn status(&self) -> watch::Receiver<SyncStatus> {
+        self.status.clone()
+    }
+
+    pub fn changes(&self) -> broadcast::Receiver<EventChange> {
+        self.changes.subscribe()
+    }
+
+    /// Stops the engine, abandoning an in-flight request without loss.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+    }
+}
+
+/// Runs passes until nothing is pending or `max_wait` has passed (`kioskctl sync`). Returns the
+/// events still pending.
+pub async fn run_until_idle(mut engine: Engine, max_wait: Duration) -> Result<i64, SyncError> {
+    let deadline = tokio::time::Instant::now() + max_wait;
+    loop {
+        let report = engine.pass().await?;
+        let pending = engine.store.status_counts(None)?[&Status::Pending];
+        if pending == 0 || tokio::time::Instant::now() >= deadline {
+            return Ok(pending);
+        }
+        let wait = if report.offline {
+            engine.config.probe_interval
+        } else {
+            engine.until_next_due()?.max(Duration::from_millis(10))
+        };
+        tokio::time::sleep(wait.min(deadline.saturating_duration_since(tokio::time::Instant::now()))).await;
+    }
+}

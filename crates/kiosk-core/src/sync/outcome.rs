@@ -1,0 +1,219 @@
+//! What becomes of an event once Wonde has answered: an accepted writeback followed to its
+//! outcome, a transient failure retried with backoff, a refusal or decision made final (R4.5-R4.8).
+
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+
+use super::{backoff, Engine, EventChange, PassReport, SyncError};
+use crate::rules::{Decision, Mark};
+use crate::store::{Attempt, Event, EventUpdate, Outcome, Status};
+use wonde_client::{WondeError, WritebackStatus};
+
+/// The outcome of a write whose answer never arrived in a readable form: the MIS may have
+/// taken it, so the next try reads the mark before writing again (R4.8).
+pub(super) const ANSWER_LOST: &str = "Sent, but the answer was lost; the MIS is read before sending again";
+
+impl Engine {
+    /// Follows an accepted writeback to its outcome (Wonde applies writes asynchronously: an
+    /// HTTP 200 is "accepted", not "written"). Returns how many events it finished.
+    ///
+    /// `events` are the events that carry this writeback id in the order they happened, which
+    /// is the order their records were sent in: row outcomes are matched by that position.
+    pub(super) async fn follow(&mut self, writeback_id: &str, mut events: Vec<Event>, report: &mut PassReport) -> Result<usize, SyncError> {
+        events.sort_by_key(|e| (e.occurred_at, e.id));
+        let started = Instant::now();
+        loop {
+            let now = self.clock.now();
+            match self.client.writeback_status(writeback_id).await {
+                Ok(WritebackStatus::Pending) if started.elapsed() < self.config.status_poll_limit => {
+                    tokio::time::sleep(self.config.status_poll_interval).await;
+                }
+                Ok(WritebackStatus::Pending) => {
+                    let later = now + chrono::Duration::from_std(self.config.probe_interval).unwrap_or_default();
+                    for e in &events {
+                        self.store.defer_event(e.id, later, None, None, Some(writeback_id), now)?;
+                    }
+                    return Ok(0);
+                }
+                Ok(WritebackStatus::Done { rows }) => {
+                    let outcomes = events.iter().enumerate().map(|(index, event)| {
+                        let row = rows.iter().find(|r| r.index == index);
+                        match row {
+                            Some(r) if !r.ok => (event, Status::Failed, Some(mis_refusal(r.message.as_deref())), r.message.clone()),
+                            _ => (event, Status::Successful, None, row.and_then(|r| r.message.clone())),
+                        }
+                    });
+                    let outcomes: Vec<_> = outcomes.collect();
+                    return self.finish_followed(writeback_id, outcomes, started, now);
+                }
+                Ok(WritebackStatus::Failed { message }) => {
+                    let cause = mis_refusal(Some(&message));
+                    let outcomes = events.iter().map(|e| (e, Status::Failed, Some(cause.clone()), Some(message.clone()))).collect();
+                    return self.finish_followed(writeback_id, outcomes, started, now);
+                }
+                Err(WondeError::Permanent { http_status: 404, .. }) => {
+                    // Wonde no longer knows the writeback: write again (idempotent per
+                    // student, date and session, R4.8).
+                    for e in &events {
+                        self.store.defer_event(e.id, now, None, None, None, now)?;
+                    }
+                    return Ok(0);
+                }
+                Err(e) => {
+                    let sent = format!("GET writeback {writeback_id}");
+                    for event in &events {
+                        self.record_attempt(event, &sent, &e, started, "Could not read the writeback's outcome; will ask again")?;
+                        let later = self.backoff_until(event.id, &e, now);
+                        self.store.defer_event(event.id, later, None, None, Some(writeback_id), now)?;
+                    }
+                    report.offline |= e.http_status().is_none() && e.is_transient();
+                    return Ok(0);
+                }
+            }
+        }
+    }
+
+    /// Records how a followed writeback ended for each of its events, in one transaction.
+    fn finish_followed(
+        &self,
+        writeback_id: &str,
+        outcomes: Vec<(&Event, Status, Option<String>, Option<String>)>,
+        started: Instant,
+        now: DateTime<Utc>,
+    ) -> Result<usize, SyncError> {
+        let mut updates = Vec::with_capacity(outcomes.len() * 2);
+        for (event, status, cause, mis_message) in &outcomes {
+            let outcome = if *status == Status::Successful { "Written to the MIS" } else { "Refused by the MIS" };
+            let attempt = Attempt {
+                started_at: now,
+                duration_ms: started.elapsed().as_millis() as i64,
+                sent: format!("GET writeback {writeback_id}"),
+                http_status: Some(200),
+                mis_message: mis_message.clone(),
+                outcome: outcome.into(),
+            };
+            updates.push(EventUpdate::Attempt(event.id, attempt));
+            updates.push(EventUpdate::Finish(event.id, Outcome { status: *status, cause: cause.clone(), session: None, code: None }));
+        }
+        let applied = self.store.update_events(updates, now)?;
+        let mut finished = 0;
+        for ((event, status, ..), changed) in outcomes.iter().zip(applied.chunks(2).map(|pair| pair[1])) {
+            if changed {
+                self.announce(event.id, *status);
+                finished += 1;
+            }
+        }
+        Ok(finished)
+    }
+
+    fn announce(&self, id: i64, status: Status) {
+        tracing::info!(event = id, status = status.as_str(), "event finished");
+        let _ = self.changes.send(EventChange { id, status });
+    }
+
+    /// Keeps the attempt (with `retry_note` as its outcome when it will be retried), then
+    /// retries later (R4.6) or fails the event at once.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn failed_attempt(
+        &mut self,
+        event: &Event,
+        mark: Option<&Mark>,
+        sent: &str,
+        error: &WondeError,
+        started: Instant,
+        retry_note: &str,
+        report: &mut PassReport,
+    ) -> Result<(), SyncError> {
+        let now = self.clock.now();
+        if worth_retrying(error) {
+            self.record_attempt(event, sent, error, started, retry_note)?;
+            if error.is_transient() && error.http_status().is_none() {
+                // No answer at all: the network is down. Probing resumes the queue; the event's
+                // own backoff is not raised for the network's absence.
+                report.offline = true;
+                return Ok(());
+            }
+            let later = self.backoff_until(event.id, error, now);
+            let session = mark.map(|m| m.session.to_string());
+            self.store.defer_event(event.id, later, session.as_deref(), mark.map(|m| m.code.as_str()), None, now)?;
+        } else {
+            self.record_attempt(event, sent, error, started, "Refused")?;
+            let cause = if error.is_auth() {
+                // Not the MIS's refusal: staff fix the connection, then retry (R4.6).
+                format!("Not written: {error} Then retry this event.")
+            } else {
+                mis_refusal(Some(&error.to_string()))
+            };
+            self.finish(event, Status::Failed, Some(cause), mark, now)?;
+            report.finished += 1;
+        }
+        Ok(())
+    }
+
+    /// Whether an earlier send of this event went unanswered, so the MIS may hold its mark.
+    pub(super) fn sent_unanswered(&self, event: &Event) -> Result<bool, SyncError> {
+        Ok(self.store.attempts(event.id)?.iter().any(|a| a.outcome == ANSWER_LOST))
+    }
+
+    /// When an event may be tried again after one more transient failure (R4.6).
+    fn backoff_until(&mut self, event_id: i64, error: &WondeError, now: DateTime<Utc>) -> DateTime<Utc> {
+        let failures = self.failures.entry(event_id).or_default();
+        *failures += 1;
+        let wait = backoff::delay(*failures, self.config.base_backoff, self.config.max_backoff, error.retry_after());
+        now + chrono::Duration::from_std(wait).unwrap_or_default()
+    }
+
+    pub(super) fn record_attempt(&self, event: &Event, sent: &str, error: &WondeError, started: Instant, outcome: &str) -> Result<(), SyncError> {
+        self.store.add_attempt(
+            event.id,
+            &Attempt {
+                started_at: self.clock.now(),
+                duration_ms: started.elapsed().as_millis() as i64,
+                sent: sent.to_string(),
+                http_status: error.http_status(),
+                mis_message: Some(error.to_string()),
+                outcome: outcome.to_string(),
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Records a decision that needs no writing. Returns whether the event was finished.
+    pub(super) fn finish_decided(&self, event: &Event, decision: Decision, now: DateTime<Utc>) -> Result<bool, SyncError> {
+        let (status, cause) = match decision {
+            Decision::Expired => (Status::Expired, "Not written back by midnight of its school day.".to_string()),
+            Decision::NotRequired(cause) => (Status::NotRequired, cause.to_string()),
+            Decision::Failed(cause) => (Status::Failed, cause.to_string()),
+            Decision::Write(_) => unreachable!("writes are sent, not finished here"),
+        };
+        self.finish(event, status, Some(cause), None, now)
+    }
+
+    pub(super) fn finish(&self, event: &Event, status: Status, cause: Option<String>, mark: Option<&Mark>, now: DateTime<Utc>) -> Result<bool, SyncError> {
+        let outcome = Outcome {
+            status,
+            cause,
+            session: mark.map(|m| m.session.to_string()),
+            code: mark.map(|m| m.code.clone()),
+        };
+        let changed = self.store.finish_event(event.id, &outcome, now)?;
+        if changed {
+            self.announce(event.id, status);
+        }
+        Ok(changed)
+    }
+}
+
+/// Worth trying again later (R4.6): Wonde unreachable or struggling, or an answer that could not
+/// be read (a gateway's error page in place of Wonde's JSON), which the next try may well get.
+pub(super) fn worth_retrying(error: &WondeError) -> bool {
+    error.is_transient() || matches!(error, WondeError::Malformed { .. })
+}
+
+fn mis_refusal(message: Option<&str>) -> String {
+    match message {
+        Some(m) if !m.trim().is_empty() => format!("The MIS refused the mark: {m}"),
+        _ => "The MIS refused the mark without saying why.".into(),
+    }
+}

@@ -1,0 +1,400 @@
+//! One pass over the queue: expire, decide, read current marks, write a batch, follow it.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::time::Instant;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::outcome::{worth_retrying, ANSWER_LOST};
+use super::{Engine, PassReport, SyncError};
+use kiosk_model::clock::school_date;
+use crate::rules::{decide, Decision, EventFacts, Mark, MisFacts, ReasonGiven, Session, Subject, Target};
+use crate::settings::Settings;
+use crate::store::{Attempt, Event, EventUpdate, Status};
+use wonde_client::{LessonRecord, SessionRecord, WondeError};
+
+/// The MIS as the rules need it, read once per pass.
+struct MisView {
+    letters: BTreeSet<String>,
+    code_ids: HashMap<String, String>,
+    capability: crate::mis_capabilities::MisCapability,
+    allows_writeback: bool,
+}
+
+/// Events in one pass from which the day's marks are read in one go (R4.9).
+const BULK_READ_FROM: usize = 10;
+
+/// The MIS's session marks of one day, by (student id, session).
+type DayMarks = HashMap<(String, Session), String>;
+
+/// An event on its way to Wonde.
+struct Outgoing {
+    event: Event,
+    mark: Mark,
+    student_id: String,
+    code_id: String,
+    lesson_id: Option<String>,
+}
+
+impl Engine {
+    /// One pass over the queue (R4.2-R4.9).
+    pub(super) async fn pass(&mut self) -> Result<PassReport, SyncError> {
+        let now = self.clock.now();
+        let mut report = PassReport::default();
+        let before = self.store.settings_or_default();
+        let expired = self.store.expire_before(school_date(now, before.time_zone), now)?;
+        if expired > 0 {
+            tracing::info!(expired, "events of an earlier day expired unwritten");
+            report.finished += expired;
+        }
+        self.purge_once_a_day(&before, now)?;
+        let Some(mis) = self.mis_view()? else {
+            // Nothing imported yet: events wait for the roster and the MIS's codes.
+            self.publish(None, false);
+            return Ok(report);
+        };
+
+        let mut waiting_students: HashSet<String> = HashSet::new();
+        let mut followed: HashMap<String, Vec<Event>> = HashMap::new();
+        let mut batches: Vec<Vec<(Event, Mark)>> = Vec::new();
+        let queue = self.store.pending_events()?;
+        // The settings are read after the queue, so an event recorded after a change of settings
+        // (a new late time, present writeback turned on) is decided with that change, never
+        // with what the pass happened to read before the event was recorded.
+        let settings = self.store.settings_or_default();
+        for event in queue {
+            let student = event.student_upi.clone().unwrap_or_default();
+            // Per student, events are written in the order they happened (R3.10).
+            if event.student_upi.is_some() && waiting_students.contains(&student) {
+                continue;
+            }
+            if event.next_attempt_at.is_some_and(|t| t > now) {
+                waiting_students.insert(student);
+                continue;
+            }
+            if let Some(id) = &event.writeback_id {
+                followed.entry(id.clone()).or_default().push(event);
+                waiting_students.insert(student);
+                continue;
+            }
+            match decide(&facts(&event), &settings, &mis.facts(None), now) {
+                Decision::Write(mark) => {
+                    waiting_students.insert(student);
+                    self.add_to_batches(&mut batches, event, mark);
+                }
+                other => report.finished += usize::from(self.finish_decided(&event, other, now)?),
+            }
+        }
+
+        for (writeback_id, events) in followed {
+            report.finished += self.follow(&writeback_id, events, &mut report).await?;
+        }
+        if !batches.is_empty() && !report.offline {
+            let current = match self.bulk_marks(&batches).await {
+                Ok(current) => current,
+                Err(e) => {
+                    // Wonde is unreachable or struggling: wait for the next probe rather than
+                    // trying each event on its own.
+                    tracing::warn!(error = %e, "could not read the day's marks");
+                    report.offline = true;
+                    self.publish(Some(false), false);
+                    return Ok(report);
+                }
+            };
+            let mut accepted = Vec::new();
+            for batch in batches {
+                if report.offline {
+                    break;
+                }
+                accepted.extend(self.write_batch(batch, &settings, &mis, current.as_ref(), &mut report).await?);
+            }
+            // All batches are sent before any is followed: Wonde works on them side by side.
+            for (writeback_id, events) in accepted {
+                report.finished += self.follow(&writeback_id, events, &mut report).await?;
+            }
+        }
+        let online = if report.offline { Some(false) } else if report.sent > 0 { Some(true) } else { None };
+        self.publish(online, report.sent > 0);
+        Ok(report)
+    }
+
+    /// The retention purge (R6.2): once per school day, events older than the retention period
+    /// are deleted, with the count in the log.
+    fn purge_once_a_day(&mut self, settings: &Settings, now: DateTime<Utc>) -> Result<(), SyncError> {
+        let today = school_date(now, settings.time_zone);
+        if self.purged_on == Some(today) {
+            return Ok(());
+        }
+        let cutoff = today - chrono::Duration::days(i64::from(settings.retention_days));
+        let purged = self.store.purge_events_before(cutoff)?;
+        tracing::info!(purged, %cutoff, "retention purge");
+        self.purged_on = Some(today);
+        Ok(())
+    }
+
+    fn mis_view(&self) -> Result<Option<MisView>, SyncError> {
+        let Some(school) = self.store.school()? else { return Ok(None) };
+        let codes = self.store.attendance_codes()?;
+        if codes.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(MisView {
+            letters: codes.iter().map(|c| c.code.clone()).collect(),
+            code_ids: codes.into_iter().map(|c| (c.code, c.wonde_id)).collect(),
+            capability: self.capabilities.lookup(&school.mis),
+            allows_writeback: school.allows_writeback,
+        }))
+    }
+
+    /// Puts an event to write in a batch: up to `batch_size` records, at most
+    /// `batches_per_pass` batches; an event a batch refused as a whole goes alone.
+    fn add_to_batches(&self, batches: &mut Vec<Vec<(Event, Mark)>>, event: Event, mark: Mark) {
+        let solo = self.solo.contains(&event.id);
+        let fits = batches.last().is_some_and(|b| {
+            !solo && b.len() < self.config.batch_size && !b.first().is_some_and(|(e, _)| self.solo.contains(&e.id))
+        });
+        if fits {
+            batches.last_mut().expect("a last batch").push((event, mark));
+        } else if batches.len() < self.config.batches_per_pass {
+            batches.push(vec![(event, mark)]);
+        }
+    }
+
+    /// For a backlog, the MIS's marks of the day in one paged read instead of one request per
+    /// event. `None` (a few events, or Wonde refused the read) means each event reads its own;
+    /// a transient failure is returned, to wait rather than hammer a struggling Wonde.
+    async fn bulk_marks(&self, batches: &[Vec<(Event, Mark)>]) -> Result<Option<HashMap<NaiveDate, DayMarks>>, WondeError> {
+        let events: usize = batches.iter().map(Vec::len).sum();
+        if events < BULK_READ_FROM {
+            return Ok(None);
+        }
+        let dates: BTreeSet<NaiveDate> = batches.iter().flatten().map(|(_, m)| m.date).collect();
+        let mut marks = HashMap::new();
+        for date in dates {
+            match self.client.session_marks_on(date).await {
+                Ok(day) => marks.insert(date, day),
+                Err(e) if worth_retrying(&e) => return Err(e),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read the day's marks in one go; reading them one by one");
+                    return Ok(None);
+                }
+            };
+        }
+        Ok(Some(marks))
+    }
+
+    /// Reads current marks, re-decides with them (R3.4), then writes what is left. Returns the
+    /// writeback Wonde accepted, to follow.
+    async fn write_batch(
+        &mut self,
+        batch: Vec<(Event, Mark)>,
+        settings: &Settings,
+        mis: &MisView,
+        day_marks: Option<&HashMap<NaiveDate, DayMarks>>,
+        report: &mut PassReport,
+    ) -> Result<Vec<(String, Vec<Event>)>, SyncError> {
+        let now = self.clock.now();
+        let mut outgoing = Vec::new();
+        for (event, mark) in batch {
+            let Some(student) = event.student_upi.as_deref().map(|u| self.store.student(u)).transpose()?.flatten()
+            else {
+                self.finish(&event, Status::Failed, Some("The student is no longer in the roster.".into()), Some(&mark), now)?;
+                continue;
+            };
+            let known = day_marks.and_then(|d| d.get(&mark.date)).map(|d| d.get(&(student.wonde_id.clone(), mark.session)).cloned());
+            let read = match known {
+                Some(current) => Ok(current),
+                None => self.client.session_mark(&student.wonde_id, mark.date, mark.session).await,
+            };
+            let current = match read {
+                Ok(current) => current,
+                Err(e) => {
+                    let sent = format!("GET current {} mark of student {} on {}", mark.session, student.wonde_id, mark.date);
+                    self.failed_attempt(&event, Some(&mark), &sent, &e, Instant::now(), "Will retry", report)?;
+                    if report.offline {
+                        return Ok(Vec::new());
+                    }
+                    continue;
+                }
+            };
+            // The earlier send reached the MIS after all: writing again would write the mark
+            // twice (WONDE.md: never blind-retry). This comes before the protected codes: the
+            // mark the MIS holds is the kiosk's own, and a present `/` is itself protected.
+            if mark.target == Target::Session && current.as_deref() == Some(mark.code.as_str()) && self.sent_unanswered(&event)? {
+                let sent = format!("GET current {} mark of student {} on {}", mark.session, student.wonde_id, mark.date);
+                let outcome = format!("The MIS already holds {} from the send whose answer was lost; not sent again", mark.code);
+                let attempt = Attempt { started_at: now, duration_ms: 0, sent, http_status: None, mis_message: None, outcome };
+                self.store.add_attempt(event.id, &attempt)?;
+                report.finished += usize::from(self.finish(&event, Status::Successful, None, Some(&mark), now)?);
+                continue;
+            }
+            // A fresh "now": the read may have waited across midnight (R4.4).
+            let mark = match decide(&facts(&event), settings, &mis.facts(current.as_deref()), self.clock.now()) {
+                Decision::Write(mark) => mark,
+                other => {
+                    report.finished += usize::from(self.finish_decided(&event, other, now)?);
+                    continue;
+                }
+            };
+            let lesson_id = if mark.target == Target::FirstLesson {
+                match self.client.first_lesson(&student.wonde_id, mark.date, mark.session).await {
+                    Ok(Some(lesson)) => Some(lesson),
+                    Ok(None) => {
+                        let cause = format!("The MIS has no lesson for this student in the {} session.", mark.session);
+                        self.finish(&event, Status::Failed, Some(cause), Some(&mark), now)?;
+                        report.finished += 1;
+                        continue;
+                    }
+                    Err(e) => {
+                        let sent = format!("GET first lesson of student {} on {} {}", student.wonde_id, mark.date, mark.session);
+                        self.failed_attempt(&event, Some(&mark), &sent, &e, Instant::now(), "Will retry", report)?;
+                        if report.offline {
+                            return Ok(Vec::new());
+                        }
+                        continue;
+                    }
+                }
+            } else {
+                None
+            };
+            let code_id = mis.code_ids[&mark.code].clone();
+            outgoing.push(Outgoing { event, mark, student_id: student.wonde_id, code_id, lesson_id });
+        }
+        let (lessons, sessions): (Vec<_>, Vec<_>) = outgoing.into_iter().partition(|o| o.lesson_id.is_some());
+        let mut accepted = Vec::new();
+        for group in [sessions, lessons] {
+            if !group.is_empty() && !report.offline {
+                accepted.extend(self.send(group, report).await?);
+            }
+        }
+        Ok(accepted)
+    }
+
+    /// Sends one writeback request; returns the accepted writeback and its events, to follow.
+    async fn send(&mut self, group: Vec<Outgoing>, report: &mut PassReport) -> Result<Option<(String, Vec<Event>)>, SyncError> {
+        // The last moment to notice that the school day ended while this pass was under way:
+        // an event of an earlier day is never sent (R4.4).
+        let now = self.clock.now();
+        let today = school_date(now, self.store.settings_or_default().time_zone);
+        let (group, late): (Vec<Outgoing>, Vec<Outgoing>) = group.into_iter().partition(|o| o.mark.date >= today);
+        for o in &late {
+            report.finished += usize::from(self.finish_decided(&o.event, Decision::Expired, now)?);
+        }
+        if group.is_empty() {
+            return Ok(None);
+        }
+        let started = Instant::now();
+        let lesson = group[0].lesson_id.is_some();
+        let result = if lesson {
+            let records: Vec<LessonRecord> = group
+                .iter()
+                .map(|o| LessonRecord {
+                    lesson_id: o.lesson_id.clone().unwrap_or_default(),
+                    student_id: o.student_id.clone(),
+                    attendance_code_id: o.code_id.clone(),
+                    comment: o.mark.comment.clone(),
+                })
+                .collect();
+            self.client.write_lesson_marks(&records).await
+        } else {
+            let records: Vec<SessionRecord> = group
+                .iter()
+                .map(|o| SessionRecord {
+                    student_id: o.student_id.clone(),
+                    date: o.mark.date,
+                    session: o.mark.session,
+                    attendance_code_id: o.code_id.clone(),
+                    comment: o.mark.comment.clone(),
+                    minutes_late: o.mark.minutes_late,
+                })
+                .collect();
+            self.client.write_session_marks(&records).await
+        };
+        report.sent += group.len();
+        let now = self.clock.now();
+        match result {
+            Ok(accepted) => {
+                let mut updates = Vec::with_capacity(group.len() * 2);
+                for o in &group {
+                    let attempt = Attempt {
+                        started_at: now,
+                        duration_ms: started.elapsed().as_millis() as i64,
+                        sent: record_summary(o),
+                        http_status: Some(accepted.http_status),
+                        mis_message: None,
+                        outcome: format!("Accepted by Wonde as writeback {}", accepted.writeback_id),
+                    };
+                    updates.push(EventUpdate::Attempt(o.event.id, attempt));
+                    updates.push(EventUpdate::Defer {
+                        id: o.event.id,
+                        next_attempt_at: now,
+                        session: Some(o.mark.session.to_string()),
+                        code: Some(o.mark.code.clone()),
+                        writeback_id: Some(accepted.writeback_id.clone()),
+                    });
+                    self.failures.remove(&o.event.id);
+                    self.solo.remove(&o.event.id);
+                }
+                self.store.update_events(updates, now)?;
+                let events = group.into_iter().map(|o| o.event).collect();
+                return Ok(Some((accepted.writeback_id, events)));
+            }
+            Err(e) if !worth_retrying(&e) && !e.is_auth() && group.len() > 1 => {
+                // A batch refused as a whole: find the record at fault by sending them singly.
+                for o in &group {
+                    self.record_attempt(&o.event, &record_summary(o), &e, started, "Refused as part of a batch; sent again on its own")?;
+                    self.solo.insert(o.event.id);
+                }
+            }
+            Err(e) => {
+                // No readable answer (dropped, timed out, garbled): the MIS may hold the marks.
+                let note = if e.http_status().is_none() { ANSWER_LOST } else { "Will retry" };
+                for o in &group {
+                    self.failed_attempt(&o.event, Some(&o.mark), &record_summary(o), &e, started, note, report)?;
+                }
+            }
+        }
+        Ok(None)
+    }
+
+}
+
+impl MisView {
+    fn facts<'a>(&'a self, current_mark: Option<&'a str>) -> MisFacts<'a> {
+        MisFacts { codes: &self.letters, capability: &self.capability, allows_writeback: self.allows_writeback, current_mark }
+    }
+}
+
+/// The rules' view of a stored event: its own time, the year and registration group it was
+/// recorded with, the reason as given.
+fn facts(event: &Event) -> EventFacts<'_> {
+    EventFacts {
+        kind: event.kind,
+        occurred_at: event.occurred_at,
+        subject: match event.student_upi {
+            Some(_) => Subject::Student { year: event.year.as_deref(), registration_group: event.registration_group.as_deref() },
+            None => Subject::TypedName,
+        },
+        reason: match (&event.reason, event.reason_typed) {
+            (None, _) => ReasonGiven::None,
+            (Some(text), true) => ReasonGiven::FreeText(text),
+            (Some(text), false) => ReasonGiven::Listed(text),
+        },
+    }
+}
+
+/// What was sent for one event, for its Writeback tab: ids and the mark, no names, no token.
+fn record_summary(o: &Outgoing) -> String {
+    let m = &o.mark;
+    let mut text = match &o.lesson_id {
+        Some(lesson) => format!("POST attendance/lesson: lesson {lesson}, student {}, code {} ({})", o.student_id, m.code, o.code_id),
+        None => format!("POST attendance/session: student {}, {} {}, code {} ({})", o.student_id, m.date, m.session, m.code, o.code_id),
+    };
+    if let Some(minutes) = m.minutes_late {
+        text.push_str(&format!(", {minutes} minutes late"));
+    }
+    if let Some(comment) = &m.comment {
+        text.push_str(&format!(", comment \"{comment}\""));
+    }
+    text
+}

@@ -1,0 +1,94 @@
+//! The roster as the MIS holds it (R1.1): the school, its pupils, their contacts, the staff,
+//! the attendance codes and the groups. Plain records: the Wonde client reads them, the store
+//! keeps them, the kiosk shows them.
+
+use serde::{Deserialize, Serialize};
+
+/// The school record (R1.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolRecord {
+    pub wonde_id: String,
+    pub name: String,
+    pub mis: String,
+    pub allows_writeback: bool,
+    pub has_lesson_attendance: bool,
+    pub domain: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Student {
+    pub upi: String,
+    pub wonde_id: String,
+    pub mis_id: Option<String>,
+    pub forename: String,
+    pub preferred_forename: Option<String>,
+    pub surname: String,
+    pub year: Option<String>,
+    pub registration_group: Option<String>,
+    #[serde(default)]
+    pub archived: bool,
+}
+
+impl Student {
+    /// The name shown on the kiosk and in the log: preferred forename first.
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.preferred_forename.as_deref().unwrap_or(&self.forename), self.surname)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub upi: String,
+    pub wonde_id: String,
+    pub mis_id: Option<String>,
+    pub title: Option<String>,
+    pub forename: String,
+    pub surname: String,
+}
+
+/// A contact's link to a student, with the relationship the MIS holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentContact {
+    pub student_upi: String,
+    pub contact_upi: String,
+    pub relationship: Option<String>,
+    pub parental_responsibility: Option<bool>,
+    pub priority: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Employee {
+    pub upi: Option<String>,
+    pub wonde_id: Option<String>,
+    pub mis_id: Option<String>,
+    pub title: Option<String>,
+    pub forename: String,
+    pub surname: String,
+    pub email: Option<String>,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceCode {
+    pub wonde_id: String,
+    pub code: String,
+    pub description: Option<String>,
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupKind {
+    Year,
+    Registration,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub wonde_id: String,
+    pub name: String,
+    pub kind: GroupKind,
+    pub code: Option<String>,
+}
+

@@ -1,0 +1,332 @@
+//! Attendance: reading a student's current mark (R3.4), finding the first lesson of a session
+//! (Arbor, R3.9), writing marks and reading how Wonde got on with them (R4).
+//!
+//! Wonde applies writes to the MIS asynchronously: a 200 to the POST means "accepted", and the
+//! outcome is read later from `GET /writebacks/{id}`.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
+use reqwest::Method;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::http::{parse, LESSONS_PER_PAGE};
+use super::model::{LessonJson, SessionMarkJson};
+use super::{WondeClient, WondeError};
+use kiosk_model::Session;
+
+/// One session mark to write (`POST /schools/{id}/attendance/session`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub student_id: String,
+    pub date: NaiveDate,
+    pub session: Session,
+    pub attendance_code_id: String,
+    pub comment: Option<String>,
+    pub minutes_late: Option<u32>,
+}
+
+/// One lesson mark to write (`POST /schools/{id}/attendance/lesson`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonRecord {
+    pub lesson_id: String,
+    pub student_id: String,
+    pub attendance_code_id: String,
+    pub comment: Option<String>,
+}
+
+/// Wonde took a batch of marks: not yet written to the MIS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WritebackAccepted {
+    pub writeback_id: String,
+    pub http_status: u16,
+    /// The JSON that was sent (ids, codes, comments; never the token), for the attempt log (R4.7).
+    pub sent_summary: String,
+}
+
+/// How a writeback went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WritebackStatus {
+    /// Wonde has not finished with it yet.
+    Pending,
+    /// Done. `rows` holds what Wonde reported per record; a record it did not mention was
+    /// written (an empty list means the whole batch succeeded without per-row detail).
+    Done { rows: Vec<RowOutcome> },
+    /// The whole batch failed.
+    Failed { message: String },
+}
+
+/// The outcome of one record of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowOutcome {
+    /// Position in the request's records.
+    pub index: usize,
+    pub ok: bool,
+    pub message: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SessionJsonOut<'a> {
+    student_id: &'a str,
+    date: String,
+    session: String,
+    attendance_code_id: &'a str,
+    // Optional fields are left out rather than sent empty, as Wonde's own clients do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comment: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minutes_late: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct LessonJsonOut<'a> {
+    lesson_id: &'a str,
+    student_id: &'a str,
+    attendance_code_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comment: Option<&'a str>,
+}
+
+fn non_empty(text: &Option<String>) -> Option<&str> {
+    text.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+impl WondeClient {
+    /// The code letter (e.g. "M") the MIS holds for a student's session, if any (R3.4).
+    ///
+    /// How to filter `GET /attendance/session` by student and date is [X]: `student_id` and
+    /// `date` are sent (not `updated_after`, which would miss a mark entered days earlier, such
+    /// as a planned medical appointment), and the answer is filtered here as well, so a Wonde that
+    /// ignores the filters still gives the right answer, only more slowly.
+    pub async fn session_mark(&self, student_id: &str, date: NaiveDate, session: Session) -> Result<Option<String>, WondeError> {
+        let mut marks = self.read_session_marks(date, Some((student_id, session))).await?;
+        Ok(marks.remove(&(student_id.to_string(), session)))
+    }
+
+    /// Every session mark the MIS holds for a date, by (student id, session): one paged read
+    /// instead of one request per student when a backlog is written (R4.9).
+    pub async fn session_marks_on(&self, date: NaiveDate) -> Result<HashMap<(String, Session), String>, WondeError> {
+        self.read_session_marks(date, None).await
+    }
+
+    /// Reads session marks of a date, for one student's session or for everyone, as code
+    /// letters. The filters are applied here too, so a Wonde that ignores them is still right.
+    async fn read_session_marks(
+        &self,
+        date: NaiveDate,
+        only: Option<(&str, Session)>,
+    ) -> Result<HashMap<(String, Session), String>, WondeError> {
+        self.resolved().await?;
+        let mut query = vec![
+            ("date", date.format("%Y-%m-%d").to_string()),
+            ("include", "attendance_code".to_string()),
+            ("per_page", super::MAX_PER_PAGE.to_string()),
+        ];
+        if let Some((student_id, session)) = only {
+            query.push(("student_id", student_id.to_string()));
+            query.push(("session", session.to_string()));
+        }
+        let url = self.url(&self.school_path("attendance/session"), &query);
+        let marks: Vec<SessionMarkJson> = self.get_all(url, 0, &mut |_| {}).await?;
+        let mut letters = HashMap::new();
+        // Later rows win: a Wonde that lists history gives the newest mark last.
+        for mark in marks {
+            let Some(student) = mark.student_id.0.clone().or(mark.student.0.clone()) else { continue };
+            let Some(session) = mark.session.as_deref().and_then(|s| match s.to_ascii_uppercase().as_str() {
+                "AM" => Some(Session::AM),
+                "PM" => Some(Session::PM),
+                _ => None,
+            }) else {
+                continue;
+            };
+            if mark.date.as_ref().map(|d| d.date()) != Some(date)
+                || only.is_some_and(|(id, wanted)| id != student || wanted != session)
+            {
+                continue;
+            }
+            let letter = match mark.attendance_code.get().and_then(|c| c.code.clone()).or(mark.code) {
+                Some(letter) => Some(letter),
+                None => match mark.attendance_code_id.or_else(|| mark.attendance_code.get().and_then(|c| c.id.clone())) {
+                    Some(code_id) => self.codes_cached().await?.into_iter().find(|c| c.wonde_id == code_id).map(|c| c.code),
+                    None => None,
+                },
+            };
+            match letter {
+                Some(letter) => letters.insert((student, session), letter),
+                None => letters.remove(&(student, session)),
+            };
+        }
+        Ok(letters)
+    }
+
+    /// The Wonde id of the student's first lesson in that session (Arbor takes lesson marks),
+    /// if any. The session boundary is the school's PM start ([`WondeClient::set_pm_start`]),
+    /// applied to the lesson's start as Wonde writes it (school time).
+    pub async fn first_lesson(&self, student_id: &str, date: NaiveDate, session: Session) -> Result<Option<String>, WondeError> {
+        self.resolved().await?;
+        let next_day = date + Duration::days(1);
+        let query = [
+            ("lessons_start_after", format!("{} 00:00:00", date.format("%Y-%m-%d"))),
+            ("lessons_start_before", format!("{} 00:00:00", next_day.format("%Y-%m-%d"))),
+            ("include", "class.students".to_string()),
+            ("per_page", LESSONS_PER_PAGE.to_string()),
+        ];
+        let url = self.url(&self.school_path("lessons"), &query);
+        let lessons: Vec<LessonJson> = self.get_all(url, 0, &mut |_| {}).await?;
+        let pm_start = *self.inner.pm_start.read().unwrap_or_else(|p| p.into_inner());
+        let in_session = |t: NaiveTime| match session {
+            Session::AM => t < pm_start,
+            Session::PM => t >= pm_start,
+        };
+        let first = lessons
+            .into_iter()
+            .filter_map(|l| Some((l.start_at.clone()?.local, l)))
+            .filter(|(start, l)| {
+                start.date() == date
+                    && in_session(start.time().with_nanosecond(0).unwrap_or(start.time()))
+                    && l.class.get().is_some_and(|c| c.students.items().iter().any(|s| s.0.as_deref() == Some(student_id)))
+            })
+            .min_by_key(|(start, _)| *start)
+            .and_then(|(_, l)| l.id);
+        Ok(first)
+    }
+
+    /// Sends a batch of session marks. Accepted is not yet written: read
+    /// [`WondeClient::writeback_status`] with the returned id.
+    pub async fn write_session_marks(&self, records: &[SessionRecord]) -> Result<WritebackAccepted, WondeError> {
+        let rows: Vec<SessionJsonOut> = records
+            .iter()
+            .map(|r| SessionJsonOut {
+                student_id: &r.student_id,
+                date: r.date.format("%Y-%m-%d").to_string(),
+                session: r.session.to_string(),
+                attendance_code_id: &r.attendance_code_id,
+                comment: non_empty(&r.comment),
+                minutes_late: r.minutes_late.filter(|m| *m > 0),
+            })
+            .collect();
+        self.post_writeback("attendance/session", json!({ "attendance": rows })).await
+    }
+
+    /// Sends a batch of lesson marks (MIS that take the first lesson instead of the session).
+    pub async fn write_lesson_marks(&self, records: &[LessonRecord]) -> Result<WritebackAccepted, WondeError> {
+        let rows: Vec<LessonJsonOut> = records
+            .iter()
+            .map(|r| LessonJsonOut {
+                lesson_id: &r.lesson_id,
+                student_id: &r.student_id,
+                attendance_code_id: &r.attendance_code_id,
+                comment: non_empty(&r.comment),
+            })
+            .collect();
+        self.post_writeback("attendance/lesson", json!({ "attendance": rows })).await
+    }
+
+    async fn post_writeback(&self, rest: &str, body: Value) -> Result<WritebackAccepted, WondeError> {
+        self.resolved().await?;
+        if body["attendance"].as_array().is_none_or(|a| a.is_empty()) {
+            return Err(WondeError::Permanent { http_status: 0, message: "there were no marks to send".into() });
+        }
+        let url = self.url(&self.school_path(rest), &[]);
+        let answer = self.send(Method::POST, url, Some(&body)).await?;
+        let value: Value = parse(&answer)?;
+        // Readmes say the id is in the response ([C]); whether at the top or under `data` is [X].
+        let id = ["writeback_id", "id"]
+            .iter()
+            .find_map(|k| value.get(*k).or_else(|| value.get("data").and_then(|d| d.get(*k))))
+            .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())))
+            .filter(|id| is_writeback_id(id))
+            .ok_or_else(|| WondeError::malformed(&answer, "the writeback answer had no usable writeback_id"))?;
+        Ok(WritebackAccepted { writeback_id: id, http_status: 200, sent_summary: body.to_string() })
+    }
+
+    /// How a writeback went (`GET /writebacks/{id}`, top level, not under the school).
+    pub async fn writeback_status(&self, writeback_id: &str) -> Result<WritebackStatus, WondeError> {
+        if !is_writeback_id(writeback_id) {
+            let id = super::error::excerpt(writeback_id.as_bytes());
+            return Err(WondeError::Permanent { http_status: 0, message: format!("'{id}' is not a writeback id") });
+        }
+        self.resolved().await?;
+        let url = self.url(&format!("writebacks/{writeback_id}"), &[]);
+        let body = self.send(Method::GET, url, None).await?;
+        let value: Value = parse(&body)?;
+        read_status(&value).ok_or_else(|| WondeError::malformed(&body, "the writeback status could not be read"))
+    }
+}
+
+/// Whether Wonde's id for a writeback can be asked about: a short token of letters, digits, `-`
+/// and `_`. Anything else in an answer is a fault of that answer, not a network failure later.
+fn is_writeback_id(id: &str) -> bool {
+    (1..=128).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Reads a writeback status. Its fields are [X] in WONDE.md; this reads `status` (pending /
+/// processing / completed / success / failed ...), an overall `message`, and per-row results from
+/// `results`, `rows` or `records` (`index`, `success`/`ok`/`status`, `message`/`error`) or a list
+/// of failed rows in `errors`.
+pub fn read_status(value: &Value) -> Option<WritebackStatus> {
+    let doc = value.get("data").filter(|d| d.is_object()).unwrap_or(value);
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    let status = text(doc.get("status")).map(|s| s.trim().to_ascii_lowercase());
+    let message = text(doc.get("message")).or_else(|| text(doc.get("error")));
+    let mut rows: Vec<RowOutcome> = Vec::new();
+    for key in ["results", "rows", "records"] {
+        for (position, item) in doc.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let ok = match (item.get("success").or_else(|| item.get("ok")), item.get("status")) {
+                (Some(Value::Bool(b)), _) => *b,
+                (_, Some(Value::String(s))) => matches!(s.to_ascii_lowercase().as_str(), "success" | "ok" | "completed" | "written" | "done"),
+                _ => false,
+            };
+            rows.push(RowOutcome { index: row_index(item, position), ok, message: text(item.get("message")).or_else(|| text(item.get("error"))) });
+        }
+    }
+    for (position, item) in doc.get("errors").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let message = item.as_str().map(str::to_string).or_else(|| text(item.get("message")));
+        rows.push(RowOutcome { index: row_index(item, position), ok: false, message });
+    }
+    match status.as_deref() {
+        Some("pending" | "queued" | "processing" | "in_progress" | "in progress" | "running" | "waiting") => Some(WritebackStatus::Pending),
+        Some("failed" | "failure" | "error") if rows.is_empty() => {
+            Some(WritebackStatus::Failed { message: message.unwrap_or_else(|| "Wonde reported the writeback as failed, without a reason".into()) })
+        }
+        Some("failed" | "failure" | "error" | "success" | "succeeded" | "successful" | "completed" | "complete" | "done" | "processed" | "finished" | "partial") => {
+            Some(WritebackStatus::Done { rows })
+        }
+        None if !rows.is_empty() => Some(WritebackStatus::Done { rows }),
+        _ => None,
+    }
+}
+
+fn row_index(item: &Value, position: usize) -> usize {
+    item.get("index")
+        .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+        .map(|n| n as usize)
+        .unwrap_or(position)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_writeback_status_is_read_from_every_plausible_shape() {
+        assert_eq!(read_status(&json!({"data": {"status": "pending"}})), Some(WritebackStatus::Pending));
+        assert_eq!(read_status(&json!({"status": "completed"})), Some(WritebackStatus::Done { rows: vec![] }));
+        let done = read_status(&json!({"data": {"status": "completed", "results": [
+            {"index": 0, "success": true}, {"index": 1, "success": false, "message": "unknown student"}]}}));
+        assert_eq!(
+            done,
+            Some(WritebackStatus::Done { rows: vec![
+                RowOutcome { index: 0, ok: true, message: None },
+                RowOutcome { index: 1, ok: false, message: Some("unknown student".into()) },
+            ] })
+        );
+        let failed = read_status(&json!({"status": "failed", "message": "MIS offline"}));
+        assert_eq!(failed, Some(WritebackStatus::Failed { message: "MIS offline".into() }));
+        let errors = read_status(&json!({"status": "success", "errors": [{"index": "2", "message": "bad code"}]}));
+        assert_eq!(errors, Some(WritebackStatus::Done { rows: vec![RowOutcome { index: 2, ok: false, message: Some("bad code".into()) }] }));
+        assert_eq!(read_status(&json!({"status": "mystery"})), None);
+        assert_eq!(read_status(&json!([1, 2])), None);
+    }
+}
