@@ -115,7 +115,7 @@ pub fn home_status(state: State<'_, AppState>) -> Result<HomeStatus> {
         demo: state.is_demo(),
         online: state.online(),
         pending: store.status_counts(None)?[&Status::Pending],
-        last_import: store.import_runs(1)?.into_iter().find(|r| r.outcome == "succeeded").map(|r| r.started_at),
+        last_import: store.last_good_import()?,
         importing: state.roster_loading(),
         inactivity_seconds: settings.inactivity_seconds,
         time_zone: settings.time_zone.name().to_string(),

@@ -101,7 +101,7 @@ impl Wonde {
                 "deletions" => c.deletions(&q, &mut |_| {}).await.map(drop),
                 "session_marks_on" => c.session_marks_on(day).await.map(drop),
                 "session_mark" => c.session_mark("A1", day, Session::AM).await.map(drop),
-                "first_lesson" => c.first_lesson("A1", day, Session::AM).await.map(drop),
+                "first_lesson" => c.first_lesson("A1", day, Session::AM, chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap()).await.map(drop),
                 "write_session_marks" => {
                     let record = SessionRecord {
                         student_id: "A1".into(),

@@ -198,3 +198,18 @@ fn the_retention_purge_removes_only_old_finished_events() {
     assert!(store.event(old.id).unwrap().is_none());
     assert!(store.event(recent.id).unwrap().is_some());
 }
+
+#[test]
+fn the_last_good_import_is_the_last_that_succeeded_however_many_failed_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_dir(dir.path()).unwrap();
+    assert_eq!(store.last_good_import().unwrap(), None, "no import yet");
+    let good = store.begin_import_run(true, at(2, 0)).unwrap();
+    store.finish_import_run(good, true, "ok", at(2, 5)).unwrap();
+    for h in [3, 4] {
+        let failed = store.begin_import_run(false, at(h, 0)).unwrap();
+        store.finish_import_run(failed, false, "Wonde could not be reached", at(h, 1)).unwrap();
+    }
+    let running = store.begin_import_run(false, at(5, 0)).unwrap();
+    assert_eq!(store.last_good_import().unwrap(), Some(at(2, 0).to_rfc3339()), "run {running} is still running");
+}

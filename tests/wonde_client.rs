@@ -194,9 +194,14 @@ async fn arbor_marks_go_to_the_first_lesson_of_the_session() {
     let sim = Simulator::start(config).await.unwrap();
     let c = client(&sim);
     let student = sim.read_school(|s| s.students[0].id.clone());
-    let am = c.first_lesson(&student, day(), Session::AM).await.unwrap().expect("a morning lesson");
-    let pm = c.first_lesson(&student, day(), Session::PM).await.unwrap().expect("an afternoon lesson");
+    let noon = chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap();
+    let am = c.first_lesson(&student, day(), Session::AM, noon).await.unwrap().expect("a morning lesson");
+    let pm = c.first_lesson(&student, day(), Session::PM, noon).await.unwrap().expect("an afternoon lesson");
     assert!(am.ends_with('0') && pm.ends_with('1'), "{am} {pm}");
+    // A group whose afternoon starts at 13:30: the 13:10 lesson is still its morning.
+    let half_one = chrono::NaiveTime::from_hms_opt(13, 30, 0).unwrap();
+    assert_eq!(c.first_lesson(&student, day(), Session::PM, half_one).await.unwrap(), None, "no lesson after 13:30");
+    assert_eq!(c.first_lesson(&student, day(), Session::AM, half_one).await.unwrap(), Some(am.clone()), "the first lesson of the morning");
     let late = code_id(&c, "L").await;
     let accepted = c.write_lesson_marks(&[LessonRecord { lesson_id: am.clone(), student_id: student.clone(), attendance_code_id: late, comment: None }]).await.unwrap();
     assert!(matches!(wait_for_outcome(&c, &accepted.writeback_id).await, WritebackStatus::Done { .. }));

@@ -161,9 +161,15 @@ impl WondeClient {
     }
 
     /// The Wonde id of the student's first lesson in that session (Arbor takes lesson marks),
-    /// if any. The session boundary is the school's PM start ([`WondeClient::set_pm_start`]),
+    /// if any. The session boundary is `pm_start`, the PM start time of the pupil's group,
     /// applied to the lesson's start as Wonde writes it (school time).
-    pub async fn first_lesson(&self, student_id: &str, date: NaiveDate, session: Session) -> Result<Option<String>, WondeError> {
+    pub async fn first_lesson(
+        &self,
+        student_id: &str,
+        date: NaiveDate,
+        session: Session,
+        pm_start: NaiveTime,
+    ) -> Result<Option<String>, WondeError> {
         self.resolved().await?;
         let next_day = date + Duration::days(1);
         let query = [
@@ -174,7 +180,6 @@ impl WondeClient {
         ];
         let url = self.url(&self.school_path("lessons"), &query);
         let lessons: Vec<LessonJson> = self.get_all(url, 0, &mut |_| {}).await?;
-        let pm_start = *self.inner.pm_start.read().unwrap_or_else(|p| p.into_inner());
         let in_session = |t: NaiveTime| match session {
             Session::AM => t < pm_start,
             Session::PM => t >= pm_start,

@@ -16,7 +16,6 @@ use std::fmt;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveTime;
 use reqwest::Url;
 
 pub use attendance::{read_status, LessonRecord, RowOutcome, SessionRecord, WritebackAccepted, WritebackStatus};
@@ -142,8 +141,6 @@ struct Inner {
     school: tokio::sync::OnceCell<SchoolInfo>,
     codes: tokio::sync::OnceCell<Vec<AttendanceCode>>,
     next_slot: tokio::sync::Mutex<Option<Instant>>,
-    /// Where the afternoon session starts, for picking the first lesson of a session.
-    pm_start: RwLock<NaiveTime>,
 }
 
 impl fmt::Debug for WondeClient {
@@ -172,14 +169,8 @@ impl WondeClient {
                 school: tokio::sync::OnceCell::new(),
                 codes: tokio::sync::OnceCell::new(),
                 next_slot: tokio::sync::Mutex::new(None),
-                pm_start: RwLock::new(NaiveTime::from_hms_opt(12, 0, 0).expect("noon")),
             }),
         })
-    }
-
-    /// Sets when the afternoon starts (the school's PM start time), used by [`Self::first_lesson`].
-    pub fn set_pm_start(&self, pm_start: NaiveTime) {
-        *self.inner.pm_start.write().unwrap_or_else(|p| p.into_inner()) = pm_start;
     }
 
     pub fn school_id(&self) -> &str {

@@ -104,9 +104,9 @@ pub fn run(store: &Store, capabilities: &MisCapabilities, now: DateTime<Utc>) ->
     }
 
     let local = |t: DateTime<Utc>| t.with_timezone(&settings.time_zone).format("%H:%M on %-d %B %Y").to_string();
-    match store.import_runs(10)?.into_iter().find(|r| r.outcome == "succeeded") {
+    match store.last_good_import()? {
         None if school.is_some() => found.push(finding(Severity::Warning, "No successful import recorded", "Run an import from the Import page.")),
-        Some(run) => match DateTime::parse_from_rfc3339(&run.started_at).map(|t| t.with_timezone(&Utc)) {
+        Some(started_at) => match DateTime::parse_from_rfc3339(&started_at).map(|t| t.with_timezone(&Utc)) {
             Ok(at) if now - at > Duration::hours(26) => {
                 found.push(finding(Severity::Warning, "The roster is over a day old", format!("The last successful import started at {}.", local(at))));
             }

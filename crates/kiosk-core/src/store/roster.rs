@@ -255,6 +255,13 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
+
+    /// When the last import that succeeded started, however many failed since: what the status
+    /// strip and the configuration check both call the roster's age (R2.6, R5.5).
+    pub fn last_good_import(&self) -> Result<Option<String>> {
+        let sql = "SELECT started_at FROM import_runs WHERE outcome = 'succeeded' ORDER BY id DESC LIMIT 1";
+        Ok(self.conn().query_row(sql, [], |r| r.get(0)).optional()?)
+    }
 }
 
 pub(super) const STUDENT_COLUMNS: &str =

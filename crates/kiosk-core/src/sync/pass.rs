@@ -237,7 +237,8 @@ impl Engine {
                 }
             };
             let lesson_id = if mark.target == Target::FirstLesson {
-                match self.client.first_lesson(&student.wonde_id, mark.date, mark.session).await {
+                let pm_start = settings.rules_for(student.year.as_deref(), student.registration_group.as_deref()).pm_start;
+                match self.client.first_lesson(&student.wonde_id, mark.date, mark.session, pm_start).await {
                     Ok(Some(lesson)) => Some(lesson),
                     Ok(None) => {
                         let cause = format!("The MIS has no lesson for this student in the {} session.", mark.session);
