@@ -4,24 +4,34 @@
 
 use std::time::{Duration, Instant};
 
-use kiosk_model::clock::SystemClock;
 use kiosk_core::import::{run_import, ImportOptions};
+use kiosk_core::store::Store;
+use kiosk_model::clock::SystemClock;
+use wonde_client::{Token, WondeClient, WondeConfig};
 use wonde_sim::demo::{generate_sized, Size};
 use wonde_sim::{SimConfig, Simulator};
-use kiosk_core::store::Store;
-use wonde_client::{Token, WondeClient, WondeConfig};
 
 /// Peak resident memory of this process (simulator included), from Linux's /proc.
 fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
     Some(kb / 1024.0)
 }
 
 #[tokio::main]
 async fn main() {
     let school = generate_sized(2500, Size { pupils: 2500, contacts: 6000, staff: 300 });
-    let (pupils, contacts, staff) = (school.students.len() + school.leavers.len(), school.contacts.len(), school.employees.len());
+    let (pupils, contacts, staff) = (
+        school.students.len() + school.leavers.len(),
+        school.contacts.len(),
+        school.employees.len(),
+    );
     let mut config = SimConfig::new(school);
     config.latency = Duration::from_millis(50);
     let sim = Simulator::start(config).await.expect("the simulator starts");
@@ -34,9 +44,15 @@ async fn main() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let store = Store::open_dir(dir.path()).expect("a store");
     let started = Instant::now();
-    let summary = run_import(&client, &store, &SystemClock, &ImportOptions { full: true, ..Default::default() }, &|_| {})
-        .await
-        .expect("the import succeeds");
+    let summary = run_import(
+        &client,
+        &store,
+        &SystemClock,
+        &ImportOptions { full: true, ..Default::default() },
+        &|_| {},
+    )
+    .await
+    .expect("the import succeeds");
     let took = started.elapsed();
     let requests = sim.request_count();
     sim.shutdown().await;

@@ -12,10 +12,10 @@ use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Europe::London;
 use criterion::{BenchmarkId, Criterion};
 
-use kiosk_model::clock::local_to_utc;
 use kiosk_core::report::LogRow;
 use kiosk_core::rules::EventKind;
 use kiosk_core::store::{EventFilter, NewEvent, Store};
+use kiosk_model::clock::local_to_utc;
 
 fn bench_log(c: &mut Criterion, events: usize) {
     let dir = tempfile::tempdir().expect("temp dir");

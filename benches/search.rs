@@ -12,8 +12,24 @@ use criterion::{BenchmarkId, Criterion};
 use kiosk_core::search::SearchIndex;
 use kiosk_core::store::Student;
 
-const FORENAMES: &[&str] = &["Zoë", "Oliver", "Amelia", "José", "Chloé", "Muhammad", "Isla", "Noah", "Aoife", "Siân", "Freya", "Jack"];
-const SURNAMES: &[&str] = &["O'Brien", "Smith-Jones", "Khan", "Brown", "Nowak", "Müller", "Patel", "Williams", "Ó Súilleabháin", "Taylor", "Evans", "Begum"];
+const FORENAMES: &[&str] = &[
+    "Zoë", "Oliver", "Amelia", "José", "Chloé", "Muhammad", "Isla", "Noah", "Aoife", "Siân",
+    "Freya", "Jack",
+];
+const SURNAMES: &[&str] = &[
+    "O'Brien",
+    "Smith-Jones",
+    "Khan",
+    "Brown",
+    "Nowak",
+    "Müller",
+    "Patel",
+    "Williams",
+    "Ó Súilleabháin",
+    "Taylor",
+    "Evans",
+    "Begum",
+];
 
 fn roster(pupils: usize) -> Vec<Student> {
     (0..pupils)
@@ -33,7 +49,8 @@ fn roster(pupils: usize) -> Vec<Student> {
 
 fn bench_search(c: &mut Criterion, pupils: usize) {
     let index = SearchIndex::build(&roster(pupils));
-    let queries = ["zo", "zoe", "zoe o", "smith", "smith-jones am", "mu", "o'b", "begum is", "siân", "xy"];
+    let queries =
+        ["zo", "zoe", "zoe o", "smith", "smith-jones am", "mu", "o'b", "begum is", "siân", "xy"];
     c.bench_with_input(BenchmarkId::new("search", pupils), &pupils, |b, _| {
         let mut i = 0;
         b.iter(|| {

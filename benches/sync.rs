@@ -15,12 +15,12 @@ mod common;
 #[path = "growth/mod.rs"]
 mod growth;
 
-use kiosk_model::clock::{Clock, SystemClock};
 use kiosk_core::mis_capabilities::MisCapabilities;
 use kiosk_core::recording::{self, Person, Request};
 use kiosk_core::rules::EventKind;
 use kiosk_core::store::{Status, Store, Student};
 use kiosk_core::sync::{Engine, SyncConfig, SyncHandle};
+use kiosk_model::clock::{Clock, SystemClock};
 use wonde_client::{Token, WondeClient, WondeConfig};
 
 struct Bench {
@@ -44,7 +44,13 @@ async fn setup(pupils: usize) -> Bench {
     wonde.base_url = school.sim.base_url();
     let client = WondeClient::new(wonde).unwrap();
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let engine = Engine::new(store.clone(), client, clock, MisCapabilities::builtin().unwrap(), SyncConfig::default());
+    let engine = Engine::new(
+        store.clone(),
+        client,
+        clock,
+        MisCapabilities::builtin().unwrap(),
+        SyncConfig::default(),
+    );
     let students = store.students().unwrap();
     Bench { sync: engine.spawn(), students, store, school }
 }
@@ -75,13 +81,18 @@ async fn tap_to_mis(taps: usize) {
         record(&bench, student);
         let mut in_mis = None;
         loop {
-            if in_mis.is_none() && bench.school.sim.marks().iter().any(|m| m.student_id == student.wonde_id) {
+            if in_mis.is_none()
+                && bench.school.sim.marks().iter().any(|m| m.student_id == student.wonde_id)
+            {
                 in_mis = Some(started.elapsed());
             }
             if bench.store.status_counts(None).unwrap()[&Status::Pending] == 0 {
                 break;
             }
-            assert!(started.elapsed() < Duration::from_secs(30), "a tap was not written within 30 s");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "a tap was not written within 30 s"
+            );
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
         to_mis.push(in_mis.expect("the mark reached the MIS"));
@@ -100,13 +111,19 @@ async fn tap_to_mis(taps: usize) {
 async fn backlog(events: usize) {
     // The generated school moves about 2% of its pupils to the leavers list: ask for enough.
     let bench = setup(events * 21 / 20 + 50).await;
-    assert!(bench.students.len() >= events, "a school of {} pupils for {events} events", bench.students.len());
+    assert!(
+        bench.students.len() >= events,
+        "a school of {} pupils for {events} events",
+        bench.students.len()
+    );
     bench.school.sim.faults().set_offline(true);
     for student in bench.students.iter().take(events) {
         record(&bench, student);
     }
     let mut status = bench.sync.status();
-    let _ = tokio::time::timeout(Duration::from_secs(10), status.wait_for(|s| s.online == Some(false))).await;
+    let _ =
+        tokio::time::timeout(Duration::from_secs(10), status.wait_for(|s| s.online == Some(false)))
+            .await;
     let started = Instant::now();
     bench.school.sim.faults().set_offline(false);
     bench.sync.wake();
@@ -128,7 +145,8 @@ async fn backlog(events: usize) {
 
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     runtime.block_on(async {
         tap_to_mis(if full { 100 } else { 3 }).await;
         for &events in growth::sizes(&[100, 1000, 10_000]) {

@@ -6,17 +6,17 @@ use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 
 use tauri::{Emitter, Manager, Runtime};
 
-use kiosk_model::clock::{Clock, SystemClock};
 use crate::commands;
 use crate::staff_commands;
 use crate::staff_setup_commands;
-use kiosk_core::paths::default_data_dir;
-use kiosk_core::search::SearchIndex;
-use kiosk_core::store::{Store, StoreError};
 use kiosk_core::background::Background;
 use kiosk_core::mis_capabilities::MisCapabilities;
+use kiosk_core::paths::default_data_dir;
+use kiosk_core::search::SearchIndex;
 use kiosk_core::staff::StaffGate;
+use kiosk_core::store::{Store, StoreError};
 use kiosk_core::sync::{SyncHandle, SyncStatus};
+use kiosk_model::clock::{Clock, SystemClock};
 
 /// What the window's commands share.
 pub struct AppState {
@@ -48,9 +48,12 @@ impl AppState {
     pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>, demo: bool) -> Result<Self, StoreError> {
         let index = SearchIndex::build(&store.students()?);
         let roster_loading = AtomicBool::new(index.is_empty());
-        let capabilities = MisCapabilities::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
+        let capabilities =
+            MisCapabilities::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
         let staff = StaffGate::new(std::time::Duration::from_secs(15 * 60));
-        let exports_dir = kiosk_core::paths::export_dir(store.path().parent().unwrap_or(std::path::Path::new(".")));
+        let exports_dir = kiosk_core::paths::export_dir(
+            store.path().parent().unwrap_or(std::path::Path::new(".")),
+        );
         Ok(Self {
             store,
             clock,
@@ -156,36 +159,34 @@ fn forward_sync_events<R: Runtime>(app: &tauri::AppHandle<R>, handle: &SyncHandl
 
 /// The app's builder, generic over the runtime so command tests run on Tauri's mock runtime.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
-    builder
-        .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            commands::home_status,
-            commands::kiosk_settings,
-            commands::search_students,
-            commands::reasons,
-            commands::contacts,
-            commands::signed_out_today,
-            commands::record_event,
-            staff_commands::staff_pin_status,
-            staff_commands::staff_set_pin,
-            staff_commands::staff_unlock,
-            staff_commands::staff_lock,
-            staff_commands::staff_check_count,
-            staff_commands::staff_config_check,
-            staff_commands::staff_on_site,
-            staff_commands::staff_log,
-            staff_commands::staff_event,
-            staff_commands::staff_retry,
-            staff_commands::staff_export_csv,
-            staff_setup_commands::staff_settings,
-            staff_setup_commands::staff_save_settings,
-            staff_setup_commands::staff_test_connection,
-            staff_setup_commands::staff_save_connection,
-            staff_setup_commands::staff_import_now,
-            staff_setup_commands::staff_import_runs,
-            staff_setup_commands::staff_people,
-            staff_setup_commands::staff_set_import,
-        ])
+    builder.manage(state).invoke_handler(tauri::generate_handler![
+        commands::home_status,
+        commands::kiosk_settings,
+        commands::search_students,
+        commands::reasons,
+        commands::contacts,
+        commands::signed_out_today,
+        commands::record_event,
+        staff_commands::staff_pin_status,
+        staff_commands::staff_set_pin,
+        staff_commands::staff_unlock,
+        staff_commands::staff_lock,
+        staff_commands::staff_check_count,
+        staff_commands::staff_config_check,
+        staff_commands::staff_on_site,
+        staff_commands::staff_log,
+        staff_commands::staff_event,
+        staff_commands::staff_retry,
+        staff_commands::staff_export_csv,
+        staff_setup_commands::staff_settings,
+        staff_setup_commands::staff_save_settings,
+        staff_setup_commands::staff_test_connection,
+        staff_setup_commands::staff_save_connection,
+        staff_setup_commands::staff_import_now,
+        staff_setup_commands::staff_import_runs,
+        staff_setup_commands::staff_people,
+        staff_setup_commands::staff_set_import,
+    ])
 }
 
 /// Hands the started background work to a built app and forwards its events to the window.
@@ -208,7 +209,12 @@ pub fn attach_background<R: Runtime>(app: &tauri::AppHandle<R>, backend: Backgro
 /// Starts the background work beside the window (on a fresh kiosk that includes the first
 /// import, so the window does not wait for it) and attaches it when ready. A failure to start
 /// stays fatal, as it was when this ran before the window: the app exits 1, the reason logged.
-fn start_background(app: &tauri::AppHandle, store: Arc<Store>, clock: Arc<dyn Clock>, data_dir: std::path::PathBuf) {
+fn start_background(
+    app: &tauri::AppHandle,
+    store: Arc<Store>,
+    clock: Arc<dyn Clock>,
+    data_dir: std::path::PathBuf,
+) {
     let handle = app.clone();
     let task = tauri::async_runtime::spawn(async move {
         match kiosk_core::background::start(store, clock, &data_dir).await {
@@ -225,15 +231,19 @@ fn start_background(app: &tauri::AppHandle, store: Arc<Store>, clock: Arc<dyn Cl
 /// Moves the background work onto the connection just saved: the old sync engine and nightly
 /// import stop (the demo simulator with them), new ones start. Events recorded on the demo school
 /// are settled first, so no demo pupil's mark is ever sent to the school's MIS.
-pub async fn restart_background<R: Runtime>(app: &tauri::AppHandle<R>) -> Result<(), kiosk_core::background::BackgroundError> {
+pub async fn restart_background<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+) -> Result<(), kiosk_core::background::BackgroundError> {
     let state = app.state::<AppState>();
     state.shutdown().await;
     if state.is_demo() {
         let settled = kiosk_core::background::settle_demo_events(&state.store, state.clock.now())?;
         tracing::info!(settled, "left the demo school");
     }
-    let data_dir = state.store.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default();
-    let backend = kiosk_core::background::start(state.store.clone(), state.clock.clone(), &data_dir).await?;
+    let data_dir =
+        state.store.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let backend =
+        kiosk_core::background::start(state.store.clone(), state.clock.clone(), &data_dir).await?;
     attach_background(app, backend);
     Ok(())
 }
@@ -283,7 +293,10 @@ pub fn kiosk_shell<R: Runtime>(builder: tauri::Builder<R>, shell: Shell) -> taur
 /// Creates the main window from its declaration in `tauri.conf.json` (`create: false` there, so
 /// the kiosk setting decides its shape before it first appears): full screen, undecorated,
 /// always on top and not closable in kiosk mode; a normal 1280x800 window for development.
-pub fn open_main_window<R: Runtime, M: Manager<R>>(manager: &M, kiosk: bool) -> tauri::Result<tauri::WebviewWindow<R>> {
+pub fn open_main_window<R: Runtime, M: Manager<R>>(
+    manager: &M,
+    kiosk: bool,
+) -> tauri::Result<tauri::WebviewWindow<R>> {
     let config = manager
         .config()
         .app
@@ -294,7 +307,12 @@ pub fn open_main_window<R: Runtime, M: Manager<R>>(manager: &M, kiosk: bool) -> 
         .ok_or_else(|| tauri::Error::WindowNotFound)?;
     let mut window = tauri::WebviewWindowBuilder::from_config(manager, &config)?;
     if kiosk {
-        window = window.fullscreen(true).decorations(false).always_on_top(true).closable(false).resizable(false);
+        window = window
+            .fullscreen(true)
+            .decorations(false)
+            .always_on_top(true)
+            .closable(false)
+            .resizable(false);
     }
     window.focused(true).build()
 }
@@ -320,7 +338,10 @@ fn exit_on_signals() -> tokio::sync::oneshot::Sender<tauri::AppHandle> {
     use tokio::signal::unix::{signal, SignalKind};
     let (tx, rx) = tokio::sync::oneshot::channel::<tauri::AppHandle>();
     let signals = tauri::async_runtime::block_on(async {
-        Ok::<_, std::io::Error>((signal(SignalKind::terminate())?, signal(SignalKind::interrupt())?))
+        Ok::<_, std::io::Error>((
+            signal(SignalKind::terminate())?,
+            signal(SignalKind::interrupt())?,
+        ))
     });
     match signals {
         Ok((mut term, mut int)) => {
@@ -357,20 +378,27 @@ pub fn run() {
     let store = Arc::new(Store::open_dir(&data_dir).unwrap_or_else(|e| fail(&e)));
     let kiosk = store.settings_or_default().kiosk_mode;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let demo = kiosk_core::background::configured_client(&store, &data_dir).unwrap_or_else(|e| fail(&e)).is_none();
+    let demo = kiosk_core::background::configured_client(&store, &data_dir)
+        .unwrap_or_else(|e| fail(&e))
+        .is_none();
     let state = AppState::new(store.clone(), clock.clone(), demo).unwrap_or_else(|e| fail(&e));
     let mut builder = tauri::Builder::default();
     // Registered first, as the plugin requires. `build()` below runs it: a second launch hands
     // over to the running kiosk and exits there, before it starts any background work.
     #[cfg(desktop)]
     {
-        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| focus_main_window(app)));
+        builder = builder
+            .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| focus_main_window(app)));
     }
     let app = kiosk_shell(build(builder, state), Shell::new(kiosk))
         .on_page_load(move |webview, payload| {
             if payload.event() == tauri::webview::PageLoadEvent::Finished {
                 // The start-up benchmark and the smoke test wait for this line.
-                tracing::info!(ms = started.elapsed().as_millis() as u64, window = webview.label(), "kiosk window ready");
+                tracing::info!(
+                    ms = started.elapsed().as_millis() as u64,
+                    window = webview.label(),
+                    "kiosk window ready"
+                );
             }
         })
         .setup(move |app| {

@@ -5,11 +5,11 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 
 use crate::app::AppState;
-use kiosk_model::clock::school_date;
 use kiosk_core::recording::{self, Person, ReasonText, RecordError, Request, MAX_TEXT};
 use kiosk_core::rules::EventKind;
 use kiosk_core::search::Hit;
 use kiosk_core::store::{EventFilter, Status, StoreError};
+use kiosk_model::clock::school_date;
 
 /// What a command can fail with; it reaches the UI as its sentence.
 #[derive(Debug, thiserror::Error)]
@@ -104,7 +104,8 @@ pub struct HomeStatus {
 }
 
 /// What the home screen says while nothing can be saved.
-const CANNOT_SAVE: &str = "This kiosk cannot save sign-ins at the moment. Please tell the school office.";
+const CANNOT_SAVE: &str =
+    "This kiosk cannot save sign-ins at the moment. Please tell the school office.";
 
 #[tauri::command]
 pub fn home_status(state: State<'_, AppState>) -> Result<HomeStatus> {
@@ -158,7 +159,11 @@ pub struct ReasonChoice {
 }
 
 #[tauri::command]
-pub fn reasons(state: State<'_, AppState>, kind: String, upi: Option<String>) -> Result<Vec<ReasonChoice>> {
+pub fn reasons(
+    state: State<'_, AppState>,
+    kind: String,
+    upi: Option<String>,
+) -> Result<Vec<ReasonChoice>> {
     let late = parse_kind(&kind)? == EventKind::LateSignIn;
     let student = upi.as_deref().map(|u| state.store.student(u)).transpose()?.flatten();
     let settings = state.store.settings_or_default();
@@ -211,7 +216,8 @@ pub struct SignedOut {
 pub fn signed_out_today(state: State<'_, AppState>) -> Result<Vec<SignedOut>> {
     let tz = state.store.settings_or_default().time_zone;
     let today = school_date(state.clock.now(), tz);
-    let mut events = state.store.events(&EventFilter { date: Some(today), ..Default::default() })?;
+    let mut events =
+        state.store.events(&EventFilter { date: Some(today), ..Default::default() })?;
     events.reverse(); // oldest first, so a return after a sign-out clears it
     let mut out: Vec<SignedOut> = Vec::new();
     for e in events {
@@ -266,7 +272,13 @@ pub fn record_event(state: State<'_, AppState>, event: EventInput) -> Result<Rec
         (None, Some(name)) => Person::Typed(name),
         _ => return Err(CommandError::Invalid("Please pick your name from the list.".into())),
     };
-    let reason = event.reason.map(|r| if event.reason_typed { ReasonText::Typed(r) } else { ReasonText::Listed(r) });
+    let reason = event.reason.map(|r| {
+        if event.reason_typed {
+            ReasonText::Typed(r)
+        } else {
+            ReasonText::Listed(r)
+        }
+    });
     let request = Request { kind, person, reason, collected_by: event.collected_by, at: None };
     let recorded = recording::record(&state.store, &request, state.clock.now())?;
     tracing::info!(event = recorded.id, kind = ?kind, "event recorded");

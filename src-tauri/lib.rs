@@ -6,4 +6,6 @@ mod commands;
 mod staff_commands;
 mod staff_setup_commands;
 
-pub use app::{attach_background, build, kiosk_shell, open_main_window, run, AppState, Shell, MAIN_WINDOW};
+pub use app::{
+    attach_background, build, kiosk_shell, open_main_window, run, AppState, Shell, MAIN_WINDOW,
+};

@@ -6,13 +6,13 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::app::AppState;
-use kiosk_model::clock::school_date;
 use crate::commands::CommandError;
 use kiosk_core::recording::quote;
 use kiosk_core::report::{self, LogRow};
 use kiosk_core::rules::EventKind;
 use kiosk_core::staff::{check, on_site, StaffError};
 use kiosk_core::store::{Attempt, Event, EventFilter, Status};
+use kiosk_model::clock::school_date;
 
 pub(crate) type Result<T> = std::result::Result<T, CommandError>;
 
@@ -47,7 +47,11 @@ pub fn staff_pin_status(state: State<'_, AppState>) -> Result<PinStatusView> {
 }
 
 #[tauri::command]
-pub fn staff_set_pin(state: State<'_, AppState>, pin: String, current_pin: Option<String>) -> Result<()> {
+pub fn staff_set_pin(
+    state: State<'_, AppState>,
+    pin: String,
+    current_pin: Option<String>,
+) -> Result<()> {
     Ok(state.staff.set_pin(&state.store, &pin, current_pin.as_deref(), state.clock.now())?)
 }
 
@@ -73,13 +77,19 @@ pub fn staff_check_count(state: State<'_, AppState>) -> Result<usize> {
 }
 
 #[tauri::command]
-pub fn staff_config_check(state: State<'_, AppState>, session: String) -> Result<Vec<check::Finding>> {
+pub fn staff_config_check(
+    state: State<'_, AppState>,
+    session: String,
+) -> Result<Vec<check::Finding>> {
     session_ok(&state, &session)?;
     Ok(check::run(&state.store, &state.capabilities, state.clock.now())?)
 }
 
 #[tauri::command]
-pub fn staff_on_site(state: State<'_, AppState>, session: String) -> Result<Vec<on_site::OnSiteRow>> {
+pub fn staff_on_site(
+    state: State<'_, AppState>,
+    session: String,
+) -> Result<Vec<on_site::OnSiteRow>> {
     session_ok(&state, &session)?;
     Ok(on_site::today(&state.store, state.clock.now())?)
 }
@@ -129,7 +139,8 @@ pub struct LogView {
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| refused(format!("{} is not a date.", quote(text))))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| refused(format!("{} is not a date.", quote(text))))
 }
 
 fn parse_kind(kind: &str) -> Result<EventKind> {
@@ -152,7 +163,11 @@ pub fn staff_log(
 ) -> Result<LogView> {
     session_ok(&state, &session)?;
     let date = parse_date(&date)?;
-    let status = status.map(|s| s.parse::<Status>().map_err(|_| refused(format!("{} is not a status.", quote(&s))))).transpose()?;
+    let status = status
+        .map(|s| {
+            s.parse::<Status>().map_err(|_| refused(format!("{} is not a status.", quote(&s))))
+        })
+        .transpose()?;
     let kind = kind.map(|k| parse_kind(&k)).transpose()?;
     if text.as_deref().is_some_and(|t| t.chars().count() > 100) {
         return Err(refused("The search text is too long."));
@@ -168,7 +183,11 @@ pub fn staff_log(
         expired: count(Status::Expired),
     };
     let when = zone_and_today(&state);
-    let rows = day.iter().filter(|e| status.is_none_or(|s| e.status == s)).map(|e| staff_row(e, when)).collect();
+    let rows = day
+        .iter()
+        .filter(|e| status.is_none_or(|s| e.status == s))
+        .map(|e| staff_row(e, when))
+        .collect();
     Ok(LogView { rows, counts })
 }
 
@@ -205,7 +224,8 @@ pub struct EventDetail {
 #[tauri::command]
 pub fn staff_event(state: State<'_, AppState>, session: String, id: i64) -> Result<EventDetail> {
     session_ok(&state, &session)?;
-    let event = state.store.event(id)?.ok_or_else(|| refused(format!("There is no event {id}.")))?;
+    let event =
+        state.store.event(id)?.ok_or_else(|| refused(format!("There is no event {id}.")))?;
     let attempts = state.store.attempts(id)?.into_iter().map(AttemptView::from).collect();
     Ok(EventDetail { row: staff_row(&event, zone_and_today(&state)), attempts })
 }
@@ -229,7 +249,12 @@ pub struct SavedExport {
 
 /// Saves the log of the days `from`..=`to` as a CSV file in the exports folder (R5.2).
 #[tauri::command]
-pub fn staff_export_csv(state: State<'_, AppState>, session: String, from: String, to: String) -> Result<SavedExport> {
+pub fn staff_export_csv(
+    state: State<'_, AppState>,
+    session: String,
+    from: String,
+    to: String,
+) -> Result<SavedExport> {
     session_ok(&state, &session)?;
     let (from, to) = (parse_date(&from)?, parse_date(&to)?);
     if to < from || to - from > Duration::days(366) {

@@ -37,9 +37,28 @@ fn store() -> (tempfile::TempDir, Store) {
 fn csv_field() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(vec![
-            "Ann", "Lee", "O'Neill", "Smith-Jones", "ann@school.example", "not-an-email", "77", "", " ", "\"", "\"\"",
-            "\"unclosed", "a\"b", "\"quoted, with comma\"", "\"two\nlines\"", "\u{feff}", "\u{0}", "\r", "=cmd|' /C calc'!A0",
-            "👩‍👩‍👧", "e\u{301}", "\u{202e}",
+            "Ann",
+            "Lee",
+            "O'Neill",
+            "Smith-Jones",
+            "ann@school.example",
+            "not-an-email",
+            "77",
+            "",
+            " ",
+            "\"",
+            "\"\"",
+            "\"unclosed",
+            "a\"b",
+            "\"quoted, with comma\"",
+            "\"two\nlines\"",
+            "\u{feff}",
+            "\u{0}",
+            "\r",
+            "=cmd|' /C calc'!A0",
+            "👩‍👩‍👧",
+            "e\u{301}",
+            "\u{202e}",
         ])
         .prop_map(String::from),
         "[^,\n]{0,20}",
@@ -83,12 +102,27 @@ fn upload_is_all_or_nothing(bytes: &[u8]) -> Result<(), TestCaseError> {
             if let CsvError::BadRows(rows) = &e {
                 prop_assert!(!rows.is_empty());
                 for row in rows {
-                    prop_assert!((2..=lines).contains(&row.line), "line {} of a {lines}-line file", row.line);
-                    prop_assert!(!row.reason.is_empty() && row.reason.chars().count() <= 200, "{}", row.reason);
+                    prop_assert!(
+                        (2..=lines).contains(&row.line),
+                        "line {} of a {lines}-line file",
+                        row.line
+                    );
+                    prop_assert!(
+                        !row.reason.is_empty() && row.reason.chars().count() <= 200,
+                        "{}",
+                        row.reason
+                    );
                 }
             }
-            prop_assert!(e.to_string().chars().count() <= 300, "a long message: {}", e.to_string().len());
-            prop_assert!(common::table_dump(store.path()) == before, "a refused upload changed the store");
+            prop_assert!(
+                e.to_string().chars().count() <= 300,
+                "a long message: {}",
+                e.to_string().len()
+            );
+            prop_assert!(
+                common::table_dump(store.path()) == before,
+                "a refused upload changed the store"
+            );
         }
     }
     Ok(())
@@ -96,19 +130,50 @@ fn upload_is_all_or_nothing(bytes: &[u8]) -> Result<(), TestCaseError> {
 
 /// The settings as exported, as JSON.
 fn exported() -> Value {
-    serde_json::to_value(Settings::default().with("groups", r#"[{"name":"Sixth form","years":["12","13"]}]"#).unwrap()).unwrap()
+    serde_json::to_value(
+        Settings::default()
+            .with("groups", r#"[{"name":"Sixth form","years":["12","13"]}]"#)
+            .unwrap(),
+    )
+    .unwrap()
 }
 
 /// Arbitrary JSON with the settings' own keys often, so cases get past the first field.
 fn any_json() -> impl Strategy<Value = Value> {
     let text = prop_oneof![
-        prop::sample::select(vec!["09:05", "25:00", "Europe/London", "Mars/Olympus", "L", "", "time_bands", "\u{0}"]).prop_map(String::from),
+        prop::sample::select(vec![
+            "09:05",
+            "25:00",
+            "Europe/London",
+            "Mars/Olympus",
+            "L",
+            "",
+            "time_bands",
+            "\u{0}"
+        ])
+        .prop_map(String::from),
         "\\PC{0,20}",
     ];
     common::json::tree(
         vec![
-            "time_zone", "default_group", "groups", "name", "years", "am_late", "pm_start", "late_code", "reasons",
-            "label", "used_for", "writeback", "mode", "code", "bands", "from", "retention_days", "inactivity_seconds",
+            "time_zone",
+            "default_group",
+            "groups",
+            "name",
+            "years",
+            "am_late",
+            "pm_start",
+            "late_code",
+            "reasons",
+            "label",
+            "used_for",
+            "writeback",
+            "mode",
+            "code",
+            "bands",
+            "from",
+            "retention_days",
+            "inactivity_seconds",
         ],
         text,
     )
@@ -126,7 +191,9 @@ fn settings_with(path: &[usize], new: Option<Value>) -> Value {
                 let (k, v) = map.iter().nth(step % map.len()).unwrap();
                 (k.replace('~', "~0").replace('/', "~1"), v)
             }
-            Value::Array(items) if !items.is_empty() => ((step % items.len()).to_string(), &items[step % items.len()]),
+            Value::Array(items) if !items.is_empty() => {
+                ((step % items.len()).to_string(), &items[step % items.len()])
+            }
             _ => break,
         };
         pointer.push('/');
@@ -149,7 +216,11 @@ fn settings_import_is_all_or_nothing(text: &str) -> Result<(), TestCaseError> {
         }
         Err(e) => {
             let message = e.to_string();
-            prop_assert!(!message.is_empty() && message.chars().count() <= 300, "message of {} characters", message.len());
+            prop_assert!(
+                !message.is_empty() && message.chars().count() <= 300,
+                "message of {} characters",
+                message.len()
+            );
             prop_assert_eq!(store.settings().unwrap(), before);
         }
     }
@@ -220,8 +291,16 @@ fn kioskctl_refuses_a_bad_settings_file_with_exit_2_a_short_reason_and_the_old_s
         let (code, stderr) = kioskctl_import(dir.path(), &input);
         let shown = String::from_utf8_lossy(&input[..input.len().min(60)]).into_owned();
         assert_eq!(code, 2, "{shown}: {stderr}");
-        assert!(!stderr.trim().is_empty() && stderr.len() <= 600, "{shown}: {} bytes of reason: {}", stderr.len(), &stderr[..stderr.len().min(300)]);
+        assert!(
+            !stderr.trim().is_empty() && stderr.len() <= 600,
+            "{shown}: {} bytes of reason: {}",
+            stderr.len(),
+            &stderr[..stderr.len().min(300)]
+        );
         assert!(!stderr.contains("panicked"), "{shown}: {stderr}");
-        assert!(common::table_dump(&dir.path().join("kiosk.sqlite3")) == before, "{shown} changed the kiosk's data");
+        assert!(
+            common::table_dump(&dir.path().join("kiosk.sqlite3")) == before,
+            "{shown} changed the kiosk's data"
+        );
     }
 }

@@ -21,7 +21,9 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 use kiosk_core::rules::Session;
-use wonde_client::{read_status, ListQuery, SessionRecord, Token, WondeClient, WondeConfig, WondeError};
+use wonde_client::{
+    read_status, ListQuery, SessionRecord, Token, WondeClient, WondeConfig, WondeError,
+};
 
 /// What the loopback server answers to every request.
 type Answer = Arc<Mutex<(u16, Vec<u8>)>>;
@@ -35,13 +37,20 @@ struct Wonde {
 /// A server on loopback that answers every path with the current answer, and a client for it
 /// that has already read a valid school (so list calls go straight to their own endpoint).
 fn wonde() -> Wonde {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let answer: Answer = Arc::new(Mutex::new((200, Vec::new())));
     let served = answer.clone();
     let port = runtime.block_on(async move {
         let app = axum::Router::new().fallback(move || {
             let (status, body) = served.lock().unwrap().clone();
-            async move { (StatusCode::from_u16(status).unwrap(), [("content-type", "application/json")], body) }
+            async move {
+                (
+                    StatusCode::from_u16(status).unwrap(),
+                    [("content-type", "application/json")],
+                    body,
+                )
+            }
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -57,7 +66,10 @@ fn wonde() -> Wonde {
     })
     .unwrap();
     let wonde = Wonde { runtime, answer, client };
-    wonde.answer(200, br#"{"data":{"id":"A1930499544","name":"Wonde Testing School","mis":"SIMS"}}"#.to_vec());
+    wonde.answer(
+        200,
+        br#"{"data":{"id":"A1930499544","name":"Wonde Testing School","mis":"SIMS"}}"#.to_vec(),
+    );
     wonde.runtime.block_on(wonde.client.school()).unwrap();
     wonde
 }
@@ -101,7 +113,15 @@ impl Wonde {
                 "deletions" => c.deletions(&q, &mut |_| {}).await.map(drop),
                 "session_marks_on" => c.session_marks_on(day).await.map(drop),
                 "session_mark" => c.session_mark("A1", day, Session::AM).await.map(drop),
-                "first_lesson" => c.first_lesson("A1", day, Session::AM, chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap()).await.map(drop),
+                "first_lesson" => c
+                    .first_lesson(
+                        "A1",
+                        day,
+                        Session::AM,
+                        chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+                    )
+                    .await
+                    .map(drop),
                 "write_session_marks" => {
                     let record = SessionRecord {
                         student_id: "A1".into(),
@@ -125,14 +145,23 @@ impl Wonde {
         self.answer(status, body);
         let result = self.call(endpoint);
         if let Err(e) = &result {
-            prop_assert!(e.to_string().chars().count() <= 700, "{endpoint}: a message of {} characters", e.to_string().len());
+            prop_assert!(
+                e.to_string().chars().count() <= 700,
+                "{endpoint}: a message of {} characters",
+                e.to_string().len()
+            );
         }
         match (status, result) {
             (200..=299, Ok(())) | (200..=299, Err(WondeError::Malformed { .. })) => {}
             (200..=299, Err(e)) => prop_assert!(false, "{endpoint}: a 2xx answer gave {e:?}"),
             (_, Ok(())) => prop_assert!(false, "{endpoint}: HTTP {status} was taken as data"),
-            (_, Err(WondeError::Malformed { .. })) => prop_assert!(false, "{endpoint}: HTTP {status} called malformed"),
-            (_, Err(e)) => prop_assert!(e.http_status() == Some(status) || e.is_transient(), "{endpoint}: {e:?}"),
+            (_, Err(WondeError::Malformed { .. })) => {
+                prop_assert!(false, "{endpoint}: HTTP {status} called malformed")
+            }
+            (_, Err(e)) => prop_assert!(
+                e.http_status() == Some(status) || e.is_transient(),
+                "{endpoint}: {e:?}"
+            ),
         }
         Ok(())
     }
@@ -140,7 +169,8 @@ impl Wonde {
 
 /// Real answers from the simulator, one per endpoint (a school of 30 with marks and lessons).
 fn valid_pages() -> Vec<(&'static str, Value)> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     runtime.block_on(async {
         let sim = common::simulator(30).await;
         let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
@@ -197,10 +227,40 @@ fn valid_pages() -> Vec<(&'static str, Value)> {
 fn any_json() -> impl Strategy<Value = Value> {
     common::json::tree(
         vec![
-            "data", "meta", "pagination", "next", "more", "per_page", "id", "upi", "mis_id", "forename", "surname",
-            "year", "registration", "contacts", "education_details", "leaving_date", "date", "relationship",
-            "employment_details", "current", "code", "session", "student_id", "attendance_code", "writeback_id",
-            "status", "results", "errors", "index", "class", "students", "start_at", "timezone", "extended",
+            "data",
+            "meta",
+            "pagination",
+            "next",
+            "more",
+            "per_page",
+            "id",
+            "upi",
+            "mis_id",
+            "forename",
+            "surname",
+            "year",
+            "registration",
+            "contacts",
+            "education_details",
+            "leaving_date",
+            "date",
+            "relationship",
+            "employment_details",
+            "current",
+            "code",
+            "session",
+            "student_id",
+            "attendance_code",
+            "writeback_id",
+            "status",
+            "results",
+            "errors",
+            "index",
+            "class",
+            "students",
+            "start_at",
+            "timezone",
+            "extended",
         ],
         odd_text(),
     )
@@ -210,9 +270,28 @@ fn any_json() -> impl Strategy<Value = Value> {
 fn odd_text() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(vec![
-            "", "2026-11-23", "2026-11-23 09:05:00.000000", "2026-02-30", "23/11/2026 25:00:00", "+262143-12-31T00:00:00Z",
-            "AM", "pm", "true", "0", "-1", "9223372036854775808", "1e400", "NaN", "http://[::1", "mailto:x", "//evil.example/x",
-            "\u{0}", "\u{202e}", "\u{feff}", "e\u{301}", "👩‍👩‍👧",
+            "",
+            "2026-11-23",
+            "2026-11-23 09:05:00.000000",
+            "2026-02-30",
+            "23/11/2026 25:00:00",
+            "+262143-12-31T00:00:00Z",
+            "AM",
+            "pm",
+            "true",
+            "0",
+            "-1",
+            "9223372036854775808",
+            "1e400",
+            "NaN",
+            "http://[::1",
+            "mailto:x",
+            "//evil.example/x",
+            "\u{0}",
+            "\u{202e}",
+            "\u{feff}",
+            "e\u{301}",
+            "👩‍👩‍👧",
         ])
         .prop_map(String::from),
         "\\PC{0,40}",
@@ -352,8 +431,14 @@ fn the_real_pages_are_read_whole_before_they_are_mutated() {
 #[test]
 fn a_page_whose_next_link_is_huge_is_malformed_not_a_network_failure() {
     let wonde = wonde();
-    let paged: Vec<_> = valid_pages().into_iter().filter(|(_, page)| page.pointer("/meta/pagination/next").is_some()).collect();
-    assert!(paged.iter().any(|(endpoint, _)| *endpoint == "first_lesson"), "the lessons page is paged");
+    let paged: Vec<_> = valid_pages()
+        .into_iter()
+        .filter(|(_, page)| page.pointer("/meta/pagination/next").is_some())
+        .collect();
+    assert!(
+        paged.iter().any(|(endpoint, _)| *endpoint == "first_lesson"),
+        "the lessons page is paged"
+    );
     for (endpoint, mut page) in paged {
         *page.pointer_mut("/meta/pagination/next").unwrap() = Value::String("é".repeat(200_000));
         wonde.answer(200, serde_json::to_vec(&page).unwrap());

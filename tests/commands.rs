@@ -56,13 +56,26 @@ fn hostile_or_refused_input_gets_a_sentence_and_records_nothing() {
     let huge = "x".repeat(10_000);
     let cases = [
         ("search_students", json!({ "query": huge })),
-        ("record_event", json!({ "event": { "kind": "teleport", "upi": "u1", "typedName": null, "reason": null, "reasonTyped": false, "collectedBy": null } })),
-        ("record_event", json!({ "event": { "kind": "late_sign_in", "upi": null, "typedName": "Robert'); DROP TABLE events;--", "reason": null, "reasonTyped": false, "collectedBy": null } })),
-        ("record_event", json!({ "event": { "kind": "late_sign_in", "upi": "u1", "typedName": null, "reason": "Dentist", "reasonTyped": false, "collectedBy": null } })),
-        ("record_event", json!({ "event": { "kind": "late_sign_in", "upi": "u1\u{0}", "typedName": null, "reason": null, "reasonTyped": false, "collectedBy": null } })),
+        (
+            "record_event",
+            json!({ "event": { "kind": "teleport", "upi": "u1", "typedName": null, "reason": null, "reasonTyped": false, "collectedBy": null } }),
+        ),
+        (
+            "record_event",
+            json!({ "event": { "kind": "late_sign_in", "upi": null, "typedName": "Robert'); DROP TABLE events;--", "reason": null, "reasonTyped": false, "collectedBy": null } }),
+        ),
+        (
+            "record_event",
+            json!({ "event": { "kind": "late_sign_in", "upi": "u1", "typedName": null, "reason": "Dentist", "reasonTyped": false, "collectedBy": null } }),
+        ),
+        (
+            "record_event",
+            json!({ "event": { "kind": "late_sign_in", "upi": "u1\u{0}", "typedName": null, "reason": null, "reasonTyped": false, "collectedBy": null } }),
+        ),
     ];
     for (cmd, args) in cases {
-        let err = kiosk.call(cmd, args.clone()).expect_err(&format!("{cmd} {args} must be refused"));
+        let err =
+            kiosk.call(cmd, args.clone()).expect_err(&format!("{cmd} {args} must be refused"));
         assert!(err.ends_with('.') && !err.contains("rusqlite"), "a sentence, not a trace: {err}");
     }
     assert!(kiosk.store.events(&EventFilter::default()).unwrap().is_empty());
@@ -76,38 +89,64 @@ fn a_fresh_kiosk_says_it_is_loading_names_until_its_first_import_is_attached() {
     let home = kiosk.call("home_status", json!({})).unwrap();
     assert_eq!((home["importing"].clone(), home["lastImport"].clone()), (json!(true), Value::Null));
     let wait = kiosk.call("search_students", json!({ "query": "sam" })).unwrap_err();
-    assert_eq!(wait, "The kiosk is still loading the school's names. Please try again in a moment.");
+    assert_eq!(
+        wait,
+        "The kiosk is still loading the school's names. Please try again in a moment."
+    );
 
     // The background work as `run()` starts it beside the window: the demo school imported.
     let data_dir = kiosk.store.path().parent().unwrap().to_path_buf();
     let clock = std::sync::Arc::new(kiosk_model::clock::ManualClock::new(kiosk::monday_morning()));
-    let backend = tauri::async_runtime::block_on(kiosk_core::background::start(kiosk.store.clone(), clock, &data_dir)).unwrap();
+    let backend = tauri::async_runtime::block_on(kiosk_core::background::start(
+        kiosk.store.clone(),
+        clock,
+        &data_dir,
+    ))
+    .unwrap();
     reception_kiosk::attach_background(kiosk.app.handle(), backend);
     let home = kiosk.call("home_status", json!({})).unwrap();
     assert_eq!(home["importing"], false);
     assert!(home["lastImport"].is_string() && home["schoolName"].is_string(), "{home}");
     let hits = kiosk.call("search_students", json!({ "query": "sam" })).unwrap();
     assert!(!hits.as_array().unwrap().is_empty(), "the demo school has a Sam");
-    tauri::async_runtime::block_on(tauri::Manager::state::<reception_kiosk::AppState>(&kiosk.app).shutdown());
+    tauri::async_runtime::block_on(
+        tauri::Manager::state::<reception_kiosk::AppState>(&kiosk.app).shutdown(),
+    );
 }
 
 /// The app's commands as `src-tauri/build.rs` declares them.
 fn declared_commands() -> Vec<String> {
-    let build_rs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src-tauri/build.rs")).unwrap();
-    let list = build_rs.split("const COMMANDS: &[&str] = &[").nth(1).unwrap().split("];").next().unwrap();
-    list.split(',').map(|c| c.trim().trim_matches('"').to_string()).filter(|c| !c.is_empty()).collect()
+    let build_rs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src-tauri/build.rs"))
+            .unwrap();
+    let list =
+        build_rs.split("const COMMANDS: &[&str] = &[").nth(1).unwrap().split("];").next().unwrap();
+    list.split(',')
+        .map(|c| c.trim().trim_matches('"').to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
 }
 
 #[test]
 fn the_window_is_granted_exactly_the_declared_commands_and_event_listening() {
     let capability: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src-tauri/capabilities/main.json")).unwrap(),
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src-tauri/capabilities/main.json"
+        ))
+        .unwrap(),
     )
     .unwrap();
-    let mut granted: Vec<String> =
-        capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
-    let mut expected: Vec<String> = declared_commands().iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
-    expected.extend(["core:event:allow-listen".to_string(), "core:event:allow-unlisten".to_string()]);
+    let mut granted: Vec<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    let mut expected: Vec<String> =
+        declared_commands().iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
+    expected
+        .extend(["core:event:allow-listen".to_string(), "core:event:allow-unlisten".to_string()]);
     granted.sort();
     expected.sort();
     assert_eq!(granted, expected);
@@ -130,8 +169,11 @@ fn export_everything() -> String {
 
 #[test]
 fn a_command_not_declared_and_granted_is_refused_even_when_registered() {
-    let kiosk = kiosk_with(|builder| builder.invoke_handler(tauri::generate_handler![export_everything]));
-    let err = kiosk.call("export_everything", json!({})).expect_err("an ungranted app command must be refused");
+    let kiosk =
+        kiosk_with(|builder| builder.invoke_handler(tauri::generate_handler![export_everything]));
+    let err = kiosk
+        .call("export_everything", json!({}))
+        .expect_err("an ungranted app command must be refused");
     assert!(err.contains("not allowed"), "{err}");
 }
 
@@ -141,7 +183,10 @@ fn tauri_core_commands_the_kiosk_does_not_use_are_refused() {
     let refused = [
         ("plugin:window|set_fullscreen", json!({ "label": "main", "value": false })),
         ("plugin:window|close", json!({ "label": "main" })),
-        ("plugin:webview|create_webview_window", json!({ "options": { "label": "x", "url": "https://example.com" } })),
+        (
+            "plugin:webview|create_webview_window",
+            json!({ "options": { "label": "x", "url": "https://example.com" } }),
+        ),
         ("plugin:app|app_hide", json!({})),
         ("plugin:event|emit", json!({ "event": "sync-status", "payload": { "online": true } })),
     ];
@@ -150,7 +195,10 @@ fn tauri_core_commands_the_kiosk_does_not_use_are_refused() {
         assert!(err.contains("not allowed"), "{cmd}: {err}");
     }
     // What the UI does use: listening to the sync engine's events (R2.6).
-    let listened = kiosk.call("plugin:event|listen", json!({ "event": "sync-status", "target": { "kind": "Any" }, "handler": 7 }));
+    let listened = kiosk.call(
+        "plugin:event|listen",
+        json!({ "event": "sync-status", "target": { "kind": "Any" }, "handler": 7 }),
+    );
     assert!(listened.is_ok(), "{listened:?}");
 }
 
@@ -165,13 +213,19 @@ fn staff_commands_need_the_pin_and_five_wrong_tries_pause_the_pad() {
     assert_eq!(log["counts"]["pending"], 0);
 
     for _ in 0..4 {
-        assert!(kiosk.call("staff_unlock", json!({ "pin": "1111" })).unwrap_err().starts_with("Wrong PIN."));
+        assert!(kiosk
+            .call("staff_unlock", json!({ "pin": "1111" }))
+            .unwrap_err()
+            .starts_with("Wrong PIN."));
     }
     let locked = kiosk.call("staff_unlock", json!({ "pin": "1111" })).unwrap_err();
     assert!(locked.contains("Try again in 60 seconds"), "{locked}");
     assert_eq!(kiosk.call("staff_pin_status", json!({})).unwrap()["lockedForSeconds"], 60);
     kiosk.call("staff_lock", json!({ "session": session })).unwrap();
-    assert!(kiosk.call("staff_on_site", json!({ "session": session })).is_err(), "a locked session is closed");
+    assert!(
+        kiosk.call("staff_on_site", json!({ "session": session })).is_err(),
+        "a locked session is closed"
+    );
 }
 
 #[test]
@@ -185,26 +239,42 @@ fn staff_see_a_failed_event_with_its_attempts_retry_it_and_export_the_day() {
     let store = &kiosk.store;
     let now = store.event(id).unwrap().unwrap().recorded_at;
     store
-        .add_attempt(id, &kiosk_core::store::Attempt {
-            started_at: now,
-            duration_ms: 80,
-            sent: "POST attendance/session: student Wu1, 2026-11-23 AM, code L (AC2)".into(),
-            http_status: Some(422),
-            mis_message: Some("The selected student id is invalid.".into()),
-            outcome: "Refused".into(),
-        })
+        .add_attempt(
+            id,
+            &kiosk_core::store::Attempt {
+                started_at: now,
+                duration_ms: 80,
+                sent: "POST attendance/session: student Wu1, 2026-11-23 AM, code L (AC2)".into(),
+                http_status: Some(422),
+                mis_message: Some("The selected student id is invalid.".into()),
+                outcome: "Refused".into(),
+            },
+        )
         .unwrap();
-    let failed = kiosk_core::store::Outcome { status: Status::Failed, cause: Some("The MIS refused the mark.".into()), session: Some("AM".into()), code: Some("L".into()) };
+    let failed = kiosk_core::store::Outcome {
+        status: Status::Failed,
+        cause: Some("The MIS refused the mark.".into()),
+        session: Some("AM".into()),
+        code: Some("L".into()),
+    };
     store.finish_event(id, &failed, now).unwrap();
 
     let log = kiosk.call("staff_log", json!({ "session": session, "date": "2026-11-23", "status": "failed", "kind": null, "text": "zoë" })).unwrap();
-    assert_eq!((log["rows"][0]["statusLabel"].clone(), log["rows"][0]["canRetry"].clone()), (json!("Failed"), json!(true)));
+    assert_eq!(
+        (log["rows"][0]["statusLabel"].clone(), log["rows"][0]["canRetry"].clone()),
+        (json!("Failed"), json!(true))
+    );
     let detail = kiosk.call("staff_event", json!({ "session": session, "id": id })).unwrap();
     assert_eq!(detail["attempts"][0]["httpStatus"], 422);
     assert_eq!(detail["attempts"][0]["misMessage"], "The selected student id is invalid.");
     let retried = kiosk.call("staff_retry", json!({ "session": session, "id": id })).unwrap();
     assert_eq!(retried["status"], "pending");
-    let saved = kiosk.call("staff_export_csv", json!({ "session": session, "from": "2026-11-23", "to": "2026-11-23" })).unwrap();
+    let saved = kiosk
+        .call(
+            "staff_export_csv",
+            json!({ "session": session, "from": "2026-11-23", "to": "2026-11-23" }),
+        )
+        .unwrap();
     assert_eq!(saved["events"], 1);
     let path = std::path::PathBuf::from(saved["path"].as_str().unwrap());
     assert_eq!(path, kiosk.exports.join("writeback-log-2026-11-23-2026-11-23.csv"));
@@ -216,13 +286,22 @@ fn staff_see_a_failed_event_with_its_attempts_retry_it_and_export_the_day() {
 fn a_settings_change_from_the_staff_area_is_validated_and_used_by_the_next_sign_in() {
     let kiosk = kiosk();
     let session = kiosk.staff_session();
-    let mut settings = kiosk.call("staff_settings", json!({ "session": session })).unwrap()["settings"].clone();
+    let mut settings =
+        kiosk.call("staff_settings", json!({ "session": session })).unwrap()["settings"].clone();
     settings["default_group"]["am_late"] = json!("09:30");
-    let refused = kiosk.call("staff_save_settings", json!({ "session": session, "settings": settings.clone() })).unwrap_err();
-    assert!(refused.contains("AM late time (09:30) is after the AM unauthorised time (09:20)"), "{refused}");
+    let refused = kiosk
+        .call("staff_save_settings", json!({ "session": session, "settings": settings.clone() }))
+        .unwrap_err();
+    assert!(
+        refused.contains("AM late time (09:30) is after the AM unauthorised time (09:20)"),
+        "{refused}"
+    );
     settings["default_group"]["am_unauthorised"] = json!("09:45");
     kiosk.call("staff_save_settings", json!({ "session": session, "settings": settings })).unwrap();
-    assert_eq!(kiosk.store.settings().unwrap().default_group.am_late, NaiveTime::from_hms_opt(9, 30, 0).unwrap());
+    assert_eq!(
+        kiosk.store.settings().unwrap().default_group.am_late,
+        NaiveTime::from_hms_opt(9, 30, 0).unwrap()
+    );
 }
 
 #[test]
@@ -230,8 +309,17 @@ fn the_wonde_token_never_reaches_the_window() {
     let kiosk = kiosk();
     let token = "secret-token-4f2a9c7e1b3d5f60";
     let data_dir = kiosk.store.path().parent().unwrap().to_path_buf();
-    let connection = kiosk_core::connection::Connection { school_id: "A1930499544".into(), base_url: "http://127.0.0.1:9/v1.0".into() };
-    kiosk_core::connection::save(&kiosk.store, &data_dir, &connection, &wonde_client::Token::new(token)).unwrap();
+    let connection = kiosk_core::connection::Connection {
+        school_id: "A1930499544".into(),
+        base_url: "http://127.0.0.1:9/v1.0".into(),
+    };
+    kiosk_core::connection::save(
+        &kiosk.store,
+        &data_dir,
+        &connection,
+        &wonde_client::Token::new(token),
+    )
+    .unwrap();
     let session = kiosk.staff_session();
     let calls = [
         ("home_status", json!({})),
@@ -240,16 +328,25 @@ fn the_wonde_token_never_reaches_the_window() {
         ("staff_settings", json!({ "session": session })),
         ("staff_config_check", json!({ "session": session })),
         ("staff_import_runs", json!({ "session": session })),
-        ("staff_log", json!({ "session": session, "date": "2026-11-23", "status": null, "kind": null, "text": null })),
+        (
+            "staff_log",
+            json!({ "session": session, "date": "2026-11-23", "status": null, "kind": null, "text": null }),
+        ),
         ("staff_people", json!({ "session": session, "kind": "student", "query": "" })),
-        ("staff_test_connection", json!({ "session": session, "schoolId": "A1930499544", "token": null })),
+        (
+            "staff_test_connection",
+            json!({ "session": session, "schoolId": "A1930499544", "token": null }),
+        ),
     ];
     for (cmd, args) in calls {
         let answer = match kiosk.call(cmd, args) {
             Ok(value) => value.to_string(),
             Err(sentence) => sentence,
         };
-        assert!(!answer.contains(token) && !answer.contains("4f2a9c7e"), "{cmd} leaked the token: {answer}");
+        assert!(
+            !answer.contains(token) && !answer.contains("4f2a9c7e"),
+            "{cmd} leaked the token: {answer}"
+        );
     }
     let shown = kiosk.call("staff_settings", json!({ "session": session })).unwrap();
     assert!(shown["connection"]["tokenMasked"].as_str().unwrap().starts_with('•'));

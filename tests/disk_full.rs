@@ -23,8 +23,10 @@ use serde_json::json;
 use kiosk::{kiosk_in, kiosk_on, Kiosk};
 use kiosk_core::store::{EventFilter, Store};
 
-const NOT_SAVED: &str = "This was not saved: the kiosk cannot store anything just now. Please tell the school office.";
-const CANNOT_SAVE: &str = "This kiosk cannot save sign-ins at the moment. Please tell the school office.";
+const NOT_SAVED: &str =
+    "This was not saved: the kiosk cannot store anything just now. Please tell the school office.";
+const CANNOT_SAVE: &str =
+    "This kiosk cannot save sign-ins at the moment. Please tell the school office.";
 /// Set in the re-run: the directory where the private tmpfs is mounted.
 const TMPFS_DIR: &str = "RECEPTION_KIOSK_TEST_TMPFS";
 
@@ -49,7 +51,8 @@ fn rerun_on_a_small_tmpfs(name: &str) {
         .env(TMPFS_DIR, dir.path())
         .output()
         .expect("unshare (util-linux) runs");
-    let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let log =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "the test on a small tmpfs failed:\n{log}");
     assert!(log.contains("1 passed"), "the test did not run on the tmpfs:\n{log}");
 }
@@ -72,7 +75,8 @@ fn fill(dir: &Path) -> std::path::PathBuf {
 }
 
 #[test]
-fn a_full_disk_refuses_a_sign_in_with_a_sentence_loses_nothing_and_saving_resumes_when_space_returns() {
+fn a_full_disk_refuses_a_sign_in_with_a_sentence_loses_nothing_and_saving_resumes_when_space_returns(
+) {
     let Some(dir) = std::env::var_os(TMPFS_DIR) else {
         return rerun_on_a_small_tmpfs("a_full_disk_refuses_a_sign_in_with_a_sentence_loses_nothing_and_saving_resumes_when_space_returns");
     };
@@ -93,7 +97,11 @@ fn a_full_disk_refuses_a_sign_in_with_a_sentence_loses_nothing_and_saving_resume
     };
     assert_eq!(refused, NOT_SAVED);
     assert_eq!(storage_problem(&kiosk), json!(CANNOT_SAVE));
-    assert_eq!(events(&kiosk), 1 + saved_while_full, "the refused sign-in is not half-recorded and nothing earlier is lost");
+    assert_eq!(
+        events(&kiosk),
+        1 + saved_while_full,
+        "the refused sign-in is not half-recorded and nothing earlier is lost"
+    );
     let dump_while_full = kiosk.snapshot();
 
     std::fs::remove_file(filler).unwrap();
@@ -122,5 +130,9 @@ fn a_data_directory_that_cannot_be_written_refuses_a_sign_in_and_says_so_on_the_
     assert_eq!(kiosk.sign_in("u2").unwrap_err(), NOT_SAVED);
     assert_eq!(storage_problem(&kiosk), json!(CANNOT_SAVE));
     assert_eq!(writable.snapshot(), before, "nothing recorded, nothing lost");
-    assert_eq!(kiosk.call("search_students", json!({ "query": "zo" })).unwrap()[0]["upi"], "u1", "reading still works");
+    assert_eq!(
+        kiosk.call("search_students", json!({ "query": "zo" })).unwrap()[0]["upi"],
+        "u1",
+        "reading still works"
+    );
 }

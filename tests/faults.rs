@@ -14,10 +14,10 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use common::engine::{local, monday, start_with, Running};
-use kiosk_model::clock::{end_of_school_day, Clock};
 use kiosk_core::rules::{EventKind, Session};
-use wonde_sim::Fault;
 use kiosk_core::store::{EventFilter, Status};
+use kiosk_model::clock::{end_of_school_day, Clock};
+use wonde_sim::Fault;
 
 /// What each event should leave in the MIS, by event id: (pupil's Wonde id, session, code).
 type Expected = HashMap<i64, (String, Session, &'static str)>;
@@ -26,15 +26,26 @@ type Expected = HashMap<i64, (String, Session, &'static str)>;
 async fn settled(run: &Running, ids: &[i64], limit: Duration) {
     let deadline = Instant::now() + limit;
     while ids.iter().any(|id| run.event(*id).status == Status::Pending) {
-        assert!(Instant::now() < deadline, "still pending: {:?}", ids.iter().map(|id| run.event(*id)).filter(|e| e.status == Status::Pending).collect::<Vec<_>>());
+        assert!(
+            Instant::now() < deadline,
+            "still pending: {:?}",
+            ids.iter()
+                .map(|id| run.event(*id))
+                .filter(|e| e.status == Status::Pending)
+                .collect::<Vec<_>>()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_morning_of_flaky_wonde_and_a_revoked_token_ends_with_every_mark_written_once_with_its_code() {
+async fn a_morning_of_flaky_wonde_and_a_revoked_token_ends_with_every_mark_written_once_with_its_code(
+) {
     let started = Instant::now();
-    let run = start_with(common::sim_school("SIMS", 80, local(monday(), 8, 0)).await, local(monday(), 8, 0));
+    let run = start_with(
+        common::sim_school("SIMS", 80, local(monday(), 8, 0)).await,
+        local(monday(), 8, 0),
+    );
     run.write_present_marks();
     let mut settings = run.school.store.settings().unwrap();
     settings.default_group.early_leaver_code = Some("E".into());
@@ -60,15 +71,36 @@ async fn a_morning_of_flaky_wonde_and_a_revoked_token_ends_with_every_mark_writt
     let mut expected = Expected::new();
     let mut pupils = (0..).map(|n| run.pupil(n));
     // The morning's late arrivals: before 09:00 present, then L, from 09:20 U.
-    for (n, (h, m, code)) in [(8, 40, "/"), (8, 55, "/"), (9, 1, "L"), (9, 10, "L"), (9, 19, "L"), (9, 20, "U"), (9, 45, "U")].iter().cycle().take(28).enumerate() {
+    for (n, (h, m, code)) in [
+        (8, 40, "/"),
+        (8, 55, "/"),
+        (9, 1, "L"),
+        (9, 10, "L"),
+        (9, 19, "L"),
+        (9, 20, "U"),
+        (9, 45, "U"),
+    ]
+    .iter()
+    .cycle()
+    .take(28)
+    .enumerate()
+    {
         let (mis_id, wonde_id) = pupils.next().unwrap();
-        let event = run.record(EventKind::LateSignIn, &mis_id, local(monday(), *h, *m) + chrono::Duration::seconds(n as i64));
+        let event = run.record(
+            EventKind::LateSignIn,
+            &mis_id,
+            local(monday(), *h, *m) + chrono::Duration::seconds(n as i64),
+        );
         expected.insert(event.id, (wonde_id, Session::AM, code));
     }
     run.let_clock_run();
     let deadline = Instant::now() + Duration::from_secs(30);
     while run.school.store.status_counts(Some(monday())).unwrap()[&Status::Successful] < 8 {
-        assert!(Instant::now() < deadline, "nothing got through the faults: {:?}", run.school.store.status_counts(None).unwrap());
+        assert!(
+            Instant::now() < deadline,
+            "nothing got through the faults: {:?}",
+            run.school.store.status_counts(None).unwrap()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
@@ -77,21 +109,46 @@ async fn a_morning_of_flaky_wonde_and_a_revoked_token_ends_with_every_mark_writt
     let mut while_revoked = Vec::new();
     for _ in 0..2 {
         let (mis_id, wonde_id) = pupils.next().unwrap();
-        let event = run.record(EventKind::LateSignIn, &mis_id, run.clock.now() + chrono::Duration::seconds(1));
+        let event = run.record(
+            EventKind::LateSignIn,
+            &mis_id,
+            run.clock.now() + chrono::Duration::seconds(1),
+        );
         expected.insert(event.id, (wonde_id, Session::AM, "U"));
         while_revoked.push(event.id);
     }
     settled(&run, &while_revoked, Duration::from_secs(30)).await;
     for id in &while_revoked {
-        assert_eq!(run.mark(&expected[id].0, monday(), Session::AM), None, "nothing is written without a valid token");
+        assert_eq!(
+            run.mark(&expected[id].0, monday(), Session::AM),
+            None,
+            "nothing is written without a valid token"
+        );
     }
-    let failed = run.school.store.events(&EventFilter { status: Some(Status::Failed), ..Default::default() }).unwrap();
+    let failed = run
+        .school
+        .store
+        .events(&EventFilter { status: Some(Status::Failed), ..Default::default() })
+        .unwrap();
     for e in &failed {
         let cause = e.cause.as_deref().unwrap_or_default();
-        assert!(cause.contains("token") && cause.contains("retry"), "event {} failed for another reason: {cause}", e.id);
-        assert!(run.school.store.attempts(e.id).unwrap().iter().any(|a| a.http_status == Some(401)));
+        assert!(
+            cause.contains("token") && cause.contains("retry"),
+            "event {} failed for another reason: {cause}",
+            e.id
+        );
+        assert!(run
+            .school
+            .store
+            .attempts(e.id)
+            .unwrap()
+            .iter()
+            .any(|a| a.http_status == Some(401)));
     }
-    assert!(while_revoked.iter().all(|id| run.event(*id).status == Status::Failed), "tried while revoked: Failed at once");
+    assert!(
+        while_revoked.iter().all(|id| run.event(*id).status == Status::Failed),
+        "tried while revoked: Failed at once"
+    );
 
     // The office enters the fixed token and retries today's failures; the morning goes on.
     faults.set_token_revoked(false);
@@ -101,24 +158,40 @@ async fn a_morning_of_flaky_wonde_and_a_revoked_token_ends_with_every_mark_writt
     }
     for _ in 0..4 {
         let (mis_id, wonde_id) = pupils.next().unwrap();
-        let event = run.record(EventKind::EarlySignOut, &mis_id, run.clock.now() + chrono::Duration::seconds(1));
+        let event = run.record(
+            EventKind::EarlySignOut,
+            &mis_id,
+            run.clock.now() + chrono::Duration::seconds(1),
+        );
         expected.insert(event.id, (wonde_id, Session::AM, "E"));
     }
     let all: Vec<i64> = expected.keys().copied().collect();
     settled(&run, &all, Duration::from_secs(60)).await;
-    assert!(run.clock.now() < end_of_school_day(monday(), chrono_tz::Europe::London), "all settled the same day");
+    assert!(
+        run.clock.now() < end_of_school_day(monday(), chrono_tz::Europe::London),
+        "all settled the same day"
+    );
 
     let marks = run.school.sim.marks();
     assert_eq!(marks.len(), expected.len(), "one mark per pupil: {marks:?}");
     for (id, (wonde_id, session, code)) in &expected {
         let event = run.event(*id);
         assert_eq!(event.status, Status::Successful, "{event:?}");
-        let mark = run.mark(wonde_id, monday(), *session).unwrap_or_else(|| panic!("no mark for event {id}"));
-        assert_eq!((mark.code.as_str(), mark.writes), (*code, 1), "event {id} at {}", event.occurred_at);
+        let mark = run
+            .mark(wonde_id, monday(), *session)
+            .unwrap_or_else(|| panic!("no mark for event {id}"));
+        assert_eq!(
+            (mark.code.as_str(), mark.writes),
+            (*code, 1),
+            "event {id} at {}",
+            event.occurred_at
+        );
         assert_eq!(event.code.as_deref(), Some(*code));
     }
-    let attempts: Vec<_> = all.iter().flat_map(|id| run.school.store.attempts(*id).unwrap()).collect();
-    let count = |f: &dyn Fn(&kiosk_core::store::Attempt) -> bool| attempts.iter().filter(|a| f(a)).count();
+    let attempts: Vec<_> =
+        all.iter().flat_map(|id| run.school.store.attempts(*id).unwrap()).collect();
+    let count =
+        |f: &dyn Fn(&kiosk_core::store::Attempt) -> bool| attempts.iter().filter(|a| f(a)).count();
     eprintln!(
         "faults campaign: {} events, {} attempts ({} HTTP 5xx, {} HTTP 429, {} HTTP 401, {} answers lost after sending, {} not sent again), {:.1} s",
         expected.len(),
@@ -137,9 +210,18 @@ async fn a_morning_of_flaky_wonde_and_a_revoked_token_ends_with_every_mark_writt
 async fn a_write_the_mis_took_but_whose_answer_was_lost_is_successful_and_not_written_twice() {
     // A late L, and a present / (itself a protected code: the MIS then holds the kiosk's own
     // mark, which is no reason to call the event Not Required).
-    let cases = [(Fault::Truncated, 9, 5, "L"), (Fault::Stall, 9, 5, "L"), (Fault::Malformed, 9, 5, "L"), (Fault::Truncated, 8, 40, "/"), (Fault::Stall, 8, 40, "/")];
+    let cases = [
+        (Fault::Truncated, 9, 5, "L"),
+        (Fault::Stall, 9, 5, "L"),
+        (Fault::Malformed, 9, 5, "L"),
+        (Fault::Truncated, 8, 40, "/"),
+        (Fault::Stall, 8, 40, "/"),
+    ];
     for (lost, h, m, code) in cases {
-        let run = start_with(common::sim_school("SIMS", 10, local(monday(), 8, 0)).await, local(monday(), 8, 0));
+        let run = start_with(
+            common::sim_school("SIMS", 10, local(monday(), 8, 0)).await,
+            local(monday(), 8, 0),
+        );
         run.write_present_marks();
         run.school.sim.faults().set_hang_for(Duration::from_secs(3));
         run.school.client.school().await.unwrap();
@@ -149,18 +231,30 @@ async fn a_write_the_mis_took_but_whose_answer_was_lost_is_successful_and_not_wr
         let event = run.record(EventKind::LateSignIn, &a, local(monday(), h, m));
         run.let_clock_run();
         run.drained().await;
-        assert_eq!(run.event(event.id).status, Status::Successful, "{lost:?} {code}: {:?}", run.event(event.id).cause);
+        assert_eq!(
+            run.event(event.id).status,
+            Status::Successful,
+            "{lost:?} {code}: {:?}",
+            run.event(event.id).cause
+        );
         let mark = run.mark(&a_id, monday(), Session::AM).unwrap();
         assert_eq!((mark.code.as_str(), mark.writes), (code, 1), "{lost:?}");
         let attempts = run.school.store.attempts(event.id).unwrap();
-        assert!(attempts.iter().any(|a| a.outcome.contains("answer was lost")), "{lost:?}: {attempts:?}");
+        assert!(
+            attempts.iter().any(|a| a.outcome.contains("answer was lost")),
+            "{lost:?}: {attempts:?}"
+        );
         run.sync.shutdown().await;
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_revoked_token_fails_the_event_with_a_sentence_about_the_token_and_a_retry_after_the_fix_writes_it() {
-    let run = start_with(common::sim_school("SIMS", 10, local(monday(), 8, 0)).await, local(monday(), 8, 0));
+async fn a_revoked_token_fails_the_event_with_a_sentence_about_the_token_and_a_retry_after_the_fix_writes_it(
+) {
+    let run = start_with(
+        common::sim_school("SIMS", 10, local(monday(), 8, 0)).await,
+        local(monday(), 8, 0),
+    );
     run.school.sim.faults().set_token_revoked(true);
     let (a, a_id) = run.pupil(0);
     let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 5));
@@ -168,7 +262,12 @@ async fn a_revoked_token_fails_the_event_with_a_sentence_about_the_token_and_a_r
     let failed = run.event(event.id);
     assert_eq!(failed.status, Status::Failed);
     let cause = failed.cause.unwrap();
-    assert!(cause.contains("token was not accepted") && cause.contains("retry this event") && !cause.contains("The MIS refused"), "{cause}");
+    assert!(
+        cause.contains("token was not accepted")
+            && cause.contains("retry this event")
+            && !cause.contains("The MIS refused"),
+        "{cause}"
+    );
 
     run.school.sim.faults().set_token_revoked(false);
     run.school.store.retry_event(event.id, monday(), local(monday(), 9, 30)).unwrap();

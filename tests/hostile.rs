@@ -75,18 +75,30 @@ fn valid_calls() -> Vec<(&'static str, Value)> {
         ("staff_check_count", json!({})),
         ("staff_config_check", json!({ "session": "" })),
         ("staff_on_site", json!({ "session": "" })),
-        ("staff_log", json!({ "session": "", "date": "2026-11-23", "status": null, "kind": null, "text": null })),
+        (
+            "staff_log",
+            json!({ "session": "", "date": "2026-11-23", "status": null, "kind": null, "text": null }),
+        ),
         ("staff_event", json!({ "session": "", "id": 1 })),
         ("staff_retry", json!({ "session": "", "id": 1 })),
         ("staff_export_csv", json!({ "session": "", "from": "2026-11-23", "to": "2026-11-23" })),
         ("staff_settings", json!({ "session": "" })),
         ("staff_save_settings", json!({ "session": "", "settings": {} })),
-        ("staff_test_connection", json!({ "session": "", "schoolId": "A1930499544", "token": "token-of-forty-characters-0123456789abcd" })),
-        ("staff_save_connection", json!({ "session": "", "schoolId": "A1930499544", "token": "token-of-forty-characters-0123456789abcd" })),
+        (
+            "staff_test_connection",
+            json!({ "session": "", "schoolId": "A1930499544", "token": "token-of-forty-characters-0123456789abcd" }),
+        ),
+        (
+            "staff_save_connection",
+            json!({ "session": "", "schoolId": "A1930499544", "token": "token-of-forty-characters-0123456789abcd" }),
+        ),
         ("staff_import_now", json!({ "session": "", "full": true })),
         ("staff_import_runs", json!({ "session": "" })),
         ("staff_people", json!({ "session": "", "kind": "student", "query": "" })),
-        ("staff_set_import", json!({ "session": "", "kind": "student", "misId": "1001", "imported": true })),
+        (
+            "staff_set_import",
+            json!({ "session": "", "kind": "student", "misId": "1001", "imported": true }),
+        ),
     ]
 }
 
@@ -99,12 +111,19 @@ fn assert_sentence(cmd: &str, args: &str, answer: &str) {
         return;
     }
     assert!(!answer.trim().is_empty(), "{cmd} {args}: an empty refusal");
-    assert!(answer.chars().count() <= 300, "{cmd} {args}: a refusal of {} characters: {shown}", answer.chars().count());
+    assert!(
+        answer.chars().count() <= 300,
+        "{cmd} {args}: a refusal of {} characters: {shown}",
+        answer.chars().count()
+    );
     assert!(!answer.chars().any(char::is_control), "{cmd} {args}: control characters in {shown:?}");
     for trace in ["panicked", "rusqlite", "sqlite", "unwrap", "RUST_BACKTRACE", "src-tauri/"] {
         assert!(!answer.contains(trace), "{cmd} {args}: a trace, not a sentence: {shown}");
     }
-    assert!(answer.starts_with(|c: char| c.is_uppercase() || c == '\''), "{cmd} {args}: not a sentence: {shown}");
+    assert!(
+        answer.starts_with(|c: char| c.is_uppercase() || c == '\''),
+        "{cmd} {args}: not a sentence: {shown}"
+    );
 }
 
 /// Calls `cmd` with `args` and checks the answer is data or a sentence and nothing changed.
@@ -179,7 +198,10 @@ fn a_wrong_pin_of_the_wrong_shape_is_refused_without_using_up_a_try() {
         assert_eq!(refused, "A staff PIN is 4 to 8 digits.");
     }
     assert_eq!(kiosk.call("staff_pin_status", json!({})).unwrap()["lockedForSeconds"], 0);
-    assert!(kiosk.call("staff_unlock", json!({ "pin": "1111" })).unwrap_err().contains("4 tries left"), "a real wrong PIN still counts");
+    assert!(
+        kiosk.call("staff_unlock", json!({ "pin": "1111" })).unwrap_err().contains("4 tries left"),
+        "a real wrong PIN still counts"
+    );
 }
 
 #[test]
@@ -189,8 +211,20 @@ fn the_office_is_told_why_a_retry_or_an_import_switch_was_refused_not_that_the_d
     let id = kiosk.sign_in("u1").unwrap()["id"].as_i64().unwrap();
     let retry = kiosk.call("staff_retry", json!({ "session": session, "id": id })).unwrap_err();
     assert_eq!(retry, format!("Event {id} is Pending; only Failed events can be retried."));
-    let switch = kiosk.call("staff_set_import", json!({ "session": session, "kind": "student", "misId": "9999", "imported": false }));
+    let switch = kiosk.call(
+        "staff_set_import",
+        json!({ "session": session, "kind": "student", "misId": "9999", "imported": false }),
+    );
     assert_eq!(switch.unwrap_err(), "There is nobody with that MIS id on the roster.");
-    kiosk.call("staff_set_import", json!({ "session": session, "kind": "student", "misId": "1002", "imported": false })).unwrap();
-    assert_eq!(kiosk.call("search_students", json!({ "query": "liam" })).unwrap(), json!([]), "an excluded pupil is hidden at once");
+    kiosk
+        .call(
+            "staff_set_import",
+            json!({ "session": session, "kind": "student", "misId": "1002", "imported": false }),
+        )
+        .unwrap();
+    assert_eq!(
+        kiosk.call("search_students", json!({ "query": "liam" })).unwrap(),
+        json!([]),
+        "an excluded pupil is hidden at once"
+    );
 }

@@ -10,13 +10,13 @@ use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::London;
 use tokio::sync::watch;
 
-use kiosk_model::clock::{Clock, ManualClock, SystemClock};
 use kiosk_core::import::employees_csv::import_employees_csv;
 use kiosk_core::import::schedule::{spawn_nightly, ClientSource};
 use kiosk_core::import::{run_import, ImportOptions, Progress, Stage};
-use wonde_sim::{demo, Fault, SimConfig, Simulator};
 use kiosk_core::store::Store;
+use kiosk_model::clock::{Clock, ManualClock, SystemClock};
 use wonde_client::WondeClient;
+use wonde_sim::{demo, Fault, SimConfig, Simulator};
 
 use common::{client, simulator};
 
@@ -36,7 +36,12 @@ fn nightly() -> ImportOptions {
     ImportOptions { full: false, retries: 0, ..Default::default() }
 }
 
-async fn import(c: &WondeClient, store: &Store, clock: &dyn Clock, options: &ImportOptions) -> kiosk_core::import::ImportSummary {
+async fn import(
+    c: &WondeClient,
+    store: &Store,
+    clock: &dyn Clock,
+    options: &ImportOptions,
+) -> kiosk_core::import::ImportSummary {
     run_import(c, store, clock, options, &quiet).await.expect("the import succeeds")
 }
 
@@ -46,7 +51,10 @@ async fn a_full_import_brings_in_the_school_students_contacts_staff_codes_and_gr
     let (_dir, store) = store();
     let summary = import(&client(&sim), &store, &SystemClock, &full()).await;
     let (current, staff) = sim.read_school(|s| {
-        (s.students.iter().filter(|st| st.leaving_date.is_none()).count(), s.employees.iter().filter(|e| e.current && e.end_date.is_none()).count())
+        (
+            s.students.iter().filter(|st| st.leaving_date.is_none()).count(),
+            s.employees.iter().filter(|e| e.current && e.end_date.is_none()).count(),
+        )
     });
     assert_eq!(summary.counts.students as usize, current);
     assert_eq!(summary.counts.employees as usize, staff, "staff who left are not imported");
@@ -102,7 +110,10 @@ async fn a_nightly_run_fetches_only_what_changed_and_archives_leavers_and_deleti
     assert!(store.student(&students[1].upi).unwrap().unwrap().archived, "the leaver");
     assert!(store.student(&students[2].upi).unwrap().unwrap().archived, "the deleted student");
     assert_eq!(second.counts.students, first.counts.students - 2);
-    assert!(!store.contacts_of(&students[0].upi).unwrap().is_empty(), "the changed student keeps their contacts");
+    assert!(
+        !store.contacts_of(&students[0].upi).unwrap().is_empty(),
+        "the changed student keeps their contacts"
+    );
     sim.shutdown().await;
 }
 
@@ -118,7 +129,11 @@ async fn a_pupil_marked_do_not_import_stays_out_across_imports() {
     for options in [full(), nightly()] {
         sim.change_student(&target.wonde_id, |s| s.forename = "Renée".into());
         import(&c, &store, &SystemClock, &options).await;
-        assert!(store.student(&target.upi).unwrap().unwrap().archived, "still excluded after a {} run", if options.full { "full" } else { "nightly" });
+        assert!(
+            store.student(&target.upi).unwrap().unwrap().archived,
+            "still excluded after a {} run",
+            if options.full { "full" } else { "nightly" }
+        );
     }
     store.set_excluded("student", &mis_id, false).unwrap();
     import(&c, &store, &SystemClock, &full()).await;
@@ -191,11 +206,22 @@ async fn progress_is_reported_stage_by_stage() {
     run_import(&client(&sim), &store, &SystemClock, &full(), &record).await.unwrap();
     let seen = seen.into_inner().unwrap();
     let stages: Vec<Stage> = seen.iter().map(|p| p.stage).collect();
-    for stage in [Stage::School, Stage::Students, Stage::Contacts, Stage::Employees, Stage::Saving, Stage::Done] {
+    for stage in [
+        Stage::School,
+        Stage::Students,
+        Stage::Contacts,
+        Stage::Employees,
+        Stage::Saving,
+        Stage::Done,
+    ] {
         assert!(stages.contains(&stage), "{stage} reported");
     }
-    let student_counts: Vec<usize> = seen.iter().filter(|p| p.stage == Stage::Students).map(|p| p.done).collect();
-    assert!(student_counts.len() >= 3 && student_counts.windows(2).all(|w| w[0] < w[1]), "{student_counts:?}");
+    let student_counts: Vec<usize> =
+        seen.iter().filter(|p| p.stage == Stage::Students).map(|p| p.done).collect();
+    assert!(
+        student_counts.len() >= 3 && student_counts.windows(2).all(|w| w[0] < w[1]),
+        "{student_counts:?}"
+    );
     sim.shutdown().await;
 }
 
@@ -204,11 +230,22 @@ async fn the_nightly_import_runs_at_the_configured_school_time_and_stops_when_to
     let sim = simulator(30).await;
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open_dir(dir.path()).unwrap());
-    let clock = Arc::new(ManualClock::at_local(London, NaiveDate::from_ymd_opt(2026, 6, 3).unwrap(), NaiveTime::from_hms_opt(1, 59, 0).unwrap()));
+    let clock = Arc::new(ManualClock::at_local(
+        London,
+        NaiveDate::from_ymd_opt(2026, 6, 3).unwrap(),
+        NaiveTime::from_hms_opt(1, 59, 0).unwrap(),
+    ));
     let c = client(&sim);
     let source: ClientSource = Arc::new(move || Ok(Some(c.clone())));
     let (stop, shutdown) = watch::channel(false);
-    let task = spawn_nightly(store.clone(), clock.clone(), source, nightly(), Duration::from_millis(5), shutdown);
+    let task = spawn_nightly(
+        store.clone(),
+        clock.clone(),
+        source,
+        nightly(),
+        Duration::from_millis(5),
+        shutdown,
+    );
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(store.import_runs(5).unwrap().is_empty(), "nothing before 02:00");
     clock.advance(chrono::Duration::minutes(2));
@@ -228,16 +265,25 @@ async fn the_nightly_import_runs_at_the_configured_school_time_and_stops_when_to
 async fn the_mis_record_wins_over_an_uploaded_employee_with_the_same_mis_id() {
     let sim = simulator(20).await;
     let (_dir, store) = store();
-    let staff = sim.read_school(|s| s.employees.iter().find(|e| e.current && e.end_date.is_none()).unwrap().clone());
-    let csv = format!("forename,surname,mis_id,role\nTemp,Cover,{},Agency\nVol,Unteer,,Volunteer\n", staff.mis_id);
+    let staff = sim.read_school(|s| {
+        s.employees.iter().find(|e| e.current && e.end_date.is_none()).unwrap().clone()
+    });
+    let csv = format!(
+        "forename,surname,mis_id,role\nTemp,Cover,{},Agency\nVol,Unteer,,Volunteer\n",
+        staff.mis_id
+    );
     let report = import_employees_csv(&store, csv.as_bytes(), Utc::now()).unwrap();
     assert_eq!(report.added, 2);
     import(&client(&sim), &store, &SystemClock, &full()).await;
     let all = store.employees().unwrap();
-    let matched: Vec<_> = all.iter().filter(|(e, _)| e.mis_id.as_deref() == Some(staff.mis_id.as_str())).collect();
+    let matched: Vec<_> =
+        all.iter().filter(|(e, _)| e.mis_id.as_deref() == Some(staff.mis_id.as_str())).collect();
     assert_eq!(matched.len(), 1);
     assert_eq!(matched[0].0.surname, staff.surname, "the MIS overwrote the uploaded row");
-    assert!(all.iter().any(|(e, archived)| e.surname == "Unteer" && !archived), "uploaded staff the MIS lacks stay");
+    assert!(
+        all.iter().any(|(e, archived)| e.surname == "Unteer" && !archived),
+        "uploaded staff the MIS lacks stay"
+    );
     let again = import_employees_csv(&store, csv.as_bytes(), Utc::now()).unwrap();
     assert_eq!(again.held_by_mis.len(), 1);
     assert_eq!(again.held_by_mis[0].line, 2);

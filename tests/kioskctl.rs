@@ -41,19 +41,28 @@ fn stderr(out: &Output) -> String {
 fn seeded() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    common::seeded_store(dir.path(), local_to_utc(London, day, NaiveTime::from_hms_opt(2, 0, 0).unwrap()));
+    common::seeded_store(
+        dir.path(),
+        local_to_utc(London, day, NaiveTime::from_hms_opt(2, 0, 0).unwrap()),
+    );
     dir
 }
 
 #[test]
 fn a_paper_sheet_sign_in_at_0905_appears_in_todays_log_and_csv() {
     let dir = seeded();
-    let out = kioskctl(dir.path(), &["sign-in", "--student", "1001", "--at", "2026-11-23T09:05:00Z"]);
+    let out =
+        kioskctl(dir.path(), &["sign-in", "--student", "1001", "--at", "2026-11-23T09:05:00Z"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("Zoë O'Brien at 09:05:00"), "{}", stdout(&out));
 
     let table = stdout(&kioskctl(dir.path(), &["log"]));
-    assert!(table.contains("Zoë O'Brien") && table.contains("Late sign-in") && table.contains("Pending"), "{table}");
+    assert!(
+        table.contains("Zoë O'Brien")
+            && table.contains("Late sign-in")
+            && table.contains("Pending"),
+        "{table}"
+    );
 
     let csv = stdout(&kioskctl(dir.path(), &["log", "--date", "2026-11-23", "--format", "csv"]));
     let mut lines = csv.lines();
@@ -61,7 +70,10 @@ fn a_paper_sheet_sign_in_at_0905_appears_in_todays_log_and_csv() {
         lines.next().unwrap(),
         "id,date,time,person,year,registration_group,type,reason,collected_by,session,code,status,cause"
     );
-    assert_eq!(lines.next().unwrap(), "1,2026-11-23,09:05:00,Zoë O'Brien,9,9B,Late sign-in,,,,,Pending,");
+    assert_eq!(
+        lines.next().unwrap(),
+        "1,2026-11-23,09:05:00,Zoë O'Brien,9,9B,Late sign-in,,,,,Pending,"
+    );
 
     let other_day = stdout(&kioskctl(dir.path(), &["log", "--date", "2026-11-20"]));
     assert!(other_day.contains("No events."), "{other_day}");
@@ -73,7 +85,9 @@ fn status_as_json_counts_the_roster_and_events_by_status() {
     assert!(kioskctl(dir.path(), &["sign-in", "--student", "1002"]).status.success());
     let out = kioskctl(dir.path(), &["sign-out", "--student", "1003", "--by", "Sarah Smith-Jones"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let status: serde_json::Value = serde_json::from_str(&stdout(&kioskctl(dir.path(), &["status", "--format", "json"]))).unwrap();
+    let status: serde_json::Value =
+        serde_json::from_str(&stdout(&kioskctl(dir.path(), &["status", "--format", "json"])))
+            .unwrap();
     assert_eq!(status["students"], 3);
     assert_eq!(status["contacts"], 1);
     assert_eq!(status["employees"], 0);
@@ -90,7 +104,10 @@ fn refused_requests_exit_2_with_a_sentence_and_record_nothing() {
         (&["sign-in", "--student", "9999"], "No current student has MIS id '9999'"),
         (&["sign-in", "--student", "1001", "--at", "2026-11-22T09:05:00Z"], "Only events of today"),
         (&["sign-in", "--student", "1001", "--at", "2026-11-23T15:00:00Z"], "in the future"),
-        (&["sign-in", "--student", "1001", "--reason", "Dentist"], "Please pick a reason from the list"),
+        (
+            &["sign-in", "--student", "1001", "--reason", "Dentist"],
+            "Please pick a reason from the list",
+        ),
         (&["sign-in", "--student", "1001", "--at", "yesterday"], "not a time like"),
         (&["log", "--status", "lost"], "not a status"),
         (&["retry", "42"], "There is no event 42"),
@@ -100,7 +117,9 @@ fn refused_requests_exit_2_with_a_sentence_and_record_nothing() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
     }
-    let status: serde_json::Value = serde_json::from_str(&stdout(&kioskctl(dir.path(), &["status", "--format", "json"]))).unwrap();
+    let status: serde_json::Value =
+        serde_json::from_str(&stdout(&kioskctl(dir.path(), &["status", "--format", "json"])))
+            .unwrap();
     assert_eq!(status["events"]["pending"], 0);
 }
 
@@ -119,23 +138,36 @@ fn settings_set_export_and_import_round_trip_and_bad_values_change_nothing() {
     assert!(stderr(&unknown).contains("no setting called 'lunch_time'"), "{}", stderr(&unknown));
 
     let file = dir.path().join("settings.json");
-    std::fs::write(&file, exported.replace("\"retention_days\": 60", "\"retention_days\": 30")).unwrap();
+    std::fs::write(&file, exported.replace("\"retention_days\": 60", "\"retention_days\": 30"))
+        .unwrap();
     assert!(kioskctl(dir.path(), &["settings", "import", file.to_str().unwrap()]).status.success());
     let shown = stdout(&kioskctl(dir.path(), &["settings", "show"]));
-    assert!(shown.contains("\"retention_days\": 30") && shown.contains("\"am_late\": \"09:05\""), "{shown}");
+    assert!(
+        shown.contains("\"retention_days\": 30") && shown.contains("\"am_late\": \"09:05\""),
+        "{shown}"
+    );
 
     std::fs::write(&file, "{\"retention_days\": \"forever\"").unwrap();
     let broken = kioskctl(dir.path(), &["settings", "import", file.to_str().unwrap()]);
     assert_eq!(broken.status.code(), Some(2));
     assert!(stderr(&broken).contains("was not imported"), "{}", stderr(&broken));
-    assert_eq!(stdout(&kioskctl(dir.path(), &["settings", "show"])), shown, "a broken file changes nothing");
+    assert_eq!(
+        stdout(&kioskctl(dir.path(), &["settings", "show"])),
+        shown,
+        "a broken file changes nothing"
+    );
 }
 
 #[test]
 fn a_typed_reason_is_accepted_once_reason_exact_match_is_off() {
     let dir = seeded();
-    assert!(kioskctl(dir.path(), &["settings", "set", "reason_exact_match", "false"]).status.success());
-    let out = kioskctl(dir.path(), &["sign-in", "--student", "1001", "--reason", "M - Medical appointment"]);
+    assert!(kioskctl(dir.path(), &["settings", "set", "reason_exact_match", "false"])
+        .status
+        .success());
+    let out = kioskctl(
+        dir.path(),
+        &["sign-in", "--student", "1001", "--reason", "M - Medical appointment"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let log = stdout(&kioskctl(dir.path(), &["log", "--format", "json"]));
     let events: serde_json::Value = serde_json::from_str(&log).unwrap();
@@ -149,5 +181,9 @@ fn only_a_failed_event_can_be_retried() {
     assert!(kioskctl(dir.path(), &["sign-in", "--student", "1001"]).status.success());
     let out = kioskctl(dir.path(), &["retry", "1"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("Event 1 is Pending; only Failed events can be retried"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Event 1 is Pending; only Failed events can be retried"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -7,13 +7,13 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Europe::London;
 use proptest::prelude::*;
 
-use kiosk_model::clock::local_to_utc;
 use kiosk_core::mis_capabilities::{MisCapabilities, MisCapability};
 use kiosk_core::rules::{
-    decide, Decision, EventFacts, EventKind, Failure, Mark, MisFacts, NotRequired, ReasonGiven, Session, Subject,
-    Target,
+    decide, Decision, EventFacts, EventKind, Failure, Mark, MisFacts, NotRequired, ReasonGiven,
+    Session, Subject, Target,
 };
 use kiosk_core::settings::{GroupRules, Reason, ReasonUse, ReasonWriteback, Settings, TimeBand};
+use kiosk_model::clock::local_to_utc;
 
 const DAY: (i32, u32, u32) = (2026, 11, 23);
 
@@ -41,7 +41,11 @@ fn student() -> Subject<'static> {
     Subject::Student { year: Some("9"), registration_group: Some("9B") }
 }
 
-fn event(kind: EventKind, when: DateTime<Utc>, reason: ReasonGiven<'static>) -> EventFacts<'static> {
+fn event(
+    kind: EventKind,
+    when: DateTime<Utc>,
+    reason: ReasonGiven<'static>,
+) -> EventFacts<'static> {
     EventFacts { kind, occurred_at: when, subject: student(), reason }
 }
 
@@ -50,9 +54,15 @@ fn decide_sims(event: &EventFacts, settings: &Settings) -> Decision {
     decide_with(event, settings, &sims(), None)
 }
 
-fn decide_with(event: &EventFacts, settings: &Settings, mis: &MisCapability, current: Option<&str>) -> Decision {
+fn decide_with(
+    event: &EventFacts,
+    settings: &Settings,
+    mis: &MisCapability,
+    current: Option<&str>,
+) -> Decision {
     let codes = dfe_codes();
-    let facts = MisFacts { codes: &codes, capability: mis, allows_writeback: true, current_mark: current };
+    let facts =
+        MisFacts { codes: &codes, capability: mis, allows_writeback: true, current_mark: current };
     decide(event, settings, &facts, event.occurred_at)
 }
 
@@ -93,14 +103,18 @@ fn late_sign_ins_by_time_follow_sign_in_apps_published_example() {
         ((15, 30), "U"),
     ];
     for ((h, m), expected) in table {
-        let decision = decide_sims(&event(EventKind::LateSignIn, at(h, m), ReasonGiven::None), &settings);
+        let decision =
+            decide_sims(&event(EventKind::LateSignIn, at(h, m), ReasonGiven::None), &settings);
         assert_eq!(code_of(&decision), Some(expected), "sign-in at {h:02}:{m:02}: {decision:?}");
     }
 }
 
 #[test]
 fn sign_in_before_the_late_time_writes_nothing_when_present_writeback_is_off() {
-    let decision = decide_sims(&event(EventKind::LateSignIn, at(8, 55), ReasonGiven::None), &Settings::default());
+    let decision = decide_sims(
+        &event(EventKind::LateSignIn, at(8, 55), ReasonGiven::None),
+        &Settings::default(),
+    );
     assert_eq!(decision, Decision::NotRequired(NotRequired::PresentWritebackOff));
 }
 
@@ -111,7 +125,10 @@ fn medical_appointment_chosen_at_0930_writes_m_not_u() {
         ReasonUse::Both,
         ReasonWriteback::Code { code: "M".into() },
     )]);
-    let listed = decide_sims(&event(EventKind::LateSignIn, at(9, 30), ReasonGiven::Listed("M - Medical appointment")), &settings);
+    let listed = decide_sims(
+        &event(EventKind::LateSignIn, at(9, 30), ReasonGiven::Listed("M - Medical appointment")),
+        &settings,
+    );
     assert_eq!(code_of(&listed), Some("M"));
     // Typed the Sign In App way, with Reason Exact Match off.
     let typed = decide_sims(
@@ -138,20 +155,43 @@ fn typed_text_with_a_code_the_mis_lacks_falls_back_to_the_time_and_keeps_the_tex
 
 #[test]
 fn a_reason_set_to_dont_writeback_writes_nothing_whatever_the_time() {
-    let settings = settings_with_reasons(vec![reason("School trip", ReasonUse::Both, ReasonWriteback::DontWriteback)]);
+    let settings = settings_with_reasons(vec![reason(
+        "School trip",
+        ReasonUse::Both,
+        ReasonWriteback::DontWriteback,
+    )]);
     for when in [at(8, 0), at(9, 30), at(14, 0)] {
-        let decision = decide_sims(&event(EventKind::LateSignIn, when, ReasonGiven::Listed("School trip")), &settings);
+        let decision = decide_sims(
+            &event(EventKind::LateSignIn, when, ReasonGiven::Listed("School trip")),
+            &settings,
+        );
         assert_eq!(decision, Decision::NotRequired(NotRequired::ReasonIsDontWriteback));
     }
 }
 
 #[test]
 fn a_reason_with_time_bands_writes_the_code_of_its_band() {
-    let bands = vec![TimeBand { from: hm(9, 0), code: "L".into() }, TimeBand { from: hm(10, 0), code: "U".into() }];
-    let settings =
-        settings_with_reasons(vec![reason("Bus late", ReasonUse::LateSignIn, ReasonWriteback::TimeBands { bands })]);
-    let code = |h, m| code_of(&decide_sims(&event(EventKind::LateSignIn, at(h, m), ReasonGiven::Listed("Bus late")), &settings)).map(String::from);
-    assert_eq!(code(9, 30).as_deref(), Some("L"), "09:30 is in the 09:00 band, not yet unauthorised");
+    let bands = vec![
+        TimeBand { from: hm(9, 0), code: "L".into() },
+        TimeBand { from: hm(10, 0), code: "U".into() },
+    ];
+    let settings = settings_with_reasons(vec![reason(
+        "Bus late",
+        ReasonUse::LateSignIn,
+        ReasonWriteback::TimeBands { bands },
+    )]);
+    let code = |h, m| {
+        code_of(&decide_sims(
+            &event(EventKind::LateSignIn, at(h, m), ReasonGiven::Listed("Bus late")),
+            &settings,
+        ))
+        .map(String::from)
+    };
+    assert_eq!(
+        code(9, 30).as_deref(),
+        Some("L"),
+        "09:30 is in the 09:00 band, not yet unauthorised"
+    );
     assert_eq!(code(10, 5).as_deref(), Some("U"));
     // Before the first band the group's time-based codes decide.
     assert_eq!(code(8, 30), None);
@@ -161,10 +201,20 @@ fn a_reason_with_time_bands_writes_the_code_of_its_band() {
 fn protected_codes_already_in_the_mis_are_never_overwritten() {
     let settings = Settings::default();
     for protected in ["/", "\\", "M"] {
-        let decision = decide_with(&event(EventKind::LateSignIn, at(9, 30), ReasonGiven::None), &settings, &sims(), Some(protected));
+        let decision = decide_with(
+            &event(EventKind::LateSignIn, at(9, 30), ReasonGiven::None),
+            &settings,
+            &sims(),
+            Some(protected),
+        );
         assert_eq!(decision, Decision::NotRequired(NotRequired::ProtectedCode(protected.into())));
     }
-    let over_n = decide_with(&event(EventKind::LateSignIn, at(9, 30), ReasonGiven::None), &settings, &sims(), Some("N"));
+    let over_n = decide_with(
+        &event(EventKind::LateSignIn, at(9, 30), ReasonGiven::None),
+        &settings,
+        &sims(),
+        Some("N"),
+    );
     assert_eq!(code_of(&over_n), Some("U"), "an unprotected mark is replaced");
 }
 
@@ -175,9 +225,14 @@ fn early_leave_uses_the_reason_code_then_the_early_leaver_code_then_nothing() {
         ReasonUse::EarlySignOut,
         ReasonWriteback::Code { code: "M".into() },
     )]);
-    let out = |settings: &Settings, given| decide_sims(&event(EventKind::EarlySignOut, at(14, 10), given), settings);
+    let out = |settings: &Settings, given| {
+        decide_sims(&event(EventKind::EarlySignOut, at(14, 10), given), settings)
+    };
     assert_eq!(code_of(&out(&settings, ReasonGiven::Listed("Dentist"))), Some("M"));
-    assert_eq!(out(&settings, ReasonGiven::None), Decision::NotRequired(NotRequired::NoCodeApplies));
+    assert_eq!(
+        out(&settings, ReasonGiven::None),
+        Decision::NotRequired(NotRequired::NoCodeApplies)
+    );
     settings.default_group.early_leaver_code = Some("E".into());
     assert_eq!(code_of(&out(&settings, ReasonGiven::None)), Some("E"));
 }
@@ -200,10 +255,22 @@ fn arbor_early_leave_is_not_required_and_arbor_marks_go_to_the_first_lesson() {
     let arbor = MisCapabilities::builtin().unwrap().lookup("Arbor");
     let mut settings = Settings::default();
     settings.default_group.early_leaver_code = Some("E".into());
-    let out = decide_with(&event(EventKind::EarlySignOut, at(10, 0), ReasonGiven::None), &settings, &arbor, None);
+    let out = decide_with(
+        &event(EventKind::EarlySignOut, at(10, 0), ReasonGiven::None),
+        &settings,
+        &arbor,
+        None,
+    );
     assert!(matches!(out, Decision::NotRequired(NotRequired::MisCannotTake(_))), "{out:?}");
-    match decide_with(&event(EventKind::LateSignIn, at(9, 10), ReasonGiven::None), &settings, &arbor, None) {
-        Decision::Write(mark) => assert_eq!((mark.target, mark.code.as_str()), (Target::FirstLesson, "L")),
+    match decide_with(
+        &event(EventKind::LateSignIn, at(9, 10), ReasonGiven::None),
+        &settings,
+        &arbor,
+        None,
+    ) {
+        Decision::Write(mark) => {
+            assert_eq!((mark.target, mark.code.as_str()), (Target::FirstLesson, "L"))
+        }
         other => panic!("expected a write, got {other:?}"),
     }
 }
@@ -212,7 +279,10 @@ fn arbor_early_leave_is_not_required_and_arbor_marks_go_to_the_first_lesson() {
 fn minutes_late_counts_whole_minutes_from_the_sessions_late_time() {
     let cases = [((9, 14), Some(14)), ((9, 40), Some(40)), ((13, 20), Some(20))];
     for ((h, m), expected) in cases {
-        match decide_sims(&event(EventKind::LateSignIn, at(h, m) + Duration::seconds(59), ReasonGiven::None), &Settings::default()) {
+        match decide_sims(
+            &event(EventKind::LateSignIn, at(h, m) + Duration::seconds(59), ReasonGiven::None),
+            &Settings::default(),
+        ) {
             Decision::Write(mark) => assert_eq!(mark.minutes_late, expected, "{h:02}:{m:02}"),
             other => panic!("expected a write, got {other:?}"),
         }
@@ -221,7 +291,11 @@ fn minutes_late_counts_whole_minutes_from_the_sessions_late_time() {
 
 #[test]
 fn comment_and_minutes_are_left_out_where_the_mis_or_the_group_does_not_take_them() {
-    let settings = settings_with_reasons(vec![reason("Traffic", ReasonUse::LateSignIn, ReasonWriteback::TimeBased)]);
+    let settings = settings_with_reasons(vec![reason(
+        "Traffic",
+        ReasonUse::LateSignIn,
+        ReasonWriteback::TimeBased,
+    )]);
     let late = event(EventKind::LateSignIn, at(9, 10), ReasonGiven::Listed("Traffic"));
     let facility = MisCapabilities::builtin().unwrap().lookup("Facility");
     match decide_with(&late, &settings, &facility, None) {
@@ -229,7 +303,9 @@ fn comment_and_minutes_are_left_out_where_the_mis_or_the_group_does_not_take_the
         other => panic!("{other:?}"),
     }
     match decide_sims(&late, &settings) {
-        Decision::Write(mark) => assert_eq!((mark.comment.as_deref(), mark.minutes_late), (Some("Traffic"), Some(10))),
+        Decision::Write(mark) => {
+            assert_eq!((mark.comment.as_deref(), mark.minutes_late), (Some("Traffic"), Some(10)))
+        }
         other => panic!("{other:?}"),
     }
     let mut quiet = settings.clone();
@@ -244,21 +320,41 @@ fn comment_and_minutes_are_left_out_where_the_mis_or_the_group_does_not_take_the
 #[test]
 fn a_read_only_mis_takes_nothing() {
     let integris = MisCapabilities::builtin().unwrap().lookup("RM Integris");
-    let out = decide_with(&event(EventKind::LateSignIn, at(9, 30), ReasonGiven::None), &Settings::default(), &integris, None);
+    let out = decide_with(
+        &event(EventKind::LateSignIn, at(9, 30), ReasonGiven::None),
+        &Settings::default(),
+        &integris,
+        None,
+    );
     assert!(matches!(out, Decision::NotRequired(NotRequired::MisCannotTake(_))), "{out:?}");
 }
 
 #[test]
 fn a_code_the_mis_does_not_have_fails_before_anything_is_sent() {
-    let settings = settings_with_reasons(vec![reason("Strike", ReasonUse::Both, ReasonWriteback::Code { code: "Y".into() })]);
-    let out = decide_sims(&event(EventKind::LateSignIn, at(9, 30), ReasonGiven::Listed("Strike")), &settings);
+    let settings = settings_with_reasons(vec![reason(
+        "Strike",
+        ReasonUse::Both,
+        ReasonWriteback::Code { code: "Y".into() },
+    )]);
+    let out = decide_sims(
+        &event(EventKind::LateSignIn, at(9, 30), ReasonGiven::Listed("Strike")),
+        &settings,
+    );
     assert_eq!(out, Decision::Failed(Failure::CodeNotInMis("Y".into())));
 }
 
 #[test]
 fn a_typed_name_is_recorded_but_never_written_back() {
-    let facts = EventFacts { kind: EventKind::LateSignIn, occurred_at: at(9, 30), subject: Subject::TypedName, reason: ReasonGiven::None };
-    assert_eq!(decide_sims(&facts, &Settings::default()), Decision::NotRequired(NotRequired::NotMisStudent));
+    let facts = EventFacts {
+        kind: EventKind::LateSignIn,
+        occurred_at: at(9, 30),
+        subject: Subject::TypedName,
+        reason: ReasonGiven::None,
+    };
+    assert_eq!(
+        decide_sims(&facts, &Settings::default()),
+        Decision::NotRequired(NotRequired::NotMisStudent)
+    );
 }
 
 #[test]
@@ -278,9 +374,21 @@ fn the_sixth_form_group_has_its_own_times() {
         am_unauthorised: hm(10, 30),
         ..GroupRules::default()
     });
-    let sixth = EventFacts { subject: Subject::Student { year: Some("12"), registration_group: None }, ..event(EventKind::LateSignIn, at(9, 30), ReasonGiven::None) };
-    assert_eq!(decide_sims(&sixth, &settings), Decision::NotRequired(NotRequired::PresentWritebackOff));
-    assert_eq!(code_of(&decide_sims(&event(EventKind::LateSignIn, at(9, 30), ReasonGiven::None), &settings)), Some("U"));
+    let sixth = EventFacts {
+        subject: Subject::Student { year: Some("12"), registration_group: None },
+        ..event(EventKind::LateSignIn, at(9, 30), ReasonGiven::None)
+    };
+    assert_eq!(
+        decide_sims(&sixth, &settings),
+        Decision::NotRequired(NotRequired::PresentWritebackOff)
+    );
+    assert_eq!(
+        code_of(&decide_sims(
+            &event(EventKind::LateSignIn, at(9, 30), ReasonGiven::None),
+            &settings
+        )),
+        Some("U")
+    );
 }
 
 #[test]
@@ -288,25 +396,42 @@ fn an_event_is_decided_by_its_own_time_and_expires_after_local_midnight() {
     let settings = Settings::default();
     let codes = dfe_codes();
     let sims = sims();
-    let facts = MisFacts { codes: &codes, capability: &sims, allows_writeback: true, current_mark: None };
+    let facts =
+        MisFacts { codes: &codes, capability: &sims, allows_writeback: true, current_mark: None };
     let late = event(EventKind::LateSignIn, at(9, 5), ReasonGiven::None);
     // Written at 11:00 after a morning offline: still L, from 09:05.
     assert_eq!(code_of(&decide(&late, &settings, &facts, at(11, 0))), Some("L"));
-    let just_before_midnight = local_to_utc(London, date(), NaiveTime::from_hms_opt(23, 59, 59).unwrap());
+    let just_before_midnight =
+        local_to_utc(London, date(), NaiveTime::from_hms_opt(23, 59, 59).unwrap());
     assert_eq!(code_of(&decide(&late, &settings, &facts, just_before_midnight)), Some("L"));
-    assert_eq!(decide(&late, &settings, &facts, just_before_midnight + Duration::seconds(1)), Decision::Expired);
+    assert_eq!(
+        decide(&late, &settings, &facts, just_before_midnight + Duration::seconds(1)),
+        Decision::Expired
+    );
 }
 
 #[test]
 fn london_events_on_the_dst_sundays_use_local_time() {
     let settings = Settings::default();
-    for day in [NaiveDate::from_ymd_opt(2026, 3, 29).unwrap(), NaiveDate::from_ymd_opt(2026, 10, 25).unwrap()] {
+    for day in [
+        NaiveDate::from_ymd_opt(2026, 3, 29).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 10, 25).unwrap(),
+    ] {
         // 09:10 local is 08:10 UTC in summer time and 09:10 UTC in winter: both are L.
         let when = local_to_utc(London, day, hm(9, 10));
-        let out = decide_sims(&EventFacts { occurred_at: when, ..event(EventKind::LateSignIn, when, ReasonGiven::None) }, &settings);
+        let out = decide_sims(
+            &EventFacts {
+                occurred_at: when,
+                ..event(EventKind::LateSignIn, when, ReasonGiven::None)
+            },
+            &settings,
+        );
         match out {
             Decision::Write(mark) => {
-                assert_eq!((mark.date, mark.session, mark.code.as_str(), mark.minutes_late), (day, Session::AM, "L", Some(10)))
+                assert_eq!(
+                    (mark.date, mark.session, mark.code.as_str(), mark.minutes_late),
+                    (day, Session::AM, "L", Some(10))
+                )
             }
             other => panic!("{day}: {other:?}"),
         }
@@ -339,8 +464,8 @@ fn arb_kind() -> impl Strategy<Value = EventKind> {
 }
 
 fn arb_settings() -> impl Strategy<Value = Settings> {
-    (any::<bool>(), any::<bool>(), prop::option::of(prop_oneof![Just("E"), Just("X")]), 0u32..120).prop_map(
-        |(present, comment, early, shift)| {
+    (any::<bool>(), any::<bool>(), prop::option::of(prop_oneof![Just("E"), Just("X")]), 0u32..120)
+        .prop_map(|(present, comment, early, shift)| {
             let mut s = settings_with_reasons(vec![
                 reason("Dentist", ReasonUse::Both, ReasonWriteback::Code { code: "M".into() }),
                 reason("Trip", ReasonUse::Both, ReasonWriteback::DontWriteback),
@@ -353,8 +478,7 @@ fn arb_settings() -> impl Strategy<Value = Settings> {
             g.am_late = hm(8, 0) + Duration::minutes(shift as i64);
             g.am_unauthorised = g.am_late + Duration::minutes(20);
             s
-        },
-    )
+        })
 }
 
 fn lateness(code: Option<&str>) -> u8 {

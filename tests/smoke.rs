@@ -47,7 +47,8 @@ fn close_like_a_user(app: &Running, id: &str) {
 }
 
 #[test]
-fn the_kiosk_opens_full_screen_above_everything_refuses_to_close_keeps_one_instance_and_exits_cleanly() {
+fn the_kiosk_opens_full_screen_above_everything_refuses_to_close_keeps_one_instance_and_exits_cleanly(
+) {
     let data = tempfile::tempdir().unwrap();
     let mut kiosk = start(data.path(), "kiosk");
     kiosk.wait_for_log("kiosk window ready", START_TIMEOUT);
@@ -63,7 +64,12 @@ fn the_kiosk_opens_full_screen_above_everything_refuses_to_close_keeps_one_insta
         if colours(&shot) > 64 {
             break;
         }
-        assert!(Instant::now() < deadline, "the screen stayed blank: {} colours in {}", colours(&shot), shot.display());
+        assert!(
+            Instant::now() < deadline,
+            "the screen stayed blank: {} colours in {}",
+            colours(&shot),
+            shot.display()
+        );
         std::thread::sleep(Duration::from_millis(250));
     }
 
@@ -72,7 +78,10 @@ fn the_kiosk_opens_full_screen_above_everything_refuses_to_close_keeps_one_insta
     let id = kiosk.managed_window();
     assert_eq!(kiosk.geometry(&id), SCREEN, "the kiosk covers the screen");
     let state = wm_state(&kiosk, &id);
-    assert!(state.contains("_NET_WM_STATE_FULLSCREEN") && state.contains("_NET_WM_STATE_ABOVE"), "{state}");
+    assert!(
+        state.contains("_NET_WM_STATE_FULLSCREEN") && state.contains("_NET_WM_STATE_ABOVE"),
+        "{state}"
+    );
 
     // Closing it the way a user or the window manager would does nothing. openbox offers Close
     // on every window and passes the request on (WM_DELETE_WINDOW); the app turns it down.
@@ -89,7 +98,12 @@ fn the_kiosk_opens_full_screen_above_everything_refuses_to_close_keeps_one_insta
         .stderr(Stdio::piped())
         .output()
         .expect("the second launch runs");
-    assert!(second.status.success(), "second launch: {:?} {}", second.status, String::from_utf8_lossy(&second.stderr));
+    assert!(
+        second.status.success(),
+        "second launch: {:?} {}",
+        second.status,
+        String::from_utf8_lossy(&second.stderr)
+    );
     kiosk.wait_for_log("second launch: focused the running kiosk", Duration::from_secs(10));
     assert_eq!(kiosk.log().matches("sync engine started").count(), 1, "{}", kiosk.log());
 
@@ -111,7 +125,10 @@ fn with_kiosk_mode_off_the_window_is_an_ordinary_one_and_closing_it_quits_cleanl
     app.wait_for_log("sync engine started", START_TIMEOUT);
     let id = app.managed_window();
     let state = wm_state(&app, &id);
-    assert!(!state.contains("_NET_WM_STATE_FULLSCREEN") && !state.contains("_NET_WM_STATE_ABOVE"), "{state}");
+    assert!(
+        !state.contains("_NET_WM_STATE_FULLSCREEN") && !state.contains("_NET_WM_STATE_ABOVE"),
+        "{state}"
+    );
     let size = app.geometry(&id);
     assert_eq!((size.width, size.height), (1280, 800), "the development window's size");
 
@@ -122,7 +139,8 @@ fn with_kiosk_mode_off_the_window_is_an_ordinary_one_and_closing_it_quits_cleanl
 }
 
 #[test]
-fn with_a_school_system_that_does_not_answer_the_window_opens_during_the_first_import_and_sigterm_ends_it() {
+fn with_a_school_system_that_does_not_answer_the_window_opens_during_the_first_import_and_sigterm_ends_it(
+) {
     let data = tempfile::tempdir().unwrap();
     // A Wonde that takes connections and never answers: the first import can only end by the
     // client's 30 s timeout, long after the window is ready.
@@ -132,13 +150,22 @@ fn with_a_school_system_that_does_not_answer_the_window_opens_during_the_first_i
         base_url: format!("http://{}/v1.0", silent.local_addr().unwrap()),
     };
     let store = kiosk_core::store::Store::open_dir(data.path()).unwrap();
-    kiosk_core::connection::save(&store, data.path(), &connection, &wonde_client::Token::new("0123456789abcdef0123456789abcdef01234567")).unwrap();
+    kiosk_core::connection::save(
+        &store,
+        data.path(),
+        &connection,
+        &wonde_client::Token::new("0123456789abcdef0123456789abcdef01234567"),
+    )
+    .unwrap();
     drop(store);
 
     let mut kiosk = start(data.path(), "slow-school");
     kiosk.wait_for_log("kiosk window ready", START_TIMEOUT);
     let log = kiosk.log();
-    assert!(!log.contains("first import") && !log.contains("sync engine started"), "the import is still running:\n{log}");
+    assert!(
+        !log.contains("first import") && !log.contains("sync engine started"),
+        "the import is still running:\n{log}"
+    );
 
     kiosk.signal("-TERM");
     let status = kiosk.wait_exit(Duration::from_secs(10));
@@ -150,7 +177,8 @@ fn with_a_school_system_that_does_not_answer_the_window_opens_during_the_first_i
 const SCREEN_IS: &str = "return document.body.dataset.screen === ";
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_real_app_shows_the_demo_school_records_a_late_sign_in_and_staff_see_it_written_and_exported_through_webdriver() {
+async fn the_real_app_shows_the_demo_school_records_a_late_sign_in_and_staff_see_it_written_and_exported_through_webdriver(
+) {
     let data = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let data_dir = data.path().to_str().unwrap().to_string();
@@ -167,7 +195,11 @@ async fn the_real_app_shows_the_demo_school_records_a_late_sign_in_and_staff_see
         &[&format!("--port={port}")],
         // Tauri lets WebKit's automation drive the web view only when asked to.
         // HOME too: the staff area's CSV export goes to the user's Downloads (or the data dir).
-        &[("TAURI_WEBVIEW_AUTOMATION", "true"), ("RECEPTION_KIOSK_DATA_DIR", &data_dir), ("HOME", &data_dir)],
+        &[
+            ("TAURI_WEBVIEW_AUTOMATION", "true"),
+            ("RECEPTION_KIOSK_DATA_DIR", &data_dir),
+            ("HOME", &data_dir),
+        ],
     );
     let http = reqwest::Client::builder().timeout(START_TIMEOUT).build().unwrap();
     let base = format!("http://127.0.0.1:{port}");
@@ -184,10 +216,18 @@ async fn the_real_app_shows_the_demo_school_records_a_late_sign_in_and_staff_see
     let wd = WebDriver { http: http.clone(), session: format!("{base}/session/{id}") };
 
     // Home, on the demo school, once its first import (which runs beside the window) is in.
-    wd.until("the home screen", &format!("{SCREEN_IS}'home' && !document.getElementById('demo-badge').hidden")).await;
+    wd.until(
+        "the home screen",
+        &format!("{SCREEN_IS}'home' && !document.getElementById('demo-badge').hidden"),
+    )
+    .await;
     assert_eq!(wd.text("#demo-badge").await, "Demo school");
     let shots = smoke_dir();
-    wd.until("the first import", "return document.getElementById('status-import').textContent.startsWith('Last import')").await;
+    wd.until(
+        "the first import",
+        "return document.getElementById('status-import').textContent.startsWith('Last import')",
+    )
+    .await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     wd.screenshot(&shots.join("app-home.png")).await;
 
@@ -202,15 +242,27 @@ async fn the_real_app_shows_the_demo_school_records_a_late_sign_in_and_staff_see
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     wd.screenshot(&shots.join("app-search.png")).await;
     wd.click("#find-results button").await;
-    wd.until("a reason or the check", &format!("{SCREEN_IS}'choose' || document.body.dataset.screen === 'confirm'")).await;
+    wd.until(
+        "a reason or the check",
+        &format!("{SCREEN_IS}'choose' || document.body.dataset.screen === 'confirm'"),
+    )
+    .await;
     if wd.script("return document.body.dataset.screen").await == "choose" {
         wd.click("#choose-list button").await;
     }
     wd.until("the check screen", &format!("{SCREEN_IS}'confirm'")).await;
     wd.click("#btn-confirm").await;
     wd.until("the confirmation", &format!("{SCREEN_IS}'done'")).await;
-    assert!(wd.text("#done-title").await.starts_with("You're signed in"), "{}", wd.text("#done-title").await);
-    assert!(wd.text("#done-list").await.contains("Signed in at"), "{}", wd.text("#done-list").await);
+    assert!(
+        wd.text("#done-title").await.starts_with("You're signed in"),
+        "{}",
+        wd.text("#done-title").await
+    );
+    assert!(
+        wd.text("#done-list").await.contains("Signed in at"),
+        "{}",
+        wd.text("#done-list").await
+    );
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     wd.screenshot(&shots.join("app-confirmation.png")).await;
 
@@ -233,19 +285,40 @@ async fn the_real_app_shows_the_demo_school_records_a_late_sign_in_and_staff_see
     .await;
     wd.click("#log-export-open").await;
     wd.click("#export-go").await;
-    wd.until("the export saved", "return document.getElementById('staff-notice').textContent.startsWith('Saved 1 event')").await;
+    wd.until(
+        "the export saved",
+        "return document.getElementById('staff-notice').textContent.startsWith('Saved 1 event')",
+    )
+    .await;
     let notice = wd.text("#staff-notice").await;
-    let saved = notice.rsplit_once(" in ").map(|(_, path)| path.to_string()).unwrap_or_else(|| panic!("no path in: {notice}"));
-    assert!(saved.starts_with(&data_dir), "saved under the kiosk's HOME or data directory: {saved}");
+    let saved = notice
+        .rsplit_once(" in ")
+        .map(|(_, path)| path.to_string())
+        .unwrap_or_else(|| panic!("no path in: {notice}"));
+    assert!(
+        saved.starts_with(&data_dir),
+        "saved under the kiosk's HOME or data directory: {saved}"
+    );
     let csv = std::fs::read_to_string(&saved).unwrap_or_else(|e| panic!("{saved}: {e}"));
     assert_eq!(csv.lines().count(), 2, "{csv}");
-    assert!(csv.lines().nth(1).is_some_and(|row| row.contains("Late sign-in") && row.contains("Successful")), "{csv}");
+    assert!(
+        csv.lines()
+            .nth(1)
+            .is_some_and(|row| row.contains("Late sign-in") && row.contains("Successful")),
+        "{csv}"
+    );
 
     // The app exits cleanly on SIGTERM, and the sign-in made through the window is in its store.
-    let app_pid = String::from_utf8(Command::new("pgrep").args(["-P", &driver.pid, "-x", "reception-kiosk"]).output().unwrap().stdout)
-        .unwrap()
-        .trim()
-        .to_string();
+    let app_pid = String::from_utf8(
+        Command::new("pgrep")
+            .args(["-P", &driver.pid, "-x", "reception-kiosk"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_string();
     assert!(!app_pid.is_empty(), "the app runs under WebKitWebDriver");
     assert!(Command::new("kill").args(["-TERM", &app_pid]).status().unwrap().success());
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -7,7 +7,6 @@ use std::time::Duration;
 use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Europe::London;
 
-use kiosk_model::clock::local_to_utc;
 use kiosk_core::mis_capabilities::MisCapabilities;
 use kiosk_core::recording::{self, Person, Request};
 use kiosk_core::rules::EventKind;
@@ -15,9 +14,14 @@ use kiosk_core::settings::{Reason, ReasonUse, ReasonWriteback};
 use kiosk_core::staff::check::Severity;
 use kiosk_core::staff::{check, on_site, StaffError, StaffGate};
 use kiosk_core::store::{Attempt, Outcome, Status};
+use kiosk_model::clock::local_to_utc;
 
 fn at(h: u32, m: u32) -> chrono::DateTime<chrono::Utc> {
-    local_to_utc(London, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), NaiveTime::from_hms_opt(h, m, 0).unwrap())
+    local_to_utc(
+        London,
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        NaiveTime::from_hms_opt(h, m, 0).unwrap(),
+    )
 }
 
 #[test]
@@ -30,7 +34,10 @@ fn the_pin_is_chosen_once_stored_hashed_and_five_wrong_tries_pause_the_pad() {
     gate.set_pin(&store, "2468", None, at(8, 0)).unwrap();
     let stored = store.value("staff_pin_hash").unwrap().unwrap();
     assert!(stored.starts_with("$argon2") && !stored.contains("2468"));
-    assert!(gate.set_pin(&store, "1357", None, at(8, 0)).is_err(), "changing it needs the current PIN");
+    assert!(
+        gate.set_pin(&store, "1357", None, at(8, 0)).is_err(),
+        "changing it needs the current PIN"
+    );
 
     let session = gate.unlock(&store, "2468", at(8, 1)).unwrap();
     gate.check(&session, at(8, 2)).unwrap();
@@ -70,7 +77,13 @@ fn on_site_lists_todays_late_arrivals_and_early_departures_in_time_order() {
     let dir = tempfile::tempdir().unwrap();
     let store = common::seeded_store(dir.path(), at(8, 0));
     let record = |kind, mis: &str, by: Option<&str>, when| {
-        let request = Request { kind, person: Person::MisId(mis.into()), reason: None, collected_by: by.map(String::from), at: None };
+        let request = Request {
+            kind,
+            person: Person::MisId(mis.into()),
+            reason: None,
+            collected_by: by.map(String::from),
+            at: None,
+        };
         recording::record(&store, &request, when).unwrap();
     };
     record(EventKind::EarlySignOut, "1003", Some("Sarah Smith-Jones"), at(11, 0));
@@ -78,7 +91,10 @@ fn on_site_lists_todays_late_arrivals_and_early_departures_in_time_order() {
     let rows = on_site::today(&store, at(12, 0)).unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!((rows[0].time.as_str(), rows[0].person.as_str()), ("09:10", "Zoë O'Brien"));
-    assert_eq!((rows[1].kind.as_str(), rows[1].collected_by.as_str()), ("Early sign-out", "Sarah Smith-Jones"));
+    assert_eq!(
+        (rows[1].kind.as_str(), rows[1].collected_by.as_str()),
+        ("Early sign-out", "Sarah Smith-Jones")
+    );
 }
 
 #[test]
@@ -86,7 +102,13 @@ fn the_check_says_when_wonde_refuses_the_token_and_when_the_last_mark_was_writte
     let dir = tempfile::tempdir().unwrap();
     let store = common::seeded_store(dir.path(), at(8, 0));
     let caps = MisCapabilities::builtin().unwrap();
-    let request = Request { kind: EventKind::LateSignIn, person: Person::MisId("1001".into()), reason: None, collected_by: None, at: None };
+    let request = Request {
+        kind: EventKind::LateSignIn,
+        person: Person::MisId("1001".into()),
+        reason: None,
+        collected_by: None,
+        at: None,
+    };
     let event = recording::record(&store, &request, at(9, 5)).unwrap();
     let attempt = |minute, http_status| Attempt {
         started_at: at(9, minute),
@@ -98,20 +120,37 @@ fn the_check_says_when_wonde_refuses_the_token_and_when_the_last_mark_was_writte
     };
     store.add_attempt(event.id, &attempt(6, 401)).unwrap();
     let findings = check::run(&store, &caps, at(9, 7)).unwrap();
-    let refused = findings.iter().find(|f| f.title == "Wonde refused the kiosk's token").expect("the refused token is listed");
+    let refused = findings
+        .iter()
+        .find(|f| f.title == "Wonde refused the kiosk's token")
+        .expect("the refused token is listed");
     assert_eq!(refused.severity, Severity::Problem);
     assert!(refused.detail.contains("HTTP 401 at 09:06 on 23 November 2026"), "{refused:?}");
     assert!(!findings.iter().any(|f| f.title == "Marks are reaching the MIS"));
 
     // The office fixes the token: the next write goes through.
     store.add_attempt(event.id, &attempt(20, 200)).unwrap();
-    let written = Outcome { status: Status::Successful, cause: None, session: Some("AM".into()), code: Some("L".into()) };
+    let written = Outcome {
+        status: Status::Successful,
+        cause: None,
+        session: Some("AM".into()),
+        code: Some("L".into()),
+    };
     assert!(store.finish_event(event.id, &written, at(9, 21)).unwrap());
     let findings = check::run(&store, &caps, at(9, 30)).unwrap();
-    assert!(!findings.iter().any(|f| f.severity == Severity::Problem && f.title.contains("token")), "{findings:?}");
-    let accepted = findings.iter().find(|f| f.title == "The token is accepted").expect("the token is shown accepted");
+    assert!(
+        !findings.iter().any(|f| f.severity == Severity::Problem && f.title.contains("token")),
+        "{findings:?}"
+    );
+    let accepted = findings
+        .iter()
+        .find(|f| f.title == "The token is accepted")
+        .expect("the token is shown accepted");
     assert!(accepted.detail.contains("09:20"), "{accepted:?}");
-    let last = findings.iter().find(|f| f.title == "Marks are reaching the MIS").expect("the last write is shown");
+    let last = findings
+        .iter()
+        .find(|f| f.title == "Marks are reaching the MIS")
+        .expect("the last write is shown");
     assert!(last.detail.contains("09:21 on 23 November 2026"), "{last:?}");
 }
 
@@ -119,16 +158,36 @@ fn the_check_says_when_wonde_refuses_the_token_and_when_the_last_mark_was_writte
 fn events_recorded_on_the_demo_school_are_settled_not_sent_when_the_kiosk_is_connected() {
     let dir = tempfile::tempdir().unwrap();
     let store = common::seeded_store(dir.path(), at(8, 0));
-    let request = Request { kind: EventKind::LateSignIn, person: Person::MisId("1001".into()), reason: None, collected_by: None, at: None };
+    let request = Request {
+        kind: EventKind::LateSignIn,
+        person: Person::MisId("1001".into()),
+        reason: None,
+        collected_by: None,
+        at: None,
+    };
     let waiting = recording::record(&store, &request, at(9, 5)).unwrap();
-    let written = recording::record(&store, &Request { person: Person::MisId("1002".into()), ..request }, at(9, 6)).unwrap();
-    let done = Outcome { status: Status::Successful, cause: None, session: Some("AM".into()), code: Some("L".into()) };
+    let written = recording::record(
+        &store,
+        &Request { person: Person::MisId("1002".into()), ..request },
+        at(9, 6),
+    )
+    .unwrap();
+    let done = Outcome {
+        status: Status::Successful,
+        cause: None,
+        session: Some("AM".into()),
+        code: Some("L".into()),
+    };
     store.finish_event(written.id, &done, at(9, 7)).unwrap();
 
     assert_eq!(kiosk_core::background::settle_demo_events(&store, at(10, 0)).unwrap(), 1);
     let settled = store.event(waiting.id).unwrap().unwrap();
     assert_eq!(settled.status, Status::NotRequired);
     assert!(settled.cause.unwrap().contains("demo school"));
-    assert_eq!(store.event(written.id).unwrap().unwrap().status, Status::Successful, "a final status stays");
+    assert_eq!(
+        store.event(written.id).unwrap().unwrap().status,
+        Status::Successful,
+        "a final status stays"
+    );
     assert!(store.pending_events().unwrap().is_empty(), "nothing is left to send to the real MIS");
 }

@@ -7,11 +7,11 @@ use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Europe::London;
 use rusqlite::Connection;
 
-use kiosk_model::clock::local_to_utc;
 use kiosk_core::recording::{self, Person, ReasonText, Request};
 use kiosk_core::rules::EventKind;
 use kiosk_core::settings::Settings;
 use kiosk_core::store::{EventFilter, NewEvent, Outcome, Status, Store, StoreError, DB_FILE};
+use kiosk_model::clock::local_to_utc;
 
 fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
@@ -22,7 +22,13 @@ fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
 }
 
 fn late(mis_id: &str) -> Request {
-    Request { kind: EventKind::LateSignIn, person: Person::MisId(mis_id.into()), reason: None, collected_by: None, at: None }
+    Request {
+        kind: EventKind::LateSignIn,
+        person: Person::MisId(mis_id.into()),
+        reason: None,
+        collected_by: None,
+        at: None,
+    }
 }
 
 #[test]
@@ -51,7 +57,8 @@ fn migrations_build_an_empty_database_and_upgrade_a_first_version_one_keeping_it
     let path = old_dir.path().join(DB_FILE);
     {
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(include_str!("../crates/kiosk-core/src/store/migrations/0001_init.sql")).unwrap();
+        conn.execute_batch(include_str!("../crates/kiosk-core/src/store/migrations/0001_init.sql"))
+            .unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.execute(
             "INSERT INTO events (kind, person_name, occurred_at, school_date, status, recorded_at, updated_at)
@@ -78,7 +85,10 @@ fn a_database_from_a_newer_app_is_refused_and_left_untouched() {
         Err(other) => panic!("unexpected error: {other}"),
         Ok(_) => panic!("a newer database must not be opened"),
     }
-    let version: i64 = Connection::open(&path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let version: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(version, 999);
 }
 
@@ -87,10 +97,18 @@ fn a_final_status_is_never_overwritten_and_only_todays_failures_can_be_retried()
     let dir = tempfile::tempdir().unwrap();
     let store = common::seeded_store(dir.path(), at(8, 0));
     let event = recording::record(&store, &late("1001"), at(9, 5)).unwrap();
-    let failed = Outcome { status: Status::Failed, cause: Some("Unknown student".into()), session: Some("AM".into()), code: Some("L".into()) };
+    let failed = Outcome {
+        status: Status::Failed,
+        cause: Some("Unknown student".into()),
+        session: Some("AM".into()),
+        code: Some("L".into()),
+    };
     assert!(store.finish_event(event.id, &failed, at(9, 6)).unwrap());
     let success = Outcome { status: Status::Successful, cause: None, session: None, code: None };
-    assert!(!store.finish_event(event.id, &success, at(9, 7)).unwrap(), "Failed does not become Successful by itself");
+    assert!(
+        !store.finish_event(event.id, &success, at(9, 7)).unwrap(),
+        "Failed does not become Successful by itself"
+    );
     assert_eq!(store.event(event.id).unwrap().unwrap().status, Status::Failed);
 
     let tomorrow = day().succ_opt().unwrap();
@@ -126,14 +144,20 @@ fn a_new_roster_archives_leavers_and_excluded_pupils_without_losing_their_histor
     store.set_excluded("student", "1002", true).unwrap(); // Liam: do not import
     let counts = store.replace_roster(&next, at(10, 0)).unwrap();
     assert_eq!(counts.students, 1);
-    assert!(store.student_by_mis_id("1001").unwrap().is_none(), "a leaver is hidden from the kiosk");
+    assert!(
+        store.student_by_mis_id("1001").unwrap().is_none(),
+        "a leaver is hidden from the kiosk"
+    );
     assert!(store.student("u1").unwrap().unwrap().archived, "but kept");
     assert!(store.student_by_mis_id("1002").unwrap().is_none(), "an excluded pupil is hidden");
     assert_eq!(store.event(event.id).unwrap().unwrap().person_name, "Zoë O'Brien");
 
     store.set_excluded("student", "1002", false).unwrap();
     store.replace_roster(&next, at(11, 0)).unwrap();
-    assert!(store.student_by_mis_id("1002").unwrap().is_some(), "unticking brings the pupil back at the next import");
+    assert!(
+        store.student_by_mis_id("1002").unwrap().is_some(),
+        "unticking brings the pupil back at the next import"
+    );
 }
 
 #[test]
@@ -148,7 +172,10 @@ fn damaged_settings_are_reported_and_the_defaults_keep_the_kiosk_working() {
     bad.default_group.am_unauthorised = NaiveTime::from_hms_opt(8, 0, 0).unwrap();
     let refused = store.save_settings(&bad).unwrap_err().to_string();
     assert!(refused.contains("AM late time"), "{refused}");
-    assert!(matches!(store.settings(), Err(StoreError::CorruptSettings(_))), "a refused save changes nothing");
+    assert!(
+        matches!(store.settings(), Err(StoreError::CorruptSettings(_))),
+        "a refused save changes nothing"
+    );
     store.save_settings(&Settings::default()).unwrap();
     assert_eq!(store.settings().unwrap(), Settings::default());
 }
@@ -211,5 +238,9 @@ fn the_last_good_import_is_the_last_that_succeeded_however_many_failed_since() {
         store.finish_import_run(failed, false, "Wonde could not be reached", at(h, 1)).unwrap();
     }
     let running = store.begin_import_run(false, at(5, 0)).unwrap();
-    assert_eq!(store.last_good_import().unwrap(), Some(at(2, 0).to_rfc3339()), "run {running} is still running");
+    assert_eq!(
+        store.last_good_import().unwrap(),
+        Some(at(2, 0).to_rfc3339()),
+        "run {running} is still running"
+    );
 }

@@ -8,11 +8,11 @@ use std::time::Duration;
 use chrono::NaiveDate;
 
 use common::engine::{fast, local, monday, start};
-use kiosk_model::clock::ManualClock;
 use kiosk_core::mis_capabilities::MisCapabilities;
 use kiosk_core::rules::{EventKind, Session};
 use kiosk_core::store::Status;
 use kiosk_core::sync::Engine;
+use kiosk_model::clock::ManualClock;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_all_morning_then_back_at_1100_writes_each_mark_from_its_own_time() {
@@ -34,7 +34,14 @@ async fn offline_all_morning_then_back_at_1100_writes_each_mark_from_its_own_tim
     assert_eq!((b_mark.code.as_str(), b_mark.minutes_late), ("U", Some(25)));
     assert_eq!(run.event(late.id).status, Status::Successful);
     assert_eq!(run.event(very_late.id).code.as_deref(), Some("U"));
-    assert_eq!(*run.sync.status().borrow(), kiosk_core::sync::SyncStatus { online: Some(true), pending: 0, last_write_at: run.sync.status().borrow().last_write_at });
+    assert_eq!(
+        *run.sync.status().borrow(),
+        kiosk_core::sync::SyncStatus {
+            online: Some(true),
+            pending: 0,
+            last_write_at: run.sync.status().borrow().last_write_at
+        }
+    );
     run.sync.shutdown().await;
 }
 
@@ -83,7 +90,11 @@ async fn a_student_the_mis_does_not_know_fails_with_its_message_and_is_not_retri
     run.drained().await;
     let failed = run.event(event.id);
     assert_eq!(failed.status, Status::Failed);
-    assert!(failed.cause.as_deref().unwrap_or("").contains("The MIS refused the mark"), "{:?}", failed.cause);
+    assert!(
+        failed.cause.as_deref().unwrap_or("").contains("The MIS refused the mark"),
+        "{:?}",
+        failed.cause
+    );
     let attempts = run.school.store.attempts(event.id).unwrap();
     assert_eq!(attempts.len(), 1, "a permanent refusal is not retried: {attempts:?}");
     assert!(attempts[0].mis_message.is_some());
@@ -125,7 +136,10 @@ async fn two_events_for_one_pupil_and_session_are_written_in_the_order_they_happ
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_the_dst_sundays_lateness_is_counted_in_london_time() {
-    for sunday in [NaiveDate::from_ymd_opt(2026, 3, 29).unwrap(), NaiveDate::from_ymd_opt(2026, 10, 25).unwrap()] {
+    for sunday in [
+        NaiveDate::from_ymd_opt(2026, 3, 29).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 10, 25).unwrap(),
+    ] {
         let run = start("SIMS", local(sunday, 8, 0)).await;
         let (a, a_id) = run.pupil(0);
         run.record(EventKind::LateSignIn, &a, local(sunday, 9, 10));
@@ -144,7 +158,8 @@ async fn arbor_marks_go_to_the_first_lesson_of_the_session() {
     let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 10));
     run.drained().await;
     assert_eq!(run.event(event.id).status, Status::Successful, "{:?}", run.event(event.id).cause);
-    let mark = run.school.sim.marks().into_iter().find(|m| m.student_id == a_id).expect("a lesson mark");
+    let mark =
+        run.school.sim.marks().into_iter().find(|m| m.student_id == a_id).expect("a lesson mark");
     assert!(mark.lesson_id.is_some());
     assert_eq!(mark.code, "L");
     run.sync.shutdown().await;
@@ -192,15 +207,27 @@ async fn events_older_than_the_retention_period_are_purged_and_recent_ones_kept(
         collected_by: None,
     };
     let old = store.record_event(&make(old_day), local(old_day, 9, 0)).unwrap();
-    let recent = store.record_event(&make(monday() - chrono::Duration::days(59)), local(monday(), 8, 0)).unwrap();
+    let recent = store
+        .record_event(&make(monday() - chrono::Duration::days(59)), local(monday(), 8, 0))
+        .unwrap();
     let clock = Arc::new(ManualClock::new(local(monday(), 8, 0)));
-    let engine = Engine::new(store.clone(), school.client.clone(), clock, MisCapabilities::builtin().unwrap(), fast());
+    let engine = Engine::new(
+        store.clone(),
+        school.client.clone(),
+        clock,
+        MisCapabilities::builtin().unwrap(),
+        fast(),
+    );
     let sync = engine.spawn();
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     while store.event(old.id).unwrap().is_some() {
         assert!(std::time::Instant::now() < deadline, "the 61-day-old event was not purged");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(store.event(recent.id).unwrap().unwrap().status, Status::Expired, "59 days old: kept, expired");
+    assert_eq!(
+        store.event(recent.id).unwrap().unwrap().status,
+        Status::Expired,
+        "59 days old: kept, expired"
+    );
     sync.shutdown().await;
 }

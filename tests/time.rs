@@ -23,7 +23,8 @@ async fn back_online(run: &Running) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn offline_from_monday_morning_to_tuesday_expires_mondays_events_and_writes_tuesdays_from_their_own_times() {
+async fn offline_from_monday_morning_to_tuesday_expires_mondays_events_and_writes_tuesdays_from_their_own_times(
+) {
     let run = start("SIMS", local(monday(), 8, 0)).await;
     run.school.sim.faults().set_offline(true);
     let (a, a_id) = run.pupil(0);
@@ -42,11 +43,19 @@ async fn offline_from_monday_morning_to_tuesday_expires_mondays_events_and_write
         assert_eq!(e.status, Status::Expired, "{e:?}");
         assert!(e.cause.unwrap().contains("midnight"));
     }
-    assert!(run.mark(&a_id, monday(), Session::AM).is_none() && run.mark(&b_id, monday(), Session::AM).is_none(), "nothing written for Monday");
+    assert!(
+        run.mark(&a_id, monday(), Session::AM).is_none()
+            && run.mark(&b_id, monday(), Session::AM).is_none(),
+        "nothing written for Monday"
+    );
     assert_eq!(run.event(tuesday_late.id).status, Status::Successful);
     assert_eq!(run.event(tuesday_very_late.id).status, Status::Successful);
     let a_mark = run.mark(&a_id, tuesday(), Session::AM).unwrap();
-    assert_eq!((a_mark.code.as_str(), a_mark.minutes_late, a_mark.writes), ("L", Some(12), 1), "09:12, not 10:30");
+    assert_eq!(
+        (a_mark.code.as_str(), a_mark.minutes_late, a_mark.writes),
+        ("L", Some(12), 1),
+        "09:12, not 10:30"
+    );
     let b_mark = run.mark(&b_id, tuesday(), Session::AM).unwrap();
     assert_eq!((b_mark.code.as_str(), b_mark.minutes_late), ("U", Some(25)));
     run.sync.shutdown().await;
@@ -73,9 +82,17 @@ async fn on_the_dst_sundays_unwritten_events_expire_at_london_midnight_not_utc_m
                 assert!(run.school.sim.marks().is_empty(), "{sunday}");
             }
             false => {
-                assert_eq!(status, Status::Successful, "{sunday}: 23:30 UTC is 23:30 GMT, still Sunday");
+                assert_eq!(
+                    status,
+                    Status::Successful,
+                    "{sunday}: 23:30 UTC is 23:30 GMT, still Sunday"
+                );
                 let mark = run.mark(&a_id, sunday, Session::AM).unwrap();
-                assert_eq!((mark.code.as_str(), mark.minutes_late), ("L", Some(10)), "09:10 local, whatever UTC says");
+                assert_eq!(
+                    (mark.code.as_str(), mark.minutes_late),
+                    ("L", Some(10)),
+                    "09:10 local, whatever UTC says"
+                );
             }
         }
         run.sync.shutdown().await;
@@ -83,7 +100,8 @@ async fn on_the_dst_sundays_unwritten_events_expire_at_london_midnight_not_utc_m
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sign_out_a_second_before_midnight_is_that_days_pm_and_a_sign_in_at_midnight_is_the_next_days_am() {
+async fn a_sign_out_a_second_before_midnight_is_that_days_pm_and_a_sign_in_at_midnight_is_the_next_days_am(
+) {
     let run = start("SIMS", local(monday(), 23, 0)).await;
     run.write_present_marks();
     let mut settings = run.school.store.settings().unwrap();
@@ -93,19 +111,32 @@ async fn a_sign_out_a_second_before_midnight_is_that_days_pm_and_a_sign_in_at_mi
     let (b, b_id) = run.pupil(1);
     let before = run.record(EventKind::EarlySignOut, &a, local_hms(monday(), 23, 59, 59));
     run.drained().await;
-    assert_eq!((before.school_date, run.event(before.id).status), (monday(), Status::Successful), "{:?}", run.event(before.id).cause);
+    assert_eq!(
+        (before.school_date, run.event(before.id).status),
+        (monday(), Status::Successful),
+        "{:?}",
+        run.event(before.id).cause
+    );
     assert_eq!(run.mark(&a_id, monday(), Session::PM).unwrap().code, "E");
 
     let at_midnight = run.record(EventKind::LateSignIn, &b, local(tuesday(), 0, 0));
     run.drained().await;
-    assert_eq!((at_midnight.school_date, run.event(at_midnight.id).status), (tuesday(), Status::Successful));
-    assert_eq!(run.mark(&b_id, tuesday(), Session::AM).unwrap().code, "/", "before the AM late time: present");
+    assert_eq!(
+        (at_midnight.school_date, run.event(at_midnight.id).status),
+        (tuesday(), Status::Successful)
+    );
+    assert_eq!(
+        run.mark(&b_id, tuesday(), Session::AM).unwrap().code,
+        "/",
+        "before the AM late time: present"
+    );
     assert!(run.mark(&b_id, monday(), Session::PM).is_none());
     run.sync.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sign_in_a_second_before_midnight_left_unwritten_expires_at_midnight_and_one_at_midnight_does_not() {
+async fn a_sign_in_a_second_before_midnight_left_unwritten_expires_at_midnight_and_one_at_midnight_does_not(
+) {
     let run = start("SIMS", local(monday(), 23, 0)).await;
     run.write_present_marks();
     run.school.sim.faults().set_offline(true);

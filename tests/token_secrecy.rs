@@ -9,8 +9,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use wonde_sim::Fault;
 use wonde_client::{ListQuery, Token, WondeConfig};
+use wonde_sim::Fault;
 
 use common::{client, simulator};
 
@@ -32,7 +32,10 @@ impl Write for Captured {
 async fn the_token_never_appears_in_logs_errors_or_debug_output() {
     let captured = Captured::default();
     let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let sim = simulator(30).await;
@@ -45,7 +48,13 @@ async fn the_token_never_appears_in_logs_errors_or_debug_output() {
     sim.faults().set_token_revoked(true);
     let e2 = c.school().await.unwrap_err();
     tracing::error!(error = %e1, other = ?e2, client = ?c, "errors as the app would log them");
-    let config = WondeConfig { base_url: sim.base_url(), school_id: sim.school_id(), token: Token::new(token.clone()), timeout: Duration::from_secs(1), min_request_interval: Duration::ZERO };
+    let config = WondeConfig {
+        base_url: sim.base_url(),
+        school_id: sim.school_id(),
+        token: Token::new(token.clone()),
+        timeout: Duration::from_secs(1),
+        min_request_interval: Duration::ZERO,
+    };
     sim.shutdown().await;
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

@@ -9,9 +9,11 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 
 use kiosk_core::rules::Session;
-use wonde_sim::{demo, Fault, SimConfig, Simulator};
 use wonde_client::model::{CodeJson, EmployeeJson, One, Page, SchoolJson, StudentJson};
-use wonde_client::{read_status, LessonRecord, ListQuery, SessionRecord, WondeClient, WondeError, WritebackStatus};
+use wonde_client::{
+    read_status, LessonRecord, ListQuery, SessionRecord, WondeClient, WondeError, WritebackStatus,
+};
+use wonde_sim::{demo, Fault, SimConfig, Simulator};
 
 use common::{client, client_with_timeout, simulator};
 
@@ -20,7 +22,14 @@ fn day() -> NaiveDate {
 }
 
 async fn code_id(client: &WondeClient, letter: &str) -> String {
-    client.attendance_codes().await.unwrap().into_iter().find(|c| c.code == letter).unwrap().wonde_id
+    client
+        .attendance_codes()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code == letter)
+        .unwrap()
+        .wonde_id
 }
 
 async fn wait_for_outcome(client: &WondeClient, id: &str) -> WritebackStatus {
@@ -66,7 +75,10 @@ async fn the_school_says_its_name_and_mis() {
     config.mis = "Arbor".into();
     let sim = Simulator::start(config).await.unwrap();
     let school = client(&sim).school().await.unwrap();
-    assert_eq!((school.name.as_str(), school.mis.as_str(), school.allows_writeback), ("Wonde Testing School", "Arbor", true));
+    assert_eq!(
+        (school.name.as_str(), school.mis.as_str(), school.allows_writeback),
+        ("Wonde Testing School", "Arbor", true)
+    );
     sim.shutdown().await;
 }
 
@@ -86,7 +98,10 @@ async fn a_garbled_answer_is_an_error_not_a_crash() {
     let sim = simulator(10).await;
     sim.faults().inject(Fault::Malformed, 1);
     let err = client(&sim).school().await.unwrap_err();
-    assert!(matches!(&err, WondeError::Malformed { excerpt } if excerpt.contains("Bad gateway")), "{err:?}");
+    assert!(
+        matches!(&err, WondeError::Malformed { excerpt } if excerpt.contains("Bad gateway")),
+        "{err:?}"
+    );
     sim.shutdown().await;
 }
 
@@ -139,26 +154,48 @@ async fn when_the_network_drops_every_request_fails_as_transient_until_it_return
 }
 
 #[tokio::test]
-async fn a_late_mark_is_in_the_mis_once_the_writeback_completes_and_an_unknown_student_fails_alone() {
+async fn a_late_mark_is_in_the_mis_once_the_writeback_completes_and_an_unknown_student_fails_alone()
+{
     let sim = simulator(20).await;
     sim.set_writeback_delay(Duration::from_millis(150));
     let c = client(&sim);
     let student = sim.read_school(|s| s.students[0].id.clone());
     let late = code_id(&c, "L").await;
     let records = vec![
-        SessionRecord { student_id: student.clone(), date: day(), session: Session::AM, attendance_code_id: late.clone(), comment: Some("Bus late".into()), minutes_late: Some(12) },
-        SessionRecord { student_id: "A000000000".into(), date: day(), session: Session::AM, attendance_code_id: late, comment: None, minutes_late: None },
+        SessionRecord {
+            student_id: student.clone(),
+            date: day(),
+            session: Session::AM,
+            attendance_code_id: late.clone(),
+            comment: Some("Bus late".into()),
+            minutes_late: Some(12),
+        },
+        SessionRecord {
+            student_id: "A000000000".into(),
+            date: day(),
+            session: Session::AM,
+            attendance_code_id: late,
+            comment: None,
+            minutes_late: None,
+        },
     ];
     let accepted = c.write_session_marks(&records).await.unwrap();
-    assert!(accepted.sent_summary.contains("Bus late") && !accepted.sent_summary.contains(&sim.token()));
+    assert!(
+        accepted.sent_summary.contains("Bus late") && !accepted.sent_summary.contains(&sim.token())
+    );
     assert_eq!(c.writeback_status(&accepted.writeback_id).await.unwrap(), WritebackStatus::Pending);
     assert!(sim.marks().is_empty(), "accepted is not yet written");
-    let WritebackStatus::Done { rows } = wait_for_outcome(&c, &accepted.writeback_id).await else { panic!("not done") };
+    let WritebackStatus::Done { rows } = wait_for_outcome(&c, &accepted.writeback_id).await else {
+        panic!("not done")
+    };
     assert!(rows[0].ok);
     assert!(!rows[1].ok && rows[1].message.as_deref().unwrap().contains("not found"));
     let marks = sim.marks();
     assert_eq!(marks.len(), 1);
-    assert_eq!((marks[0].code.as_str(), marks[0].minutes_late, marks[0].comment.as_deref()), ("L", Some(12), Some("Bus late")));
+    assert_eq!(
+        (marks[0].code.as_str(), marks[0].minutes_late, marks[0].comment.as_deref()),
+        ("L", Some(12), Some("Bus late"))
+    );
     sim.shutdown().await;
 }
 
@@ -166,7 +203,14 @@ async fn a_late_mark_is_in_the_mis_once_the_writeback_completes_and_an_unknown_s
 async fn a_batch_nobody_in_the_mis_can_take_is_refused_with_wondes_message() {
     let sim = simulator(10).await;
     let c = client(&sim);
-    let record = SessionRecord { student_id: "A000000000".into(), date: day(), session: Session::PM, attendance_code_id: "AC999".into(), comment: None, minutes_late: None };
+    let record = SessionRecord {
+        student_id: "A000000000".into(),
+        date: day(),
+        session: Session::PM,
+        attendance_code_id: "AC999".into(),
+        comment: None,
+        minutes_late: None,
+    };
     let err = c.write_session_marks(&[record]).await.unwrap_err();
     assert_eq!(err.http_status(), Some(422));
     assert!(!err.is_transient());
@@ -195,16 +239,43 @@ async fn arbor_marks_go_to_the_first_lesson_of_the_session() {
     let c = client(&sim);
     let student = sim.read_school(|s| s.students[0].id.clone());
     let noon = chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap();
-    let am = c.first_lesson(&student, day(), Session::AM, noon).await.unwrap().expect("a morning lesson");
-    let pm = c.first_lesson(&student, day(), Session::PM, noon).await.unwrap().expect("an afternoon lesson");
+    let am = c
+        .first_lesson(&student, day(), Session::AM, noon)
+        .await
+        .unwrap()
+        .expect("a morning lesson");
+    let pm = c
+        .first_lesson(&student, day(), Session::PM, noon)
+        .await
+        .unwrap()
+        .expect("an afternoon lesson");
     assert!(am.ends_with('0') && pm.ends_with('1'), "{am} {pm}");
     // A group whose afternoon starts at 13:30: the 13:10 lesson is still its morning.
     let half_one = chrono::NaiveTime::from_hms_opt(13, 30, 0).unwrap();
-    assert_eq!(c.first_lesson(&student, day(), Session::PM, half_one).await.unwrap(), None, "no lesson after 13:30");
-    assert_eq!(c.first_lesson(&student, day(), Session::AM, half_one).await.unwrap(), Some(am.clone()), "the first lesson of the morning");
+    assert_eq!(
+        c.first_lesson(&student, day(), Session::PM, half_one).await.unwrap(),
+        None,
+        "no lesson after 13:30"
+    );
+    assert_eq!(
+        c.first_lesson(&student, day(), Session::AM, half_one).await.unwrap(),
+        Some(am.clone()),
+        "the first lesson of the morning"
+    );
     let late = code_id(&c, "L").await;
-    let accepted = c.write_lesson_marks(&[LessonRecord { lesson_id: am.clone(), student_id: student.clone(), attendance_code_id: late, comment: None }]).await.unwrap();
-    assert!(matches!(wait_for_outcome(&c, &accepted.writeback_id).await, WritebackStatus::Done { .. }));
+    let accepted = c
+        .write_lesson_marks(&[LessonRecord {
+            lesson_id: am.clone(),
+            student_id: student.clone(),
+            attendance_code_id: late,
+            comment: None,
+        }])
+        .await
+        .unwrap();
+    assert!(matches!(
+        wait_for_outcome(&c, &accepted.writeback_id).await,
+        WritebackStatus::Done { .. }
+    ));
     assert_eq!(sim.marks()[0].lesson_id.as_deref(), Some(am.as_str()));
     sim.shutdown().await;
 }
@@ -219,14 +290,26 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
     ];
     leaf.prop_recursive(4, 64, 8, |inner| {
         let keys = prop_oneof![
-            Just("data".to_string()), Just("meta".to_string()), Just("pagination".to_string()), Just("next".to_string()),
-            Just("per_page".to_string()), Just("id".to_string()), Just("date".to_string()), Just("year".to_string()),
-            Just("contacts".to_string()), Just("relationship".to_string()), Just("status".to_string()),
-            Just("results".to_string()), Just("index".to_string()), Just("errors".to_string()), "[a-z_]{1,8}",
+            Just("data".to_string()),
+            Just("meta".to_string()),
+            Just("pagination".to_string()),
+            Just("next".to_string()),
+            Just("per_page".to_string()),
+            Just("id".to_string()),
+            Just("date".to_string()),
+            Just("year".to_string()),
+            Just("contacts".to_string()),
+            Just("relationship".to_string()),
+            Just("status".to_string()),
+            Just("results".to_string()),
+            Just("index".to_string()),
+            Just("errors".to_string()),
+            "[a-z_]{1,8}",
         ];
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::from),
-            prop::collection::btree_map(keys, inner, 0..6).prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map(keys, inner, 0..6)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
         ]
     })
 }

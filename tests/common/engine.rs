@@ -7,13 +7,13 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Europe::London;
 
-use kiosk_model::clock::{local_to_utc, ManualClock};
 use kiosk_core::mis_capabilities::MisCapabilities;
 use kiosk_core::recording::{self, Person, Request};
 use kiosk_core::rules::{EventKind, Session};
-use wonde_sim::SimMark;
 use kiosk_core::store::{Event, Status};
 use kiosk_core::sync::{Engine, SyncConfig, SyncHandle};
+use kiosk_model::clock::{local_to_utc, ManualClock};
+use wonde_sim::SimMark;
 
 /// A school Monday.
 pub fn monday() -> NaiveDate {
@@ -76,7 +76,13 @@ impl Running {
     /// Records an event at `at` (the clock moves there first) and wakes the engine.
     pub fn record(&self, kind: EventKind, mis_id: &str, at: DateTime<Utc>) -> Event {
         self.clock.set(at);
-        let request = Request { kind, person: Person::MisId(mis_id.into()), reason: None, collected_by: None, at: None };
+        let request = Request {
+            kind,
+            person: Person::MisId(mis_id.into()),
+            reason: None,
+            collected_by: None,
+            at: None,
+        };
         let event = recording::record(&self.school.store, &request, at).expect("recorded");
         self.sync.wake();
         event
@@ -126,7 +132,11 @@ impl Running {
     }
 
     pub fn mark(&self, student_id: &str, date: NaiveDate, session: Session) -> Option<SimMark> {
-        self.school.sim.marks().into_iter().find(|m| m.student_id == student_id && m.date == date && m.session == session)
+        self.school
+            .sim
+            .marks()
+            .into_iter()
+            .find(|m| m.student_id == student_id && m.date == date && m.session == session)
     }
 
     /// Turns present writeback on, so every sign-in writes a mark whatever its time.

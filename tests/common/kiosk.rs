@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime};
 use tauri::webview::InvokeRequest;
 
-use kiosk_model::clock::{local_to_utc, ManualClock};
 use kiosk_core::store::Store;
+use kiosk_model::clock::{local_to_utc, ManualClock};
 use reception_kiosk::AppState;
 
 pub struct Kiosk {
@@ -26,7 +26,11 @@ pub struct Kiosk {
 
 /// 09:12 on Monday 23 November 2026, school time: the kiosk's clock in these tests.
 pub fn monday_morning() -> DateTime<Utc> {
-    local_to_utc(London, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), NaiveTime::from_hms_opt(9, 12, 0).unwrap())
+    local_to_utc(
+        London,
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        NaiveTime::from_hms_opt(9, 12, 0).unwrap(),
+    )
 }
 
 /// The kiosk on the small seeded school in a fresh temporary data directory.
@@ -35,7 +39,9 @@ pub fn kiosk() -> Kiosk {
 }
 
 /// The same, with a last change to the app's builder.
-pub fn kiosk_with(customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>) -> Kiosk {
+pub fn kiosk_with(
+    customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>,
+) -> Kiosk {
     let dir = tempfile::tempdir().unwrap();
     let mut kiosk = build(dir.path(), customise);
     kiosk._dir = Some(dir);
@@ -47,17 +53,27 @@ pub fn kiosk_in(dir: &Path) -> Kiosk {
     build(dir, |builder| builder)
 }
 
-fn build(dir: &Path, customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>) -> Kiosk {
+fn build(
+    dir: &Path,
+    customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>,
+) -> Kiosk {
     kiosk_on(Arc::new(crate::common::seeded_store(dir, monday_morning())), customise)
 }
 
 /// The kiosk over a store the caller opened (e.g. read-only), at [`monday_morning`].
-pub fn kiosk_on(store: Arc<Store>, customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>) -> Kiosk {
-    let mut state = AppState::new(store.clone(), Arc::new(ManualClock::new(monday_morning())), true).unwrap();
+pub fn kiosk_on(
+    store: Arc<Store>,
+    customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>,
+) -> Kiosk {
+    let mut state =
+        AppState::new(store.clone(), Arc::new(ManualClock::new(monday_morning())), true).unwrap();
     let exports = store.path().parent().expect("the store is in a directory").join("exports");
     state.exports_dir = exports.clone();
-    let app = customise(reception_kiosk::build(mock_builder(), state)).build(tauri::generate_context!()).unwrap();
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let app = customise(reception_kiosk::build(mock_builder(), state))
+        .build(tauri::generate_context!())
+        .unwrap();
+    let webview =
+        tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     Kiosk { webview, store, exports, app, _dir: None }
 }
 
@@ -81,7 +97,10 @@ impl Kiosk {
     /// Sets the PIN and opens a staff session.
     pub fn staff_session(&self) -> String {
         self.call("staff_set_pin", json!({ "pin": "2468", "currentPin": null })).unwrap();
-        self.call("staff_unlock", json!({ "pin": "2468" })).unwrap()["session"].as_str().unwrap().to_string()
+        self.call("staff_unlock", json!({ "pin": "2468" })).unwrap()["session"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     /// A late sign-in for the pupil with this upi, as the kiosk screen sends it.

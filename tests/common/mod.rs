@@ -4,9 +4,18 @@
 pub mod engine;
 
 use chrono::{DateTime, Utc};
-use kiosk_core::store::{AttendanceCode, Contact, Roster, SchoolRecord, Store, Student, StudentContact};
+use kiosk_core::store::{
+    AttendanceCode, Contact, Roster, SchoolRecord, Store, Student, StudentContact,
+};
 
-pub fn student(upi: &str, mis_id: &str, forename: &str, surname: &str, year: &str, reg: &str) -> Student {
+pub fn student(
+    upi: &str,
+    mis_id: &str,
+    forename: &str,
+    surname: &str,
+    year: &str,
+    reg: &str,
+) -> Student {
     Student {
         upi: upi.into(),
         wonde_id: format!("W{upi}"),
@@ -25,7 +34,12 @@ pub fn small_roster() -> Roster {
     let codes = ["/", "\\", "L", "U", "M", "C", "E", "N"]
         .iter()
         .enumerate()
-        .map(|(i, c)| AttendanceCode { wonde_id: format!("AC{i}"), code: c.to_string(), description: None, kind: None })
+        .map(|(i, c)| AttendanceCode {
+            wonde_id: format!("AC{i}"),
+            code: c.to_string(),
+            description: None,
+            kind: None,
+        })
         .collect();
     Roster {
         school: Some(SchoolRecord {
@@ -129,7 +143,12 @@ pub async fn sim_school(mis: &str, pupils: usize, now: DateTime<Utc>) -> SimScho
         codes: school
             .codes
             .iter()
-            .map(|c| AttendanceCode { wonde_id: c.id.clone(), code: c.code.clone(), description: None, kind: None })
+            .map(|c| AttendanceCode {
+                wonde_id: c.id.clone(),
+                code: c.code.clone(),
+                description: None,
+                kind: None,
+            })
             .collect(),
         ..Roster::default()
     });
@@ -142,7 +161,9 @@ pub async fn sim_school(mis: &str, pupils: usize, now: DateTime<Utc>) -> SimScho
 
 /// A simulator of a generated school of about `pupils` pupils.
 pub async fn simulator(pupils: usize) -> wonde_sim::Simulator {
-    wonde_sim::Simulator::start(wonde_sim::SimConfig::new(wonde_sim::demo::generate(11, pupils))).await.expect("the simulator starts")
+    wonde_sim::Simulator::start(wonde_sim::SimConfig::new(wonde_sim::demo::generate(11, pupils)))
+        .await
+        .expect("the simulator starts")
 }
 
 /// A client for the simulator, without pacing, with a short timeout.
@@ -150,7 +171,10 @@ pub fn client(sim: &wonde_sim::Simulator) -> wonde_client::WondeClient {
     client_with_timeout(sim, std::time::Duration::from_secs(5))
 }
 
-pub fn client_with_timeout(sim: &wonde_sim::Simulator, timeout: std::time::Duration) -> wonde_client::WondeClient {
+pub fn client_with_timeout(
+    sim: &wonde_sim::Simulator,
+    timeout: std::time::Duration,
+) -> wonde_client::WondeClient {
     wonde_client::WondeClient::new(wonde_client::WondeConfig {
         base_url: sim.base_url(),
         school_id: sim.school_id(),
@@ -163,7 +187,9 @@ pub fn client_with_timeout(sim: &wonde_sim::Simulator, timeout: std::time::Durat
 
 /// Every row of every table of the database at `path`, as text.
 pub fn table_dump(path: &std::path::Path) -> String {
-    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .unwrap()
@@ -176,7 +202,11 @@ pub fn table_dump(path: &std::path::Path) -> String {
         let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid")).unwrap();
         let columns = stmt.column_count();
         let rows = stmt
-            .query_map([], |r| (0..columns).map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}"))).collect::<Result<Vec<_>, _>>())
+            .query_map([], |r| {
+                (0..columns)
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")))
+                    .collect::<Result<Vec<_>, _>>()
+            })
             .unwrap();
         for row in rows {
             out.push_str(&format!("{table}: {}\n", row.unwrap().join(" | ")));

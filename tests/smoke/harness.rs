@@ -39,7 +39,14 @@ pub fn smoke_dir() -> PathBuf {
 
 /// Runs `program` under a fresh Xvfb display of `screen` (e.g. "1280x800"), with openbox
 /// managing its windows, and a D-Bus session.
-pub fn start_program(data_dir: &Path, name: &str, screen: &str, program: &str, args: &[&str], env: &[(&str, &str)]) -> Running {
+pub fn start_program(
+    data_dir: &Path,
+    name: &str,
+    screen: &str,
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Running {
     let turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let info = data_dir.join("xvfb-info");
     let log = smoke_dir().join(format!("{name}.log"));
@@ -58,7 +65,18 @@ pub fn start_program(data_dir: &Path, name: &str, screen: &str, program: &str, a
     let xvfb = Command::new("xvfb-run")
         .env_remove("LD_PRELOAD")
         .env("PROGRAM_LD_PRELOAD", preload)
-        .args(["-a", "-s", &format!("-screen 0 {screen}x24"), "dbus-run-session", "--", "bash", "-c", wrapper, "bash", program])
+        .args([
+            "-a",
+            "-s",
+            &format!("-screen 0 {screen}x24"),
+            "dbus-run-session",
+            "--",
+            "bash",
+            "-c",
+            wrapper,
+            "bash",
+            program,
+        ])
         .args(args)
         .envs(env.iter().copied())
         .env("SMOKE_INFO", &info)
@@ -68,7 +86,15 @@ pub fn start_program(data_dir: &Path, name: &str, screen: &str, program: &str, a
         .stderr(fs::File::create(&log).unwrap())
         .spawn()
         .expect("xvfb-run, dbus-run-session, openbox and wmctrl are installed (.ci/deps)");
-    let mut running = Running { xvfb, pid: String::new(), display: String::new(), xauthority: String::new(), bus: String::new(), log, _turn: turn };
+    let mut running = Running {
+        xvfb,
+        pid: String::new(),
+        display: String::new(),
+        xauthority: String::new(),
+        bus: String::new(),
+        log,
+        _turn: turn,
+    };
     let deadline = Instant::now() + Duration::from_secs(30);
     let lines = loop {
         let text = fs::read_to_string(&info).unwrap_or_default();
@@ -121,8 +147,13 @@ impl Running {
 
     /// Runs `program` on the display and returns what it printed; it must succeed.
     pub fn x_output(&self, program: &str, args: &[&str]) -> String {
-        let out = self.x(program).args(args).output().unwrap_or_else(|e| panic!("{program} runs: {e}"));
-        assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let out =
+            self.x(program).args(args).output().unwrap_or_else(|e| panic!("{program} runs: {e}"));
+        assert!(
+            out.status.success(),
+            "{program} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -165,7 +196,11 @@ impl Running {
                     return id;
                 }
             }
-            assert!(Instant::now() < deadline, "openbox manages no window titled Reception Kiosk: {listed}\n{}", self.log());
+            assert!(
+                Instant::now() < deadline,
+                "openbox manages no window titled Reception Kiosk: {listed}\n{}",
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -174,7 +209,8 @@ impl Running {
     pub fn window_property(&self, id: &str, name: &str) -> Option<String> {
         let out = self.x("xprop").args(["-id", id, name]).output().expect("xprop runs (x11-utils)");
         let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        (out.status.success() && !text.contains("not found") && !text.contains("no such atom")).then_some(text)
+        (out.status.success() && !text.contains("not found") && !text.contains("no such atom"))
+            .then_some(text)
     }
 
     /// Whether a window with this id still exists on the display.
@@ -185,7 +221,10 @@ impl Running {
     pub fn geometry(&self, id: &str) -> Geometry {
         let info = self.x_output("xwininfo", &["-id", id]);
         let field = |label: &str| -> i32 {
-            let line = info.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_else(|| panic!("{label} in {info}"));
+            let line = info
+                .lines()
+                .find(|l| l.trim_start().starts_with(label))
+                .unwrap_or_else(|| panic!("{label} in {info}"));
             line.rsplit(':').next().unwrap().trim().parse().unwrap()
         };
         Geometry {
@@ -208,6 +247,10 @@ impl Drop for Running {
 
 /// Unique colours in a PNG: a blank or black screen has one or two.
 pub fn colours(png: &Path) -> u64 {
-    let out = Command::new("identify").args(["-format", "%k"]).arg(png).output().expect("ImageMagick's identify runs");
+    let out = Command::new("identify")
+        .args(["-format", "%k"])
+        .arg(png)
+        .output()
+        .expect("ImageMagick's identify runs");
     String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0)
 }

@@ -19,7 +19,8 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 impl WebDriver {
     pub async fn send(request: reqwest::RequestBuilder) -> serde_json::Value {
-        let reply: serde_json::Value = request.send().await.expect("WebKitWebDriver answers").json().await.unwrap();
+        let reply: serde_json::Value =
+            request.send().await.expect("WebKitWebDriver answers").json().await.unwrap();
         let value = reply["value"].clone();
         assert!(value.get("error").is_none(), "WebDriver error: {value}");
         value
@@ -47,7 +48,9 @@ impl WebDriver {
     }
 
     pub async fn element(&self, css: &str) -> String {
-        let found = self.post("/element", serde_json::json!({ "using": "css selector", "value": css })).await;
+        let found = self
+            .post("/element", serde_json::json!({ "using": "css selector", "value": css }))
+            .await;
         found[ELEMENT].as_str().unwrap_or_else(|| panic!("no element {css}: {found}")).to_string()
     }
 

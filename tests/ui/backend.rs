@@ -25,12 +25,12 @@ use tauri::webview::InvokeRequest;
 use tauri::Listener;
 use tokio::sync::Notify;
 
-use kiosk_model::clock::{local_to_utc, school_date, Clock};
-use wonde_sim::{demo, SimConfig, Simulator};
-use kiosk_core::store::Store;
 use kiosk_core::connection::{self, Connection};
-use wonde_client::Token;
+use kiosk_core::store::Store;
+use kiosk_model::clock::{local_to_utc, school_date, Clock};
 use reception_kiosk::{attach_background, AppState};
+use wonde_client::Token;
+use wonde_sim::{demo, SimConfig, Simulator};
 
 /// The events the app pushes to its window.
 const PUSHED: [&str; 3] = ["sync-status", "event-changed", "import-progress"];
@@ -68,7 +68,11 @@ impl Outbox {
 
     fn after(&self, seq: u64) -> Vec<Value> {
         let events = self.events.lock().unwrap();
-        events.iter().filter(|(n, ..)| *n > seq).map(|(n, name, payload)| json!({ "seq": n, "name": name, "payload": payload })).collect()
+        events
+            .iter()
+            .filter(|(n, ..)| *n > seq)
+            .map(|(n, name, payload)| json!({ "seq": n, "name": name, "payload": payload }))
+            .collect()
     }
 }
 
@@ -82,7 +86,11 @@ struct World {
 
 type Shared = State<Arc<World>>;
 
-async fn invoke(State(world): Shared, Path(cmd): Path<String>, Json(args): Json<Value>) -> Json<Value> {
+async fn invoke(
+    State(world): Shared,
+    Path(cmd): Path<String>,
+    Json(args): Json<Value>,
+) -> Json<Value> {
     let request = InvokeRequest {
         cmd,
         callback: tauri::ipc::CallbackFn(0),
@@ -94,7 +102,9 @@ async fn invoke(State(world): Shared, Path(cmd): Path<String>, Json(args): Json<
     };
     let webview = world.webview.clone();
     // Waits for the command, which may itself wait on the network (import, test connection).
-    let answer = tokio::task::spawn_blocking(move || get_ipc_response(&webview, request)).await.expect("the command ran");
+    let answer = tokio::task::spawn_blocking(move || get_ipc_response(&webview, request))
+        .await
+        .expect("the command ran");
     Json(match answer {
         Ok(body) => json!({ "ok": body.deserialize::<Value>().unwrap_or(Value::Null) }),
         Err(error) => json!({ "error": error }),
@@ -143,8 +153,12 @@ async fn set_network(State(world): Shared, Json(state): Json<Online>) -> Json<Va
 /// The pupils as the MIS lists them, with the year and registration group the kiosk shows (as
 /// imported): tests pick real names from here.
 async fn pupils(State(world): Shared) -> Json<Value> {
-    let listed: Vec<(String, String, String)> =
-        world.sim.read_school(|s| s.students.iter().map(|p| (p.mis_id.clone(), p.forename.clone(), p.surname.clone())).collect());
+    let listed: Vec<(String, String, String)> = world.sim.read_school(|s| {
+        s.students
+            .iter()
+            .map(|p| (p.mis_id.clone(), p.forename.clone(), p.surname.clone()))
+            .collect()
+    });
     let pupils = listed
         .into_iter()
         .filter_map(|(mis_id, forename, surname)| {
@@ -190,23 +204,34 @@ async fn token(State(world): Shared) -> Json<Value> {
 }
 
 fn main() {
-    let data_dir: PathBuf = std::env::args().nth(1).map(PathBuf::from).expect("usage: kiosk-ui-backend DATA_DIR");
+    let data_dir: PathBuf =
+        std::env::args().nth(1).map(PathBuf::from).expect("usage: kiosk-ui-backend DATA_DIR");
     tauri::async_runtime::block_on(serve(data_dir));
 }
 
 async fn serve(data_dir: PathBuf) {
-    let sim = Simulator::start(SimConfig::new(demo::generate(7, 60))).await.expect("the simulator starts");
+    let sim = Simulator::start(SimConfig::new(demo::generate(7, 60)))
+        .await
+        .expect("the simulator starts");
     let store = Arc::new(Store::open_dir(&data_dir).expect("the data directory opens"));
     let connection = Connection { school_id: sim.school_id(), base_url: sim.base_url() };
-    connection::save(&store, &data_dir, &connection, &Token::new(sim.token())).expect("the connection is saved");
+    connection::save(&store, &data_dir, &connection, &Token::new(sim.token()))
+        .expect("the connection is saved");
     let clock = Arc::new(ShiftedClock(Mutex::new(chrono::Duration::zero())));
 
     let mut state = AppState::new(store.clone(), clock.clone(), false).expect("the app state");
     state.exports_dir = data_dir.join("exports");
-    let app = reception_kiosk::build(mock_builder(), state).build(tauri::generate_context!()).expect("the app builds");
-    let webview = tauri::WebviewWindowBuilder::new(&app, reception_kiosk::MAIN_WINDOW, Default::default()).build().expect("the window");
+    let app = reception_kiosk::build(mock_builder(), state)
+        .build(tauri::generate_context!())
+        .expect("the app builds");
+    let webview =
+        tauri::WebviewWindowBuilder::new(&app, reception_kiosk::MAIN_WINDOW, Default::default())
+            .build()
+            .expect("the window");
     // The first import runs here, before the first request, as it does before the kiosk opens.
-    let background = kiosk_core::background::start(store.clone(), clock.clone(), &data_dir).await.expect("the background work starts");
+    let background = kiosk_core::background::start(store.clone(), clock.clone(), &data_dir)
+        .await
+        .expect("the background work starts");
     attach_background(app.handle(), background);
 
     let world = Arc::new(World { webview, clock, sim, store, outbox: Outbox::default() });

@@ -9,14 +9,14 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use kiosk_model::clock::Clock;
+use crate::connection::{self, ConnectionError};
 use crate::import::{self, ImportError, ImportOptions};
 use crate::mis_capabilities::{CapabilityError, MisCapabilities};
-use wonde_sim::{SimConfig, Simulator};
 use crate::store::{EventUpdate, Outcome, Status, Store, StoreError};
 use crate::sync::{Engine, SyncConfig, SyncHandle};
-use crate::connection::{self, ConnectionError};
+use kiosk_model::clock::Clock;
 use wonde_client::{Token, WondeClient, WondeConfig, WondeError};
+use wonde_sim::{SimConfig, Simulator};
 
 /// Why the background work could not start.
 #[derive(Debug, thiserror::Error)]
@@ -46,13 +46,17 @@ pub struct Background {
 }
 
 /// The client for the configured connection, or `None` when none is configured.
-pub fn configured_client(store: &Store, data_dir: &Path) -> Result<Option<WondeClient>, BackgroundError> {
+pub fn configured_client(
+    store: &Store,
+    data_dir: &Path,
+) -> Result<Option<WondeClient>, BackgroundError> {
     Ok(connection::config(store, data_dir)?.map(WondeClient::new).transpose()?)
 }
 
 /// Starts the demo school's simulator and a client for it.
 pub async fn demo_client() -> Result<(WondeClient, Simulator), BackgroundError> {
-    let simulator = Simulator::start(SimConfig::demo()).await.map_err(BackgroundError::Simulator)?;
+    let simulator =
+        Simulator::start(SimConfig::demo()).await.map_err(BackgroundError::Simulator)?;
     let mut config = WondeConfig::new(simulator.school_id(), Token::new(simulator.token()));
     config.base_url = simulator.base_url();
     config.min_request_interval = Duration::ZERO;
@@ -61,7 +65,11 @@ pub async fn demo_client() -> Result<(WondeClient, Simulator), BackgroundError> 
 
 /// Starts everything. The first import runs before returning when the roster is empty (quick
 /// on the demo school; a failure is logged and the kiosk still starts, offline-first).
-pub async fn start(store: Arc<Store>, clock: Arc<dyn Clock>, data_dir: &Path) -> Result<Background, BackgroundError> {
+pub async fn start(
+    store: Arc<Store>,
+    clock: Arc<dyn Clock>,
+    data_dir: &Path,
+) -> Result<Background, BackgroundError> {
     let capabilities = MisCapabilities::builtin()?;
     let (client, simulator) = match configured_client(&store, data_dir)? {
         Some(client) => (client, None),
@@ -75,14 +83,19 @@ pub async fn start(store: Arc<Store>, clock: Arc<dyn Clock>, data_dir: &Path) ->
         let options = ImportOptions { full: true, ..ImportOptions::default() };
         let first = import::run_import(&client, &store, clock.as_ref(), &options, &|_| {});
         match tokio::time::timeout(Duration::from_secs(60), first).await {
-            Ok(Ok(summary)) => tracing::info!(students = summary.counts.students, "first import done"),
+            Ok(Ok(summary)) => {
+                tracing::info!(students = summary.counts.students, "first import done")
+            }
             Ok(Err(e)) => tracing::warn!(error = %e, "first import failed"),
-            Err(_) => tracing::warn!("first import took over a minute; the nightly import will try again"),
+            Err(_) => {
+                tracing::warn!("first import took over a minute; the nightly import will try again")
+            }
         }
     }
     let (nightly_stop, stop) = watch::channel(false);
     let nightly_client = client.clone();
-    let source: import::schedule::ClientSource = Arc::new(move || Ok::<_, ImportError>(Some(nightly_client.clone())));
+    let source: import::schedule::ClientSource =
+        Arc::new(move || Ok::<_, ImportError>(Some(nightly_client.clone())));
     let nightly = import::schedule::spawn_nightly(
         store.clone(),
         clock.clone(),
@@ -91,20 +104,31 @@ pub async fn start(store: Arc<Store>, clock: Arc<dyn Clock>, data_dir: &Path) ->
         Duration::from_secs(60),
         stop,
     );
-    let sync = Engine::new(store, client.clone(), clock, capabilities, SyncConfig::default()).spawn();
+    let sync =
+        Engine::new(store, client.clone(), clock, capabilities, SyncConfig::default()).spawn();
     Ok(Background { demo: simulator.is_some(), sync, client, simulator, nightly_stop, nightly })
 }
 
 /// Settles the events still waiting when a kiosk that ran the demo school is connected to a real
 /// one: Not Required, with the reason, so they stay in the log and are never sent. Returns how many.
-pub fn settle_demo_events(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<usize, StoreError> {
+pub fn settle_demo_events(
+    store: &Store,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, StoreError> {
     let outcome = Outcome {
         status: Status::NotRequired,
-        cause: Some("Recorded on the demo school, before the kiosk was connected to the school's MIS.".into()),
+        cause: Some(
+            "Recorded on the demo school, before the kiosk was connected to the school's MIS."
+                .into(),
+        ),
         session: None,
         code: None,
     };
-    let updates = store.pending_events()?.into_iter().map(|e| EventUpdate::Finish(e.id, outcome.clone())).collect();
+    let updates = store
+        .pending_events()?
+        .into_iter()
+        .map(|e| EventUpdate::Finish(e.id, outcome.clone()))
+        .collect();
     Ok(store.update_events(updates, now)?.into_iter().filter(|applied| *applied).count())
 }
 

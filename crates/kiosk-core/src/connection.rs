@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use wonde_client::{Token, WondeConfig};
 use crate::store::{Store, StoreError};
+use wonde_client::{Token, WondeConfig};
 
 /// The token file's name in the data directory.
 pub const TOKEN_FILE: &str = "wonde-token";
@@ -46,12 +46,21 @@ fn token_path(data_dir: &Path) -> PathBuf {
 
 /// Stores the connection and the token. The token file is written whole (a new file renamed
 /// over the old) with mode 0600, so a crash never leaves half a token.
-pub fn save(store: &Store, data_dir: &Path, connection: &Connection, token: &Token) -> Result<(), ConnectionError> {
+pub fn save(
+    store: &Store,
+    data_dir: &Path,
+    connection: &Connection,
+    token: &Token,
+) -> Result<(), ConnectionError> {
     if !wonde_client::is_token(token.expose()) {
-        return Err(ConnectionError::Invalid("That is not a Wonde token (letters and digits, no spaces); paste it again.".into()));
+        return Err(ConnectionError::Invalid(
+            "That is not a Wonde token (letters and digits, no spaces); paste it again.".into(),
+        ));
     }
     if !wonde_client::is_school_id(&connection.school_id) {
-        return Err(ConnectionError::Invalid("That is not a Wonde school id (letters and digits, like A1930499544).".into()));
+        return Err(ConnectionError::Invalid(
+            "That is not a Wonde school id (letters and digits, like A1930499544).".into(),
+        ));
     }
     write_private(&token_path(data_dir), token.expose().as_bytes())?;
     let json = serde_json::to_string(connection).expect("plain data serialises");
@@ -63,9 +72,11 @@ pub fn save(store: &Store, data_dir: &Path, connection: &Connection, token: &Tok
 /// The stored connection, without the token.
 pub fn connection(store: &Store) -> Result<Option<Connection>, ConnectionError> {
     let Some(text) = store.value(CONNECTION_KEY)? else { return Ok(None) };
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|e| ConnectionError::Invalid(format!("the stored Wonde connection is damaged ({e}); connect again")))
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        ConnectionError::Invalid(format!(
+            "the stored Wonde connection is damaged ({e}); connect again"
+        ))
+    })
 }
 
 /// The client configuration for the stored connection, if one is stored. `WONDE_API_URL`, when
@@ -73,7 +84,8 @@ pub fn connection(store: &Store) -> Result<Option<Connection>, ConnectionError> 
 pub fn config(store: &Store, data_dir: &Path) -> Result<Option<WondeConfig>, ConnectionError> {
     let Some(connection) = connection(store)? else { return Ok(None) };
     let path = token_path(data_dir);
-    let token = std::fs::read_to_string(&path).map_err(|source| ConnectionError::TokenFile { path, source })?;
+    let token = std::fs::read_to_string(&path)
+        .map_err(|source| ConnectionError::TokenFile { path, source })?;
     let mut config = WondeConfig::new(connection.school_id, Token::new(token));
     if std::env::var(wonde_client::BASE_URL_ENV).map_or(true, |v| v.trim().is_empty()) {
         config.base_url = connection.base_url;
@@ -84,8 +96,13 @@ pub fn config(store: &Store, data_dir: &Path) -> Result<Option<WondeConfig>, Con
 /// What the staff area may show of the connection.
 pub fn view(store: &Store, data_dir: &Path) -> Result<Option<ConnectionView>, ConnectionError> {
     let Some(connection) = connection(store)? else { return Ok(None) };
-    let token_masked = std::fs::read_to_string(token_path(data_dir)).ok().map(|t| Token::new(t).masked());
-    Ok(Some(ConnectionView { school_id: connection.school_id, base_url: connection.base_url, token_masked }))
+    let token_masked =
+        std::fs::read_to_string(token_path(data_dir)).ok().map(|t| Token::new(t).masked());
+    Ok(Some(ConnectionView {
+        school_id: connection.school_id,
+        base_url: connection.base_url,
+        token_masked,
+    }))
 }
 
 /// Forgets the connection and deletes the token file.
@@ -93,7 +110,9 @@ pub fn forget(store: &Store, data_dir: &Path) -> Result<(), ConnectionError> {
     store.delete_value(CONNECTION_KEY)?;
     let path = token_path(data_dir);
     match std::fs::remove_file(&path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(ConnectionError::TokenFile { path, source: e }),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(ConnectionError::TokenFile { path, source: e })
+        }
         _ => Ok(()),
     }
 }
@@ -125,7 +144,10 @@ mod tests {
     fn the_token_is_kept_in_a_file_only_the_app_can_read_and_shown_masked() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_dir(dir.path()).unwrap();
-        let connection = Connection { school_id: "A1930499544".into(), base_url: "https://api.wonde.com/v1.0".into() };
+        let connection = Connection {
+            school_id: "A1930499544".into(),
+            base_url: "https://api.wonde.com/v1.0".into(),
+        };
         save(&store, dir.path(), &connection, &Token::new("abcdefghijklmnopqrstuvwxyz")).unwrap();
         #[cfg(unix)]
         {

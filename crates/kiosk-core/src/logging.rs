@@ -27,15 +27,20 @@ pub fn init(data_dir: &Path, app: &str, stderr_default: &str) -> Option<WorkerGu
     let (file_layer, guard) = match file {
         Some(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);
-            let layer = fmt::layer().with_ansi(false).with_writer(writer).with_filter(EnvFilter::new("info"));
+            let layer = fmt::layer()
+                .with_ansi(false)
+                .with_writer(writer)
+                .with_filter(EnvFilter::new("info"));
             (Some(layer), Some(guard))
         }
         None => (None, None),
     };
-    let stderr_filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(stderr_default));
+    let stderr_filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(stderr_default));
     // Colours only on a terminal: logs piped to a file or a test stay plain text.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let stderr = fmt::layer().with_ansi(ansi).with_writer(std::io::stderr).with_filter(stderr_filter);
+    let stderr =
+        fmt::layer().with_ansi(ansi).with_writer(std::io::stderr).with_filter(stderr_filter);
     // A second init in the same process (tests) keeps the first subscriber.
     let _ = tracing_subscriber::registry().with(stderr).with(file_layer).try_init();
     guard

@@ -72,13 +72,19 @@ impl MisCapabilities {
     pub fn parse(csv_text: &str) -> Result<Self, CapabilityError> {
         let mut rows = Vec::new();
         for (i, record) in csv::Reader::from_reader(csv_text.as_bytes()).deserialize().enumerate() {
-            let row: MisCapability =
-                record.map_err(|e| CapabilityError::BadRow { row: i + 1, message: e.to_string() })?;
-            let bad = |message: &str| CapabilityError::BadRow { row: i + 1, message: message.into() };
+            let row: MisCapability = record
+                .map_err(|e| CapabilityError::BadRow { row: i + 1, message: e.to_string() })?;
+            let bad =
+                |message: &str| CapabilityError::BadRow { row: i + 1, message: message.into() };
             if row.mis.trim().is_empty() {
                 return Err(bad("the MIS name is empty"));
             }
-            if row.read_only && (row.session_writeback || row.comment || row.minutes_late || row.early_leaver_codes) {
+            if row.read_only
+                && (row.session_writeback
+                    || row.comment
+                    || row.minutes_late
+                    || row.early_leaver_codes)
+            {
                 return Err(bad("a read-only MIS cannot take any part of a writeback"));
             }
             if (row.comment || row.minutes_late) && !row.takes_marks() {
@@ -117,7 +123,12 @@ fn yes_no<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 }
 
 fn aliases<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    Ok(String::deserialize(d)?.split('|').map(str::trim).filter(|a| !a.is_empty()).map(String::from).collect())
+    Ok(String::deserialize(d)?
+        .split('|')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(String::from)
+        .collect())
 }
 
 #[cfg(test)]
@@ -128,8 +139,18 @@ mod tests {
     fn the_shipped_table_covers_every_mis_the_seeds_name() {
         let table = MisCapabilities::builtin().expect("shipped table parses");
         for mis in [
-            "Arbor", "Bromcom", "iSAMS", "SIMS", "PupilAsset", "Engage", "Facility", "Cloud School",
-            "SchoolBase", "Integris", "ScholarPack", "WCBS",
+            "Arbor",
+            "Bromcom",
+            "iSAMS",
+            "SIMS",
+            "PupilAsset",
+            "Engage",
+            "Facility",
+            "Cloud School",
+            "SchoolBase",
+            "Integris",
+            "ScholarPack",
+            "WCBS",
         ] {
             assert_eq!(squash(&table.lookup(mis).mis), squash(mis), "{mis} is in the table");
         }

@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use kiosk_model::clock::school_date;
 use crate::rules::EventKind;
 use crate::store::{Event, EventFilter, NewEvent, Store, StoreError, Student};
+use kiosk_model::clock::school_date;
 
 /// Longest name, reason or collector text accepted.
 pub const MAX_TEXT: usize = 100;
@@ -70,17 +70,14 @@ pub fn record(store: &Store, request: &Request, now: DateTime<Utc>) -> Result<Ev
     }
 
     let student = match &request.person {
-        Person::MisId(id) => Some(
-            store
-                .student_by_mis_id(clean("The MIS id", id)?.as_str())?
-                .ok_or_else(|| RecordError::Invalid(format!("No current student has MIS id '{id}'.")))?,
-        ),
-        Person::Upi(upi) => Some(
-            store
-                .student(upi)?
-                .filter(|s| !s.archived)
-                .ok_or_else(|| RecordError::Invalid("That student is no longer on the roster.".into()))?,
-        ),
+        Person::MisId(id) => {
+            Some(store.student_by_mis_id(clean("The MIS id", id)?.as_str())?.ok_or_else(|| {
+                RecordError::Invalid(format!("No current student has MIS id '{id}'."))
+            })?)
+        }
+        Person::Upi(upi) => Some(store.student(upi)?.filter(|s| !s.archived).ok_or_else(|| {
+            RecordError::Invalid("That student is no longer on the roster.".into())
+        })?),
         Person::Typed(name) => {
             if settings.student_exact_match {
                 return invalid("Please pick your name from the list.");
@@ -98,13 +95,17 @@ pub fn record(store: &Store, request: &Request, now: DateTime<Utc>) -> Result<Ev
         None => (None, false),
         Some(ReasonText::Listed(label)) => match rules.reason(label, late) {
             Some(r) => (Some(r.label.clone()), false),
-            None => return invalid(format!("{} is not one of the reasons offered here.", quote(label))),
+            None => {
+                return invalid(format!("{} is not one of the reasons offered here.", quote(label)))
+            }
         },
         Some(ReasonText::Typed(text)) => {
             let text = clean("The reason", text)?;
             match rules.reason(&text, late) {
                 Some(r) => (Some(r.label.clone()), false),
-                None if settings.reason_exact_match => return invalid("Please pick a reason from the list."),
+                None if settings.reason_exact_match => {
+                    return invalid("Please pick a reason from the list.")
+                }
                 None => (Some(text), true),
             }
         }
@@ -126,9 +127,16 @@ pub fn record(store: &Store, request: &Request, now: DateTime<Utc>) -> Result<Ev
 
     if request.kind == EventKind::Return {
         let signed_out = store
-            .events(&EventFilter { date: Some(today), kind: Some(EventKind::EarlySignOut), ..Default::default() })?
+            .events(&EventFilter {
+                date: Some(today),
+                kind: Some(EventKind::EarlySignOut),
+                ..Default::default()
+            })?
             .iter()
-            .any(|e| e.student_upi == student.as_ref().map(|s| s.upi.clone()) && e.occurred_at <= occurred_at);
+            .any(|e| {
+                e.student_upi == student.as_ref().map(|s| s.upi.clone())
+                    && e.occurred_at <= occurred_at
+            });
         if !signed_out {
             return invalid("Only a student signed out earlier today can sign back in.");
         }
@@ -182,7 +190,8 @@ fn clean(what: &str, text: &str) -> Result<String, RecordError> {
 /// characters shown as spaces, so a refusal stays short and printable whatever was sent.
 pub fn quote(text: &str) -> String {
     const MAX: usize = 40;
-    let shown: String = text.chars().take(MAX).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let shown: String =
+        text.chars().take(MAX).map(|c| if c.is_control() { ' ' } else { c }).collect();
     let more = if text.chars().nth(MAX).is_some() { "…" } else { "" };
     format!("'{shown}{more}'")
 }

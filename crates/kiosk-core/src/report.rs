@@ -74,10 +74,22 @@ pub fn to_csv(events: &[Event], tz: Tz) -> String {
         // Still a header, so a spreadsheet opens an empty day cleanly.
         writer
             .write_record([
-                "id", "date", "time", "person", "year", "registration_group", "type", "reason", "collected_by",
-                "session", "code", "status", "cause",
+                "id",
+                "date",
+                "time",
+                "person",
+                "year",
+                "registration_group",
+                "type",
+                "reason",
+                "collected_by",
+                "session",
+                "code",
+                "status",
+                "cause",
             ])
             .expect("writing CSV to memory");
     }
-    String::from_utf8(writer.into_inner().expect("flushing CSV to memory")).expect("CSV of UTF-8 text")
+    String::from_utf8(writer.into_inner().expect("flushing CSV to memory"))
+        .expect("CSV of UTF-8 text")
 }

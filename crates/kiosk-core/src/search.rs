@@ -41,7 +41,9 @@ pub struct SearchIndex {
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.nfd() {
-        if unicode_normalization::char::is_combining_mark(c) || matches!(c, '\'' | '’' | '‘' | '`' | '.') {
+        if unicode_normalization::char::is_combining_mark(c)
+            || matches!(c, '\'' | '’' | '‘' | '`' | '.')
+        {
             continue;
         }
         if c.is_whitespace() || c == '-' || c == '‐' {
@@ -63,11 +65,11 @@ impl SearchIndex {
             .map(|s| {
                 let forename = fold(&s.forename);
                 let surname = fold(&s.surname);
-                let mut keys = vec![
-                    format!("{forename} {surname}"),
-                    format!("{surname} {forename}"),
-                ];
-                if let Some(preferred) = s.preferred_forename.as_deref().map(fold).filter(|p| !p.is_empty()) {
+                let mut keys =
+                    vec![format!("{forename} {surname}"), format!("{surname} {forename}")];
+                if let Some(preferred) =
+                    s.preferred_forename.as_deref().map(fold).filter(|p| !p.is_empty())
+                {
                     keys.push(format!("{preferred} {surname}"));
                 }
                 // Later parts of a name: "jones" finds "Smith-Jones", "mae" finds "Lily Mae".
@@ -124,7 +126,14 @@ impl SearchIndex {
 mod tests {
     use super::*;
 
-    fn pupil(upi: &str, forename: &str, preferred: Option<&str>, surname: &str, year: &str, reg: &str) -> Student {
+    fn pupil(
+        upi: &str,
+        forename: &str,
+        preferred: Option<&str>,
+        surname: &str,
+        year: &str,
+        reg: &str,
+    ) -> Student {
         Student {
             upi: upi.into(),
             wonde_id: upi.into(),
@@ -185,7 +194,9 @@ mod tests {
 
     #[test]
     fn results_are_capped() {
-        let many: Vec<Student> = (0..50).map(|i| pupil(&i.to_string(), "Sam", None, &format!("Lee{i:02}"), "7", "7A")).collect();
+        let many: Vec<Student> = (0..50)
+            .map(|i| pupil(&i.to_string(), "Sam", None, &format!("Lee{i:02}"), "7", "7A"))
+            .collect();
         assert_eq!(SearchIndex::build(&many).search("sam").len(), MAX_RESULTS);
     }
 }

@@ -181,18 +181,24 @@ impl GroupRules {
 
     /// Every attendance code these rules may write: what the configuration check verifies (R3.8).
     pub fn codes_used(&self) -> BTreeSet<&str> {
-        let mut codes: BTreeSet<&str> =
-            [&self.late_code, &self.unauthorised_code, &self.present_am_code, &self.present_pm_code]
-                .into_iter()
-                .map(String::as_str)
-                .collect();
+        let mut codes: BTreeSet<&str> = [
+            &self.late_code,
+            &self.unauthorised_code,
+            &self.present_am_code,
+            &self.present_pm_code,
+        ]
+        .into_iter()
+        .map(String::as_str)
+        .collect();
         codes.extend(self.early_leaver_code.as_deref());
         for reason in &self.reasons {
             match &reason.writeback {
                 ReasonWriteback::Code { code } => {
                     codes.insert(code);
                 }
-                ReasonWriteback::TimeBands { bands } => codes.extend(bands.iter().map(|b| b.code.as_str())),
+                ReasonWriteback::TimeBands { bands } => {
+                    codes.extend(bands.iter().map(|b| b.code.as_str()))
+                }
                 ReasonWriteback::TimeBased | ReasonWriteback::DontWriteback => {}
             }
         }
@@ -233,13 +239,18 @@ impl Settings {
             return fail("Keep data for between 1 and 3650 days.".into());
         }
         if !(5..=600).contains(&self.inactivity_seconds) {
-            return fail("The kiosk should go home after between 5 and 600 seconds without a touch.".into());
+            return fail(
+                "The kiosk should go home after between 5 and 600 seconds without a touch.".into(),
+            );
         }
         let mut names = BTreeSet::new();
         for group in self.all_groups() {
             check_text("A group name", &group.name, 60)?;
             if !names.insert(group.name.to_lowercase()) {
-                return fail(format!("Two groups are called '{}'; give each its own name.", group.name));
+                return fail(format!(
+                    "Two groups are called '{}'; give each its own name.",
+                    group.name
+                ));
             }
             group.validate()?;
         }
@@ -264,12 +275,16 @@ impl Settings {
         // Windows editors save UTF-8 with a byte-order mark; it is not part of the document.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // The parser's message quotes the offending value whole, however long it is.
-        let malformed = |e: serde_json::Error| SettingsError::Malformed(e.to_string().chars().take(200).collect());
+        let malformed = |e: serde_json::Error| {
+            SettingsError::Malformed(e.to_string().chars().take(200).collect())
+        };
         let document: serde_json::Value = serde_json::from_str(text).map_err(malformed)?;
         // Serde would also read a bare list as the settings in field order (`[]` = every
         // default): only a document with named settings is one.
         if !document.is_object() {
-            return Err(SettingsError::Malformed("the settings must be a JSON object of named settings, as exported".into()));
+            return Err(SettingsError::Malformed(
+                "the settings must be a JSON object of named settings, as exported".into(),
+            ));
         }
         let settings = Settings::deserialize(document).map_err(malformed)?;
         settings.validate()?;
@@ -284,14 +299,18 @@ impl Settings {
         for part in key.split('.') {
             slot = match slot {
                 serde_json::Value::Object(map) => map.get_mut(part),
-                serde_json::Value::Array(items) => part.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+                serde_json::Value::Array(items) => {
+                    part.parse::<usize>().ok().and_then(|i| items.get_mut(i))
+                }
                 _ => None,
             }
             .ok_or_else(|| SettingsError::UnknownKey(key.to_string()))?;
         }
-        *slot = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
-        let changed: Settings = serde_json::from_value(doc)
-            .map_err(|e| SettingsError::Invalid(format!("'{value}' is not a valid value for {key}: {e}")))?;
+        *slot = serde_json::from_str(value)
+            .unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+        let changed: Settings = serde_json::from_value(doc).map_err(|e| {
+            SettingsError::Invalid(format!("'{value}' is not a valid value for {key}: {e}"))
+        })?;
         changed.validate()?;
         Ok(changed)
     }
@@ -318,7 +337,9 @@ impl GroupRules {
                 )));
             }
         }
-        for code in self.codes_used().into_iter().chain(self.protected_codes.iter().map(String::as_str)) {
+        for code in
+            self.codes_used().into_iter().chain(self.protected_codes.iter().map(String::as_str))
+        {
             check_code(name, code)?;
         }
         let mut labels = BTreeSet::new();
@@ -354,9 +375,13 @@ fn check_text(what: &str, text: &str, max: usize) -> Result<(), SettingsError> {
 }
 
 fn check_code(group: &str, code: &str) -> Result<(), SettingsError> {
-    if code.is_empty() || code.chars().count() > 8 || code.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if code.is_empty()
+        || code.chars().count() > 8
+        || code.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         // Quoted short: the refused text may be anything, of any length.
-        let shown: String = code.chars().take(12).map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let shown: String =
+            code.chars().take(12).map(|c| if c.is_control() { ' ' } else { c }).collect();
         let more = if code.chars().count() > 12 { "…" } else { "" };
         return Err(SettingsError::Invalid(format!(
             "In group '{group}' '{shown}{more}' is not an attendance code (1 to 8 characters, no spaces)."

@@ -110,7 +110,8 @@ mod tests {
 
     #[test]
     fn a_minute_before_midnight_is_still_the_same_school_day() {
-        let late = local_to_utc(London, d(2026, 6, 1), NaiveTime::from_hms_opt(23, 59, 59).unwrap());
+        let late =
+            local_to_utc(London, d(2026, 6, 1), NaiveTime::from_hms_opt(23, 59, 59).unwrap());
         assert_eq!(school_date(late, London), d(2026, 6, 1));
         assert_eq!(school_date(late + Duration::seconds(1), London), d(2026, 6, 2));
     }

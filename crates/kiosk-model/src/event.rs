@@ -82,11 +82,10 @@ impl fmt::Display for Status {
 impl FromStr for Status {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let key: String = s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-        Status::ALL
-            .into_iter()
-            .find(|st| st.as_str().replace('_', "") == key)
-            .ok_or_else(|| format!("'{s}' is not a status (pending, successful, failed, not_required, expired)"))
+        let key: String =
+            s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+        Status::ALL.into_iter().find(|st| st.as_str().replace('_', "") == key).ok_or_else(|| {
+            format!("'{s}' is not a status (pending, successful, failed, not_required, expired)")
+        })
     }
 }
-

@@ -91,4 +91,3 @@ pub struct Group {
     pub kind: GroupKind,
     pub code: Option<String>,
 }
-

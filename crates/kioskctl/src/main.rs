@@ -9,22 +9,26 @@ mod wonde_cmds;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
-use std::process::ExitCode;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use kiosk_model::clock::{school_date, Clock, SystemClock};
 use kiosk_core::paths::{default_data_dir, DATA_DIR_ENV};
 use kiosk_core::recording::{self, Person, ReasonText, RecordError, Request};
 use kiosk_core::rules::EventKind;
 use kiosk_core::settings::Settings;
 use kiosk_core::store::{EventFilter, Status, Store, StoreError};
+use kiosk_model::clock::{school_date, Clock, SystemClock};
 
 #[derive(Parser)]
-#[command(name = "kioskctl", version, about = "Reception Kiosk from the command line: status, events, the log, settings")]
+#[command(
+    name = "kioskctl",
+    version,
+    about = "Reception Kiosk from the command line: status, events, the log, settings"
+)]
 struct Cli {
     /// The kiosk's data directory.
     #[arg(long, global = true, env = DATA_DIR_ENV)]
@@ -180,7 +184,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command, store: Arc<Store>, data_dir: &Path, clock: &dyn Clock) -> Result<(), Failure> {
+fn run(
+    command: Command,
+    store: Arc<Store>,
+    data_dir: &Path,
+    clock: &dyn Clock,
+) -> Result<(), Failure> {
     let now = clock.now();
     let store_ref = store.clone();
     let store = store_ref.as_ref();
@@ -194,7 +203,11 @@ fn run(command: Command, store: Arc<Store>, data_dir: &Path, clock: &dyn Clock) 
         }
         Command::Log { date, status, format } => {
             let tz = store.settings_or_default().time_zone;
-            let filter = EventFilter { date: Some(date.unwrap_or_else(|| school_date(now, tz))), status, ..Default::default() };
+            let filter = EventFilter {
+                date: Some(date.unwrap_or_else(|| school_date(now, tz))),
+                status,
+                ..Default::default()
+            };
             let events = store.events(&filter)?;
             match format {
                 LogFormat::Table => output::log_table(&events, tz),
@@ -206,10 +219,15 @@ fn run(command: Command, store: Arc<Store>, data_dir: &Path, clock: &dyn Clock) 
         Command::Retry { event_id } => {
             let today = school_date(now, store.settings_or_default().time_zone);
             let event = store.retry_event(event_id, today, now)?;
-            println!("Event {} is queued again; run `kioskctl sync` or let the kiosk write it.", event.id);
+            println!(
+                "Event {} is queued again; run `kioskctl sync` or let the kiosk write it.",
+                event.id
+            );
             Ok(())
         }
-        Command::Sync { max_wait } => sync_cmd::sync(store_ref.clone(), data_dir, Duration::from_secs(max_wait)),
+        Command::Sync { max_wait } => {
+            sync_cmd::sync(store_ref.clone(), data_dir, Duration::from_secs(max_wait))
+        }
         Command::Settings { action } => settings(store, action),
         Command::Connect(args) => wonde_cmds::connect(store, args),
         Command::Import(args) => wonde_cmds::import(store, args),
@@ -228,7 +246,13 @@ fn sign(
 ) -> Result<(), Failure> {
     // Typed text is matched to a listed reason when it names one; otherwise the exact-match
     // setting decides whether it is accepted.
-    let request = Request { kind, person: Person::MisId(student), reason: reason.map(ReasonText::Typed), collected_by, at };
+    let request = Request {
+        kind,
+        person: Person::MisId(student),
+        reason: reason.map(ReasonText::Typed),
+        collected_by,
+        at,
+    };
     let event = recording::record(store, &request, now)?;
     let tz = store.settings_or_default().time_zone;
     println!(
@@ -248,7 +272,10 @@ fn settings(store: &Store, action: SettingsAction) -> Result<(), Failure> {
             println!("{}", current.to_json());
         }
         SettingsAction::Set { key, value } => {
-            let changed = store.settings_or_default().with(&key, &value).map_err(|e| Failure::Refused(e.to_string()))?;
+            let changed = store
+                .settings_or_default()
+                .with(&key, &value)
+                .map_err(|e| Failure::Refused(e.to_string()))?;
             store.save_settings(&changed)?;
             println!("Saved {key}.");
         }
@@ -260,8 +287,9 @@ fn settings(store: &Store, action: SettingsAction) -> Result<(), Failure> {
                 std::fs::read_to_string(&file).map(|t| text = t)
             };
             read.map_err(|e| Failure::Refused(format!("cannot read {}: {e}", file.display())))?;
-            let imported = Settings::from_json(&text)
-                .map_err(|e| Failure::Refused(format!("{} was not imported: {e}", file.display())))?;
+            let imported = Settings::from_json(&text).map_err(|e| {
+                Failure::Refused(format!("{} was not imported: {e}", file.display()))
+            })?;
             store.save_settings(&imported)?;
             println!("Imported the settings from {}.", file.display());
         }

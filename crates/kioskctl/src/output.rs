@@ -45,7 +45,8 @@ pub fn status(store: &Store, now: DateTime<Utc>, as_json: bool) -> Result<(), Fa
         "Roster:     {} students, {} contacts, {} employees, {} attendance codes",
         counts.students, counts.contacts, counts.employees, counts.codes
     );
-    let summary: Vec<String> = events.iter().map(|(s, n)| format!("{n} {}", s.label().to_lowercase())).collect();
+    let summary: Vec<String> =
+        events.iter().map(|(s, n)| format!("{n} {}", s.label().to_lowercase())).collect();
     println!("Events:     {}", summary.join(", "));
     match last_import {
         Some(run) => println!("Last import: {} at {}", run.outcome, run.started_at),
@@ -65,7 +66,10 @@ pub fn log_table(events: &[Event], tz: Tz) {
         println!("No events.");
         return;
     }
-    println!("{:<6} {:<8} {:<28} {:<15} {:<24} {:<3} {:<4} {:<12} CAUSE", "ID", "TIME", "PERSON", "TYPE", "REASON", "SES", "CODE", "STATUS");
+    println!(
+        "{:<6} {:<8} {:<28} {:<15} {:<24} {:<3} {:<4} {:<12} CAUSE",
+        "ID", "TIME", "PERSON", "TYPE", "REASON", "SES", "CODE", "STATUS"
+    );
     for event in events {
         let row = LogRow::new(event, tz);
         println!(

@@ -5,17 +5,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kiosk_core::background::configured_client;
-use kiosk_model::clock::{school_date, Clock, SystemClock};
 use kiosk_core::mis_capabilities::MisCapabilities;
 use kiosk_core::store::{Status, Store};
 use kiosk_core::sync::{run_until_idle, Engine, SyncConfig};
+use kiosk_model::clock::{school_date, Clock, SystemClock};
 
 use crate::Failure;
 
 pub fn sync(store: Arc<Store>, data_dir: &Path, max_wait: Duration) -> Result<(), Failure> {
     let client = configured_client(&store, data_dir)
         .map_err(|e| Failure::Broken(e.to_string()))?
-        .ok_or_else(|| Failure::Refused("No Wonde connection is configured: run `kioskctl connect` first.".into()))?;
+        .ok_or_else(|| {
+        Failure::Refused("No Wonde connection is configured: run `kioskctl connect` first.".into())
+    })?;
     let capabilities = MisCapabilities::builtin().map_err(|e| Failure::Broken(e.to_string()))?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let today = school_date(clock.now(), store.settings_or_default().time_zone);
@@ -24,12 +26,12 @@ pub fn sync(store: Arc<Store>, data_dir: &Path, max_wait: Duration) -> Result<()
         .enable_all()
         .build()
         .map_err(|e| Failure::Broken(format!("cannot start: {e}")))?;
-    let pending = runtime.block_on(run_until_idle(engine, max_wait)).map_err(|e| Failure::Broken(e.to_string()))?;
+    let pending = runtime
+        .block_on(run_until_idle(engine, max_wait))
+        .map_err(|e| Failure::Broken(e.to_string()))?;
     let counts = store.status_counts(Some(today))?;
-    let summary: Vec<String> = Status::ALL
-        .iter()
-        .map(|s| format!("{} {}", counts[s], s.label().to_lowercase()))
-        .collect();
+    let summary: Vec<String> =
+        Status::ALL.iter().map(|s| format!("{} {}", counts[s], s.label().to_lowercase())).collect();
     println!("Today ({today}): {}.", summary.join(", "));
     if pending > 0 {
         println!("{pending} events are still waiting (offline or retrying); the kiosk keeps trying until midnight.");

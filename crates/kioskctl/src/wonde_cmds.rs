@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use kiosk_model::clock::SystemClock;
+use kiosk_core::connection::{self, Connection, ConnectionError};
 use kiosk_core::import::employees_csv::{import_employees_csv, CsvError};
 use kiosk_core::import::{run_import, ImportError, ImportOptions, Progress, Stage};
 use kiosk_core::store::Store;
-use kiosk_core::connection::{self, Connection, ConnectionError};
+use kiosk_model::clock::SystemClock;
 use wonde_client::{base_url_from_env, Token, WondeClient, WondeError};
 
 use crate::Failure;
@@ -42,7 +42,10 @@ pub enum EmployeesAction {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| Failure::Broken(format!("cannot start: {e}")))
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Broken(format!("cannot start: {e}")))
 }
 
 fn data_dir(store: &Store) -> &Path {
@@ -72,21 +75,35 @@ pub fn connect(store: &Store, args: ConnectArgs) -> Result<(), Failure> {
         Some(file) => std::fs::read_to_string(file).map(|t| token = t),
         None => std::io::stdin().read_to_string(&mut token).map(|_| ()),
     };
-    let source = args.token_file.as_ref().map_or("standard input".to_string(), |f| f.display().to_string());
+    let source =
+        args.token_file.as_ref().map_or("standard input".to_string(), |f| f.display().to_string());
     read.map_err(|e| Failure::Refused(format!("cannot read the token from {source}: {e}")))?;
     let token = Token::new(token);
     if token.expose().is_empty() {
         return Err(Failure::Refused(format!("no token was given on {source}")));
     }
-    let connection = Connection { school_id: args.school_id.trim().to_string(), base_url: args.url.unwrap_or_else(base_url_from_env) };
+    let connection = Connection {
+        school_id: args.school_id.trim().to_string(),
+        base_url: args.url.unwrap_or_else(base_url_from_env),
+    };
     connection::save(store, data_dir(store), &connection, &token)?;
-    println!("Saved the Wonde connection for school {} (token {}).", connection.school_id, token.masked());
-    let config = connection::config(store, data_dir(store))?.ok_or_else(|| Failure::Broken("the connection was not saved".into()))?;
+    println!(
+        "Saved the Wonde connection for school {} (token {}).",
+        connection.school_id,
+        token.masked()
+    );
+    let config = connection::config(store, data_dir(store))?
+        .ok_or_else(|| Failure::Broken("the connection was not saved".into()))?;
     let client = WondeClient::new(config).map_err(wonde_failure)?;
     let school = runtime()?.block_on(client.school()).map_err(|e| {
-        wonde_failure(e).map_message(|m| format!("the connection was saved, but testing it failed: {m}"))
+        wonde_failure(e)
+            .map_message(|m| format!("the connection was saved, but testing it failed: {m}"))
     })?;
-    println!("Connected to {} (MIS: {}).", school.name, if school.mis.is_empty() { "not given" } else { &school.mis });
+    println!(
+        "Connected to {} (MIS: {}).",
+        school.name,
+        if school.mis.is_empty() { "not given" } else { &school.mis }
+    );
     if !school.allows_writeback {
         println!("Note: Wonde does not allow attendance writeback for this school yet; marks will wait until it does.");
     }
@@ -94,7 +111,8 @@ pub fn connect(store: &Store, args: ConnectArgs) -> Result<(), Failure> {
 }
 
 pub fn import(store: &Store, args: ImportArgs) -> Result<(), Failure> {
-    let config = connection::config(store, data_dir(store))?.ok_or_else(|| Failure::Refused(ImportError::NotConnected.to_string()))?;
+    let config = connection::config(store, data_dir(store))?
+        .ok_or_else(|| Failure::Refused(ImportError::NotConnected.to_string()))?;
     let client = WondeClient::new(config).map_err(wonde_failure)?;
     let options = ImportOptions { full: args.full, ..Default::default() };
     let last_stage = std::sync::Mutex::new(None::<Stage>);
@@ -119,21 +137,28 @@ pub fn import(store: &Store, args: ImportArgs) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Err(ImportError::Wonde(e)) if !e.is_transient() => Err(Failure::Refused(ImportError::Wonde(e).plain_words())),
+        Err(ImportError::Wonde(e)) if !e.is_transient() => {
+            Err(Failure::Refused(ImportError::Wonde(e).plain_words()))
+        }
         Err(e) => Err(Failure::Broken(e.plain_words())),
     }
 }
 
 pub fn employees(store: &Store, action: EmployeesAction) -> Result<(), Failure> {
     let EmployeesAction::Import { file } = action;
-    let input = std::fs::File::open(&file).map_err(|e| Failure::Refused(format!("cannot read {}: {e}", file.display())))?;
+    let input = std::fs::File::open(&file)
+        .map_err(|e| Failure::Refused(format!("cannot read {}: {e}", file.display())))?;
     let report = import_employees_csv(store, input, chrono::Utc::now()).map_err(|e| match e {
         CsvError::Store(e) => Failure::from(e),
         CsvError::BadRows(rows) => {
             for row in &rows {
                 println!("  line {}: {}", row.line, row.reason);
             }
-            Failure::Refused(format!("{} was not imported: {}", file.display(), CsvError::BadRows(rows)))
+            Failure::Refused(format!(
+                "{} was not imported: {}",
+                file.display(),
+                CsvError::BadRows(rows)
+            ))
         }
         other => Failure::Refused(format!("{} was not imported: {other}", file.display())),
     })?;

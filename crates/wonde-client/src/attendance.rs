@@ -99,14 +99,22 @@ impl WondeClient {
     /// `date` are sent (not `updated_after`, which would miss a mark entered days earlier, such
     /// as a planned medical appointment), and the answer is filtered here as well, so a Wonde that
     /// ignores the filters still gives the right answer, only more slowly.
-    pub async fn session_mark(&self, student_id: &str, date: NaiveDate, session: Session) -> Result<Option<String>, WondeError> {
+    pub async fn session_mark(
+        &self,
+        student_id: &str,
+        date: NaiveDate,
+        session: Session,
+    ) -> Result<Option<String>, WondeError> {
         let mut marks = self.read_session_marks(date, Some((student_id, session))).await?;
         Ok(marks.remove(&(student_id.to_string(), session)))
     }
 
     /// Every session mark the MIS holds for a date, by (student id, session): one paged read
     /// instead of one request per student when a backlog is written (R4.9).
-    pub async fn session_marks_on(&self, date: NaiveDate) -> Result<HashMap<(String, Session), String>, WondeError> {
+    pub async fn session_marks_on(
+        &self,
+        date: NaiveDate,
+    ) -> Result<HashMap<(String, Session), String>, WondeError> {
         self.read_session_marks(date, None).await
     }
 
@@ -132,12 +140,16 @@ impl WondeClient {
         let mut letters = HashMap::new();
         // Later rows win: a Wonde that lists history gives the newest mark last.
         for mark in marks {
-            let Some(student) = mark.student_id.0.clone().or(mark.student.0.clone()) else { continue };
-            let Some(session) = mark.session.as_deref().and_then(|s| match s.to_ascii_uppercase().as_str() {
-                "AM" => Some(Session::AM),
-                "PM" => Some(Session::PM),
-                _ => None,
-            }) else {
+            let Some(student) = mark.student_id.0.clone().or(mark.student.0.clone()) else {
+                continue;
+            };
+            let Some(session) =
+                mark.session.as_deref().and_then(|s| match s.to_ascii_uppercase().as_str() {
+                    "AM" => Some(Session::AM),
+                    "PM" => Some(Session::PM),
+                    _ => None,
+                })
+            else {
                 continue;
             };
             if mark.date.as_ref().map(|d| d.date()) != Some(date)
@@ -145,10 +157,19 @@ impl WondeClient {
             {
                 continue;
             }
-            let letter = match mark.attendance_code.get().and_then(|c| c.code.clone()).or(mark.code) {
+            let letter = match mark.attendance_code.get().and_then(|c| c.code.clone()).or(mark.code)
+            {
                 Some(letter) => Some(letter),
-                None => match mark.attendance_code_id.or_else(|| mark.attendance_code.get().and_then(|c| c.id.clone())) {
-                    Some(code_id) => self.codes_cached().await?.into_iter().find(|c| c.wonde_id == code_id).map(|c| c.code),
+                None => match mark
+                    .attendance_code_id
+                    .or_else(|| mark.attendance_code.get().and_then(|c| c.id.clone()))
+                {
+                    Some(code_id) => self
+                        .codes_cached()
+                        .await?
+                        .into_iter()
+                        .find(|c| c.wonde_id == code_id)
+                        .map(|c| c.code),
                     None => None,
                 },
             };
@@ -190,7 +211,9 @@ impl WondeClient {
             .filter(|(start, l)| {
                 start.date() == date
                     && in_session(start.time().with_nanosecond(0).unwrap_or(start.time()))
-                    && l.class.get().is_some_and(|c| c.students.items().iter().any(|s| s.0.as_deref() == Some(student_id)))
+                    && l.class.get().is_some_and(|c| {
+                        c.students.items().iter().any(|s| s.0.as_deref() == Some(student_id))
+                    })
             })
             .min_by_key(|(start, _)| *start)
             .and_then(|(_, l)| l.id);
@@ -199,7 +222,10 @@ impl WondeClient {
 
     /// Sends a batch of session marks. Accepted is not yet written: read
     /// [`WondeClient::writeback_status`] with the returned id.
-    pub async fn write_session_marks(&self, records: &[SessionRecord]) -> Result<WritebackAccepted, WondeError> {
+    pub async fn write_session_marks(
+        &self,
+        records: &[SessionRecord],
+    ) -> Result<WritebackAccepted, WondeError> {
         let rows: Vec<SessionJsonOut> = records
             .iter()
             .map(|r| SessionJsonOut {
@@ -215,7 +241,10 @@ impl WondeClient {
     }
 
     /// Sends a batch of lesson marks (MIS that take the first lesson instead of the session).
-    pub async fn write_lesson_marks(&self, records: &[LessonRecord]) -> Result<WritebackAccepted, WondeError> {
+    pub async fn write_lesson_marks(
+        &self,
+        records: &[LessonRecord],
+    ) -> Result<WritebackAccepted, WondeError> {
         let rows: Vec<LessonJsonOut> = records
             .iter()
             .map(|r| LessonJsonOut {
@@ -228,10 +257,17 @@ impl WondeClient {
         self.post_writeback("attendance/lesson", json!({ "attendance": rows })).await
     }
 
-    async fn post_writeback(&self, rest: &str, body: Value) -> Result<WritebackAccepted, WondeError> {
+    async fn post_writeback(
+        &self,
+        rest: &str,
+        body: Value,
+    ) -> Result<WritebackAccepted, WondeError> {
         self.resolved().await?;
         if body["attendance"].as_array().is_none_or(|a| a.is_empty()) {
-            return Err(WondeError::Permanent { http_status: 0, message: "there were no marks to send".into() });
+            return Err(WondeError::Permanent {
+                http_status: 0,
+                message: "there were no marks to send".into(),
+            });
         }
         let url = self.url(&self.school_path(rest), &[]);
         let answer = self.send(Method::POST, url, Some(&body)).await?;
@@ -240,30 +276,42 @@ impl WondeClient {
         let id = ["writeback_id", "id"]
             .iter()
             .find_map(|k| value.get(*k).or_else(|| value.get("data").and_then(|d| d.get(*k))))
-            .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())))
+            .and_then(|v| {
+                v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string()))
+            })
             .filter(|id| is_writeback_id(id))
-            .ok_or_else(|| WondeError::malformed(&answer, "the writeback answer had no usable writeback_id"))?;
+            .ok_or_else(|| {
+                WondeError::malformed(&answer, "the writeback answer had no usable writeback_id")
+            })?;
         Ok(WritebackAccepted { writeback_id: id, http_status: 200, sent_summary: body.to_string() })
     }
 
     /// How a writeback went (`GET /writebacks/{id}`, top level, not under the school).
-    pub async fn writeback_status(&self, writeback_id: &str) -> Result<WritebackStatus, WondeError> {
+    pub async fn writeback_status(
+        &self,
+        writeback_id: &str,
+    ) -> Result<WritebackStatus, WondeError> {
         if !is_writeback_id(writeback_id) {
             let id = super::error::excerpt(writeback_id.as_bytes());
-            return Err(WondeError::Permanent { http_status: 0, message: format!("'{id}' is not a writeback id") });
+            return Err(WondeError::Permanent {
+                http_status: 0,
+                message: format!("'{id}' is not a writeback id"),
+            });
         }
         self.resolved().await?;
         let url = self.url(&format!("writebacks/{writeback_id}"), &[]);
         let body = self.send(Method::GET, url, None).await?;
         let value: Value = parse(&body)?;
-        read_status(&value).ok_or_else(|| WondeError::malformed(&body, "the writeback status could not be read"))
+        read_status(&value)
+            .ok_or_else(|| WondeError::malformed(&body, "the writeback status could not be read"))
     }
 }
 
 /// Whether Wonde's id for a writeback can be asked about: a short token of letters, digits, `-`
 /// and `_`. Anything else in an answer is a fault of that answer, not a network failure later.
 fn is_writeback_id(id: &str) -> bool {
-    (1..=128).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    (1..=128).contains(&id.len())
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Reads a writeback status. Its fields are [X] in WONDE.md; this reads `status` (pending /
@@ -277,27 +325,44 @@ pub fn read_status(value: &Value) -> Option<WritebackStatus> {
     let message = text(doc.get("message")).or_else(|| text(doc.get("error")));
     let mut rows: Vec<RowOutcome> = Vec::new();
     for key in ["results", "rows", "records"] {
-        for (position, item) in doc.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (position, item) in
+            doc.get(key).and_then(Value::as_array).into_iter().flatten().enumerate()
+        {
             let ok = match (item.get("success").or_else(|| item.get("ok")), item.get("status")) {
                 (Some(Value::Bool(b)), _) => *b,
-                (_, Some(Value::String(s))) => matches!(s.to_ascii_lowercase().as_str(), "success" | "ok" | "completed" | "written" | "done"),
+                (_, Some(Value::String(s))) => matches!(
+                    s.to_ascii_lowercase().as_str(),
+                    "success" | "ok" | "completed" | "written" | "done"
+                ),
                 _ => false,
             };
-            rows.push(RowOutcome { index: row_index(item, position), ok, message: text(item.get("message")).or_else(|| text(item.get("error"))) });
+            rows.push(RowOutcome {
+                index: row_index(item, position),
+                ok,
+                message: text(item.get("message")).or_else(|| text(item.get("error"))),
+            });
         }
     }
-    for (position, item) in doc.get("errors").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (position, item) in
+        doc.get("errors").and_then(Value::as_array).into_iter().flatten().enumerate()
+    {
         let message = item.as_str().map(str::to_string).or_else(|| text(item.get("message")));
         rows.push(RowOutcome { index: row_index(item, position), ok: false, message });
     }
     match status.as_deref() {
-        Some("pending" | "queued" | "processing" | "in_progress" | "in progress" | "running" | "waiting") => Some(WritebackStatus::Pending),
-        Some("failed" | "failure" | "error") if rows.is_empty() => {
-            Some(WritebackStatus::Failed { message: message.unwrap_or_else(|| "Wonde reported the writeback as failed, without a reason".into()) })
-        }
-        Some("failed" | "failure" | "error" | "success" | "succeeded" | "successful" | "completed" | "complete" | "done" | "processed" | "finished" | "partial") => {
-            Some(WritebackStatus::Done { rows })
-        }
+        Some(
+            "pending" | "queued" | "processing" | "in_progress" | "in progress" | "running"
+            | "waiting",
+        ) => Some(WritebackStatus::Pending),
+        Some("failed" | "failure" | "error") if rows.is_empty() => Some(WritebackStatus::Failed {
+            message: message.unwrap_or_else(|| {
+                "Wonde reported the writeback as failed, without a reason".into()
+            }),
+        }),
+        Some(
+            "failed" | "failure" | "error" | "success" | "succeeded" | "successful" | "completed"
+            | "complete" | "done" | "processed" | "finished" | "partial",
+        ) => Some(WritebackStatus::Done { rows }),
         None if !rows.is_empty() => Some(WritebackStatus::Done { rows }),
         _ => None,
     }
@@ -316,21 +381,36 @@ mod tests {
 
     #[test]
     fn a_writeback_status_is_read_from_every_plausible_shape() {
-        assert_eq!(read_status(&json!({"data": {"status": "pending"}})), Some(WritebackStatus::Pending));
-        assert_eq!(read_status(&json!({"status": "completed"})), Some(WritebackStatus::Done { rows: vec![] }));
+        assert_eq!(
+            read_status(&json!({"data": {"status": "pending"}})),
+            Some(WritebackStatus::Pending)
+        );
+        assert_eq!(
+            read_status(&json!({"status": "completed"})),
+            Some(WritebackStatus::Done { rows: vec![] })
+        );
         let done = read_status(&json!({"data": {"status": "completed", "results": [
             {"index": 0, "success": true}, {"index": 1, "success": false, "message": "unknown student"}]}}));
         assert_eq!(
             done,
-            Some(WritebackStatus::Done { rows: vec![
-                RowOutcome { index: 0, ok: true, message: None },
-                RowOutcome { index: 1, ok: false, message: Some("unknown student".into()) },
-            ] })
+            Some(WritebackStatus::Done {
+                rows: vec![
+                    RowOutcome { index: 0, ok: true, message: None },
+                    RowOutcome { index: 1, ok: false, message: Some("unknown student".into()) },
+                ]
+            })
         );
         let failed = read_status(&json!({"status": "failed", "message": "MIS offline"}));
         assert_eq!(failed, Some(WritebackStatus::Failed { message: "MIS offline".into() }));
-        let errors = read_status(&json!({"status": "success", "errors": [{"index": "2", "message": "bad code"}]}));
-        assert_eq!(errors, Some(WritebackStatus::Done { rows: vec![RowOutcome { index: 2, ok: false, message: Some("bad code".into()) }] }));
+        let errors = read_status(
+            &json!({"status": "success", "errors": [{"index": "2", "message": "bad code"}]}),
+        );
+        assert_eq!(
+            errors,
+            Some(WritebackStatus::Done {
+                rows: vec![RowOutcome { index: 2, ok: false, message: Some("bad code".into()) }]
+            })
+        );
         assert_eq!(read_status(&json!({"status": "mystery"})), None);
         assert_eq!(read_status(&json!([1, 2])), None);
     }

@@ -65,7 +65,11 @@ impl WondeError {
         } else {
             "the connection failed"
         };
-        WondeError::Transient { message: format!("{what} ({})", e.without_url_text()), retry_after: None, http_status: None }
+        WondeError::Transient {
+            message: format!("{what} ({})", e.without_url_text()),
+            retry_after: None,
+            http_status: None,
+        }
     }
 
     /// Classifies a non-success HTTP answer.
@@ -122,7 +126,8 @@ impl WithoutUrlText for reqwest::Error {
 pub(crate) fn excerpt(body: &[u8]) -> String {
     const MAX: usize = 120;
     let text = String::from_utf8_lossy(&body[..body.len().min(MAX * 4)]);
-    let cleaned: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(MAX).collect();
+    let cleaned: String =
+        text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(MAX).collect();
     if text.chars().count() > MAX || body.len() > MAX * 4 {
         format!("{cleaned}…")
     } else {
@@ -153,7 +158,11 @@ pub(crate) fn wonde_message(body: &[u8]) -> Option<String> {
             match map.get("errors") {
                 Some(serde_json::Value::Object(fields)) => {
                     for (field, msgs) in fields {
-                        for msg in msgs.as_array().map(|a| a.iter().collect()).unwrap_or_else(|| vec![msgs]) {
+                        for msg in msgs
+                            .as_array()
+                            .map(|a| a.iter().collect())
+                            .unwrap_or_else(|| vec![msgs])
+                        {
                             if let Some(m) = msg.as_str() {
                                 push(&format!("{field}: {m}"));
                             }
@@ -162,7 +171,9 @@ pub(crate) fn wonde_message(body: &[u8]) -> Option<String> {
                 }
                 Some(serde_json::Value::Array(items)) => {
                     for item in items {
-                        if let Some(m) = item.as_str().or_else(|| item.get("message").and_then(|m| m.as_str())) {
+                        if let Some(m) =
+                            item.as_str().or_else(|| item.get("message").and_then(|m| m.as_str()))
+                        {
                             push(m);
                         }
                     }
@@ -187,8 +198,15 @@ mod tests {
             wonde_message(laravel).unwrap(),
             "The given data was invalid.; attendance.0.session: The session must be AM or PM."
         );
-        assert_eq!(wonde_message(br#"{"error":"invalid_request","error_description":"bad date"}"#).unwrap(), "bad date; invalid_request");
-        assert_eq!(wonde_message(br#"{"errors":[{"message":"unknown student"}]}"#).unwrap(), "unknown student");
+        assert_eq!(
+            wonde_message(br#"{"error":"invalid_request","error_description":"bad date"}"#)
+                .unwrap(),
+            "bad date; invalid_request"
+        );
+        assert_eq!(
+            wonde_message(br#"{"errors":[{"message":"unknown student"}]}"#).unwrap(),
+            "unknown student"
+        );
         assert_eq!(wonde_message(b"not json"), None);
     }
 

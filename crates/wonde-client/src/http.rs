@@ -40,7 +40,12 @@ impl WondeClient {
     }
 
     /// Sends one request and returns the body of a 2xx answer; anything else is classified.
-    pub(crate) async fn send(&self, method: Method, url: Url, body: Option<&serde_json::Value>) -> Result<Vec<u8>, WondeError> {
+    pub(crate) async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Vec<u8>, WondeError> {
         self.pace().await;
         let started = Instant::now();
         let mut request = self
@@ -92,13 +97,21 @@ impl WondeClient {
         let mut seen = HashSet::new();
         while let Some(url) = next.take() {
             if !seen.insert(url.to_string()) || seen.len() > MAX_PAGES {
-                return Err(WondeError::Malformed { excerpt: format!("the page links of {} go round in a circle", url.path()) });
+                return Err(WondeError::Malformed {
+                    excerpt: format!("the page links of {} go round in a circle", url.path()),
+                });
             }
             let page: Page<T> = self.get_retrying(url, retries).await?;
-            let data = page.data.ok_or_else(|| WondeError::Malformed { excerpt: "a list page without `data`".into() })?;
+            let data = page.data.ok_or_else(|| WondeError::Malformed {
+                excerpt: "a list page without `data`".into(),
+            })?;
             rows.extend(data);
             on_page(rows.len());
-            let link = page.meta.and_then(|m| m.pagination).and_then(|p| p.next).filter(|n| !n.trim().is_empty());
+            let link = page
+                .meta
+                .and_then(|m| m.pagination)
+                .and_then(|p| p.next)
+                .filter(|n| !n.trim().is_empty());
             if let Some(link) = link {
                 next = Some(self.same_host(&link)?);
             }
@@ -106,14 +119,26 @@ impl WondeClient {
         Ok(rows)
     }
 
-    async fn get_retrying<T: DeserializeOwned>(&self, url: Url, retries: u32) -> Result<T, WondeError> {
+    async fn get_retrying<T: DeserializeOwned>(
+        &self,
+        url: Url,
+        retries: u32,
+    ) -> Result<T, WondeError> {
         let mut attempt = 0;
         loop {
             match self.get_json(url.clone()).await {
                 Err(e) if e.is_transient() && attempt < retries => {
                     attempt += 1;
-                    let wait = e.retry_after().unwrap_or(Duration::from_millis(250 * 2u64.pow(attempt))).min(Duration::from_secs(60));
-                    tracing::info!(path = url.path(), attempt, wait_ms = wait.as_millis() as u64, "retrying a Wonde page");
+                    let wait = e
+                        .retry_after()
+                        .unwrap_or(Duration::from_millis(250 * 2u64.pow(attempt)))
+                        .min(Duration::from_secs(60));
+                    tracing::info!(
+                        path = url.path(),
+                        attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying a Wonde page"
+                    );
                     tokio::time::sleep(wait).await;
                 }
                 other => return other,
@@ -128,10 +153,14 @@ impl WondeClient {
         let base = self.base();
         let mut url = match Url::parse(link) {
             Ok(u) => u,
-            Err(url::ParseError::RelativeUrlWithoutBase) => base.join(link).map_err(|e| bad_link(link, e))?,
+            Err(url::ParseError::RelativeUrlWithoutBase) => {
+                base.join(link).map_err(|e| bad_link(link, e))?
+            }
             Err(e) => return Err(bad_link(link, e)),
         };
-        if url.host_str() != base.host_str() || url.port_or_known_default() != base.port_or_known_default() {
+        if url.host_str() != base.host_str()
+            || url.port_or_known_default() != base.port_or_known_default()
+        {
             url.set_scheme(base.scheme()).ok();
             url.set_host(base.host_str()).map_err(|e| bad_link(link, e))?;
             url.set_port(base.port()).ok();
@@ -144,7 +173,12 @@ impl WondeClient {
 }
 
 fn bad_link(link: &str, e: impl std::fmt::Display) -> WondeError {
-    WondeError::Malformed { excerpt: format!("a page link that is not a URL ({e}): {}", super::error::excerpt(link.as_bytes())) }
+    WondeError::Malformed {
+        excerpt: format!(
+            "a page link that is not a URL ({e}): {}",
+            super::error::excerpt(link.as_bytes())
+        ),
+    }
 }
 
 /// Parses a JSON body; a body that is not the expected JSON is `Malformed`, never a panic.

@@ -21,7 +21,9 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Related<T> {
         let value = Value::deserialize(d)?;
         let inner = match value {
             Value::Null => return Ok(Related(None)),
-            Value::Object(mut map) if map.contains_key("data") && map.len() <= 2 => map.remove("data").unwrap_or(Value::Null),
+            Value::Object(mut map) if map.contains_key("data") && map.len() <= 2 => {
+                map.remove("data").unwrap_or(Value::Null)
+            }
             other => other,
         };
         if inner.is_null() {
@@ -63,7 +65,9 @@ impl WondeDate {
         if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
             return Some(t.naive_local());
         }
-        for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S"] {
+        for format in
+            ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S"]
+        {
             if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
                 return Some(t);
             }
@@ -80,7 +84,9 @@ impl WondeDate {
 /// Reads a date in either shape; anything else is `None`.
 pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<WondeDate>, D::Error> {
     Ok(match Value::deserialize(d)? {
-        Value::String(s) => WondeDate::parse_text(&s).map(|local| WondeDate { local, timezone: None }),
+        Value::String(s) => {
+            WondeDate::parse_text(&s).map(|local| WondeDate { local, timezone: None })
+        }
         Value::Object(map) => {
             let local = map.get("date").and_then(Value::as_str).and_then(WondeDate::parse_text);
             let timezone = map.get("timezone").and_then(Value::as_str).map(str::to_string);

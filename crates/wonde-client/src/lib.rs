@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 
 use reqwest::Url;
 
-pub use attendance::{read_status, LessonRecord, RowOutcome, SessionRecord, WritebackAccepted, WritebackStatus};
+pub use attendance::{
+    read_status, LessonRecord, RowOutcome, SessionRecord, WritebackAccepted, WritebackStatus,
+};
 pub use error::WondeError;
 pub use http::MAX_PER_PAGE;
 pub use roster::ListQuery;
@@ -33,7 +35,10 @@ pub const BASE_URL_ENV: &str = "WONDE_API_URL";
 
 /// The base URL to use when none is configured: `WONDE_API_URL`, else production.
 pub fn base_url_from_env() -> String {
-    std::env::var(BASE_URL_ENV).ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
+    std::env::var(BASE_URL_ENV)
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
 }
 
 /// A Wonde API token. It prints as `***` everywhere (Debug, Display, logs, errors); only
@@ -145,7 +150,10 @@ struct Inner {
 
 impl fmt::Debug for WondeClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WondeClient").field("base", &self.base().as_str()).field("school_id", &self.inner.config.school_id).finish()
+        f.debug_struct("WondeClient")
+            .field("base", &self.base().as_str())
+            .field("school_id", &self.inner.config.school_id)
+            .finish()
     }
 }
 
@@ -153,14 +161,20 @@ impl WondeClient {
     pub fn new(config: WondeConfig) -> Result<Self, WondeError> {
         let base = parse_base(&config.base_url)?;
         if !is_school_id(&config.school_id) {
-            return Err(WondeError::Permanent { http_status: 400, message: "that is not a Wonde school id (like A1930499544)".into() });
+            return Err(WondeError::Permanent {
+                http_status: 400,
+                message: "that is not a Wonde school id (like A1930499544)".into(),
+            });
         }
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("reception-kiosk/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| WondeError::Permanent { http_status: 0, message: format!("the HTTP client could not start: {e}") })?;
+            .map_err(|e| WondeError::Permanent {
+                http_status: 0,
+                message: format!("the HTTP client could not start: {e}"),
+            })?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
@@ -199,7 +213,9 @@ impl WondeClient {
     pub async fn school(&self) -> Result<SchoolInfo, WondeError> {
         let url = self.url(&format!("schools/{}", self.inner.config.school_id), &[]);
         let one: model::One<model::SchoolJson> = self.get_json(url).await?;
-        let json = one.data.ok_or_else(|| WondeError::Malformed { excerpt: "the school answer had no `data`".into() })?;
+        let json = one.data.ok_or_else(|| WondeError::Malformed {
+            excerpt: "the school answer had no `data`".into(),
+        })?;
         let extended = json.extended.unwrap_or_default();
         let domain = json.region.and_then(|r| r.domain).filter(|d| !d.trim().is_empty());
         let info = SchoolInfo {
@@ -264,7 +280,12 @@ impl WondeClient {
         let codes: Vec<AttendanceCode> = rows
             .into_iter()
             .filter_map(|c| {
-                Some(AttendanceCode { wonde_id: c.id?, code: c.code?.trim().to_string(), description: c.description, kind: c.kind })
+                Some(AttendanceCode {
+                    wonde_id: c.id?,
+                    code: c.code?.trim().to_string(),
+                    description: c.description,
+                    kind: c.kind,
+                })
             })
             .collect();
         let _ = self.inner.codes.set(codes.clone());
@@ -290,7 +311,8 @@ pub fn is_school_id(text: &str) -> bool {
 /// alphabets tokens are written in (hex, base64, base64url). It is sent as a header, so nothing
 /// else is let through; a short date or word pasted by mistake is refused before it is saved.
 pub fn is_token(text: &str) -> bool {
-    (20..=512).contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c))
+    (20..=512).contains(&text.len())
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c))
 }
 
 pub(crate) fn per_page(n: u32) -> Vec<(&'static str, String)> {
@@ -304,7 +326,10 @@ fn parse_base(text: &str) -> Result<Url, WondeError> {
         message: format!("'{trimmed}' is not a usable Wonde address: {e}"),
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(WondeError::Permanent { http_status: 0, message: format!("'{trimmed}' is not an http(s) address") });
+        return Err(WondeError::Permanent {
+            http_status: 0,
+            message: format!("'{trimmed}' is not an http(s) address"),
+        });
     }
     Ok(url)
 }
@@ -314,7 +339,11 @@ mod tests {
     use super::*;
 
     fn client(base: &str) -> WondeClient {
-        WondeClient::new(WondeConfig { base_url: base.into(), ..WondeConfig::new("A123", Token::new("secret-token-123456")) }).unwrap()
+        WondeClient::new(WondeConfig {
+            base_url: base.into(),
+            ..WondeConfig::new("A123", Token::new("secret-token-123456"))
+        })
+        .unwrap()
     }
 
     #[test]
@@ -330,10 +359,16 @@ mod tests {
     fn a_regional_school_moves_to_its_domain_but_the_simulator_keeps_its_host() {
         let c = client("https://api.wonde.com/v1.0");
         c.move_to_domain("api-ap-southeast-2.wonde.com");
-        assert_eq!(c.url("schools/A123", &[]).as_str(), "https://api-ap-southeast-2.wonde.com/v1.0/schools/A123");
+        assert_eq!(
+            c.url("schools/A123", &[]).as_str(),
+            "https://api-ap-southeast-2.wonde.com/v1.0/schools/A123"
+        );
         let sim = client("http://127.0.0.1:4000/v1.0/");
         sim.move_to_domain("api.wonde.com");
-        assert_eq!(sim.url("schools/A123", &[]).as_str(), "http://127.0.0.1:4000/v1.0/schools/A123");
+        assert_eq!(
+            sim.url("schools/A123", &[]).as_str(),
+            "http://127.0.0.1:4000/v1.0/schools/A123"
+        );
     }
 
     #[test]

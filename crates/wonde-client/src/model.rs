@@ -167,7 +167,9 @@ pub struct Relationship {
 
 fn relationship<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Relationship>, D::Error> {
     let value = match Value::deserialize(d)? {
-        Value::Object(mut map) if map.len() == 1 && map.contains_key("data") => map.remove("data").unwrap_or(Value::Null),
+        Value::Object(mut map) if map.len() == 1 && map.contains_key("data") => {
+            map.remove("data").unwrap_or(Value::Null)
+        }
         other => other,
     };
     Ok(match value {
@@ -176,7 +178,9 @@ fn relationship<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Relationship>,
             let text_of = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_string);
             let flag = |k: &str| map.get(k).and_then(|v| boolean(v.clone()).ok().flatten());
             Some(Relationship {
-                text: text_of("relationship").or_else(|| text_of("type")).or_else(|| text_of("name")),
+                text: text_of("relationship")
+                    .or_else(|| text_of("type"))
+                    .or_else(|| text_of("name")),
                 parental_responsibility: flag("parental_responsibility"),
                 priority: map.get("priority").and_then(|v| integer(v.clone()).ok().flatten()),
             })
@@ -332,8 +336,10 @@ mod tests {
 
     #[test]
     fn fields_nulled_by_scopes_or_of_odd_types_are_simply_absent() {
-        let s: StudentJson =
-            serde_json::from_str(r#"{"id":"A1","forename":null,"surname":["x"],"year":{"data":null},"registration":7}"#).unwrap();
+        let s: StudentJson = serde_json::from_str(
+            r#"{"id":"A1","forename":null,"surname":["x"],"year":{"data":null},"registration":7}"#,
+        )
+        .unwrap();
         assert!(s.forename.is_none() && s.surname.is_none());
         assert!(s.year.get().is_none() && s.registration.get().is_none());
     }
@@ -345,7 +351,10 @@ mod tests {
         )
         .unwrap();
         let r = c.relationship.unwrap();
-        assert_eq!((r.text.as_deref(), r.parental_responsibility, r.priority), (Some("Mother"), Some(true), Some(2)));
+        assert_eq!(
+            (r.text.as_deref(), r.parental_responsibility, r.priority),
+            (Some("Mother"), Some(true), Some(2))
+        );
         let c: ContactJson = serde_json::from_str(r#"{"id":"C1","relationship":"Carer"}"#).unwrap();
         assert_eq!(c.relationship.unwrap().text.as_deref(), Some("Carer"));
     }

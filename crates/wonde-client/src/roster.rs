@@ -46,29 +46,53 @@ impl WondeClient {
     }
 
     /// Current students with year, registration group, contacts and education details.
-    pub async fn students(&self, query: &ListQuery, on_page: &mut (dyn FnMut(usize) + Send)) -> Result<Vec<StudentJson>, WondeError> {
+    pub async fn students(
+        &self,
+        query: &ListQuery,
+        on_page: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<Vec<StudentJson>, WondeError> {
         self.list("students", Some(STUDENT_INCLUDES), query, on_page).await
     }
 
     /// Students who have left (`/students-leaver`; assumed the same shape as students, [X]).
-    pub async fn student_leavers(&self, query: &ListQuery, on_page: &mut (dyn FnMut(usize) + Send)) -> Result<Vec<StudentJson>, WondeError> {
+    pub async fn student_leavers(
+        &self,
+        query: &ListQuery,
+        on_page: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<Vec<StudentJson>, WondeError> {
         self.list("students-leaver", Some("education_details"), query, on_page).await
     }
 
-    pub async fn contacts(&self, query: &ListQuery, on_page: &mut (dyn FnMut(usize) + Send)) -> Result<Vec<ContactJson>, WondeError> {
+    pub async fn contacts(
+        &self,
+        query: &ListQuery,
+        on_page: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<Vec<ContactJson>, WondeError> {
         self.list("contacts", None, query, on_page).await
     }
 
-    pub async fn employees(&self, query: &ListQuery, on_page: &mut (dyn FnMut(usize) + Send)) -> Result<Vec<EmployeeJson>, WondeError> {
+    pub async fn employees(
+        &self,
+        query: &ListQuery,
+        on_page: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<Vec<EmployeeJson>, WondeError> {
         self.list("employees", Some(EMPLOYEE_INCLUDES), query, on_page).await
     }
 
-    pub async fn groups(&self, query: &ListQuery, on_page: &mut (dyn FnMut(usize) + Send)) -> Result<Vec<GroupJson>, WondeError> {
+    pub async fn groups(
+        &self,
+        query: &ListQuery,
+        on_page: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<Vec<GroupJson>, WondeError> {
         self.list("groups", None, query, on_page).await
     }
 
     /// Records deleted in the MIS since `updated_after` (one row per deleted top-level item).
-    pub async fn deletions(&self, query: &ListQuery, on_page: &mut (dyn FnMut(usize) + Send)) -> Result<Vec<DeletionJson>, WondeError> {
+    pub async fn deletions(
+        &self,
+        query: &ListQuery,
+        on_page: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<Vec<DeletionJson>, WondeError> {
         self.list("deletions", None, query, on_page).await
     }
 }

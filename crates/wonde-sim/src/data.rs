@@ -243,7 +243,11 @@ impl SimStudent {
             v["contacts"] = json!({ "data": contacts });
         }
         if includes.contains(&"education_details") {
-            let year_code = self.year_group.as_deref().and_then(|id| lookups.groups.get(id)).map(|g| g.code.clone());
+            let year_code = self
+                .year_group
+                .as_deref()
+                .and_then(|id| lookups.groups.get(id))
+                .map(|g| g.code.clone());
             v["education_details"] = json!({ "data": {
                 "admission_number": self.mis_id, "upn": format!("UPN{}", self.mis_id),
                 "current_nc_year": year_code,
@@ -273,7 +277,8 @@ impl SimEmployee {
             } });
         }
         if includes.contains(&"contact_details") {
-            v["contact_details"] = json!({ "data": { "emails": { "email": self.email, "work": self.email } } });
+            v["contact_details"] =
+                json!({ "data": { "emails": { "email": self.email, "work": self.email } } });
         }
         v
     }
@@ -289,7 +294,8 @@ impl SimLesson {
         if includes.iter().any(|i| i.starts_with("class")) {
             let mut class = json!({ "id": self.class_id, "name": self.class_name });
             if includes.contains(&"class.students") {
-                let students: Vec<Value> = self.student_ids.iter().map(|id| json!({ "id": id })).collect();
+                let students: Vec<Value> =
+                    self.student_ids.iter().map(|id| json!({ "id": id })).collect();
                 class["students"] = json!({ "data": students });
             }
             v["class"] = json!({ "data": class });

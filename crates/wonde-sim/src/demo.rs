@@ -25,32 +25,178 @@ pub fn generate(seed: u64, pupils: usize) -> SchoolData {
 }
 
 const GIRLS: &[&str] = &[
-    "Olivia", "Amelia", "Isla", "Ava", "Mia", "Ivy", "Lily", "Isabella", "Rosie", "Sophia", "Grace", "Freya", "Zoë", "Chloé",
-    "Niamh", "Aoife", "Sinéad", "Renée", "Aisha", "Fatima", "Maryam", "Priya", "Ananya", "Zofia", "Amara", "Chidinma",
-    "Elizabeth", "Katherine", "Hannah", "Ellie", "Poppy", "Evie", "Matilda", "Anaïs", "Siobhán", "Ruby",
+    "Olivia",
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Mia",
+    "Ivy",
+    "Lily",
+    "Isabella",
+    "Rosie",
+    "Sophia",
+    "Grace",
+    "Freya",
+    "Zoë",
+    "Chloé",
+    "Niamh",
+    "Aoife",
+    "Sinéad",
+    "Renée",
+    "Aisha",
+    "Fatima",
+    "Maryam",
+    "Priya",
+    "Ananya",
+    "Zofia",
+    "Amara",
+    "Chidinma",
+    "Elizabeth",
+    "Katherine",
+    "Hannah",
+    "Ellie",
+    "Poppy",
+    "Evie",
+    "Matilda",
+    "Anaïs",
+    "Siobhán",
+    "Ruby",
 ];
 const BOYS: &[&str] = &[
-    "Oliver", "George", "Noah", "Arthur", "Muhammad", "Leo", "Oscar", "Harry", "Archie", "Jack", "Henry", "Charlie",
-    "Theo", "Freddie", "José", "Seán", "Ciarán", "Rhys", "Dylan", "Kacper", "Jakub", "Aarav", "Arjun", "Yusuf",
-    "Ibrahim", "Oluwaseun", "Chukwuemeka", "William", "Thomas", "Alexander", "Jonathan", "Daniel", "Samuel", "Joshua",
+    "Oliver",
+    "George",
+    "Noah",
+    "Arthur",
+    "Muhammad",
+    "Leo",
+    "Oscar",
+    "Harry",
+    "Archie",
+    "Jack",
+    "Henry",
+    "Charlie",
+    "Theo",
+    "Freddie",
+    "José",
+    "Seán",
+    "Ciarán",
+    "Rhys",
+    "Dylan",
+    "Kacper",
+    "Jakub",
+    "Aarav",
+    "Arjun",
+    "Yusuf",
+    "Ibrahim",
+    "Oluwaseun",
+    "Chukwuemeka",
+    "William",
+    "Thomas",
+    "Alexander",
+    "Jonathan",
+    "Daniel",
+    "Samuel",
+    "Joshua",
 ];
 const SURNAMES: &[&str] = &[
-    "Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas", "Johnson", "Roberts",
-    "Robinson", "Thompson", "Wright", "Walker", "White", "Edwards", "Hughes", "Green", "Hall", "Lewis", "Harris",
-    "O'Brien", "O'Connor", "O'Neill", "D'Souza", "McDonald", "MacLeod", "Smith-Jones", "Taylor-Brown", "Lloyd-Williams",
-    "Ahmed", "Khan", "Patel", "Begum", "Singh", "Hussain", "Ali", "Okafor", "Adeyemi", "Nowak", "Kowalski",
-    "Wiśniewski", "Nguyen", "Chen", "Müller", "Fernández", "García", "Ó Súilleabháin", "ap Rhys",
+    "Smith",
+    "Jones",
+    "Williams",
+    "Taylor",
+    "Brown",
+    "Davies",
+    "Evans",
+    "Wilson",
+    "Thomas",
+    "Johnson",
+    "Roberts",
+    "Robinson",
+    "Thompson",
+    "Wright",
+    "Walker",
+    "White",
+    "Edwards",
+    "Hughes",
+    "Green",
+    "Hall",
+    "Lewis",
+    "Harris",
+    "O'Brien",
+    "O'Connor",
+    "O'Neill",
+    "D'Souza",
+    "McDonald",
+    "MacLeod",
+    "Smith-Jones",
+    "Taylor-Brown",
+    "Lloyd-Williams",
+    "Ahmed",
+    "Khan",
+    "Patel",
+    "Begum",
+    "Singh",
+    "Hussain",
+    "Ali",
+    "Okafor",
+    "Adeyemi",
+    "Nowak",
+    "Kowalski",
+    "Wiśniewski",
+    "Nguyen",
+    "Chen",
+    "Müller",
+    "Fernández",
+    "García",
+    "Ó Súilleabháin",
+    "ap Rhys",
 ];
-const ADULT_WOMEN: &[&str] = &["Sarah", "Emma", "Claire", "Rebecca", "Joanne", "Nicola", "Amina", "Grażyna", "Mairéad", "Funmilayo", "Helen", "Louise"];
-const ADULT_MEN: &[&str] = &["David", "James", "Mark", "Paul", "Richard", "Michael", "Tariq", "Piotr", "Dónal", "Emeka", "Stephen", "Andrew"];
+const ADULT_WOMEN: &[&str] = &[
+    "Sarah",
+    "Emma",
+    "Claire",
+    "Rebecca",
+    "Joanne",
+    "Nicola",
+    "Amina",
+    "Grażyna",
+    "Mairéad",
+    "Funmilayo",
+    "Helen",
+    "Louise",
+];
+const ADULT_MEN: &[&str] = &[
+    "David", "James", "Mark", "Paul", "Richard", "Michael", "Tariq", "Piotr", "Dónal", "Emeka",
+    "Stephen", "Andrew",
+];
 /// Legal forenames some pupils do not go by.
 const PREFERRED: &[(&str, &str)] = &[
-    ("William", "Billy"), ("Alexander", "Alex"), ("Thomas", "Tom"), ("Elizabeth", "Beth"), ("Katherine", "Kate"),
-    ("Oluwaseun", "Seun"), ("Jonathan", "Jon"), ("Chukwuemeka", "Emeka"), ("Samuel", "Sam"), ("Daniel", "Dan"),
+    ("William", "Billy"),
+    ("Alexander", "Alex"),
+    ("Thomas", "Tom"),
+    ("Elizabeth", "Beth"),
+    ("Katherine", "Kate"),
+    ("Oluwaseun", "Seun"),
+    ("Jonathan", "Jon"),
+    ("Chukwuemeka", "Emeka"),
+    ("Samuel", "Sam"),
+    ("Daniel", "Dan"),
 ];
 const ROLES: &[&str] = &[
-    "Teacher", "Teacher", "Teacher", "Teacher", "Teaching Assistant", "Teaching Assistant", "Head of Year", "Cover Supervisor",
-    "Receptionist", "Attendance Officer", "Site Manager", "SENCo", "Business Manager", "Deputy Headteacher", "Headteacher",
+    "Teacher",
+    "Teacher",
+    "Teacher",
+    "Teacher",
+    "Teaching Assistant",
+    "Teaching Assistant",
+    "Head of Year",
+    "Cover Supervisor",
+    "Receptionist",
+    "Attendance Officer",
+    "Site Manager",
+    "SENCo",
+    "Business Manager",
+    "Deputy Headteacher",
+    "Headteacher",
 ];
 
 /// The DfE attendance codes: letter, description, type (the real `type` vocabulary is [X]).
@@ -122,7 +268,11 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// Registration groups per year: six forms in 7-11, four in the sixth form.
 fn forms(year: u32) -> &'static [&'static str] {
-    if year >= 12 { &["A", "B", "C", "D"] } else { &["A", "B", "C", "D", "E", "F"] }
+    if year >= 12 {
+        &["A", "B", "C", "D"]
+    } else {
+        &["A", "B", "C", "D", "E", "F"]
+    }
 }
 
 /// A school of the given size from a seed.
@@ -143,21 +293,43 @@ pub fn generate_sized(seed: u64, size: Size) -> SchoolData {
         codes: DFE_CODES
             .iter()
             .enumerate()
-            .map(|(i, (code, description, kind))| SimCode { id: format!("AC{:03}", i + 1), code: code.to_string(), description: description.to_string(), kind: kind.to_string() })
+            .map(|(i, (code, description, kind))| SimCode {
+                id: format!("AC{:03}", i + 1),
+                code: code.to_string(),
+                description: description.to_string(),
+                kind: kind.to_string(),
+            })
             .collect(),
         lessons: Vec::new(),
         deletions: Vec::new(),
     };
     for year in 7..=13u32 {
-        school.groups.push(SimGroup { id: format!("GY{year:02}"), mis_id: format!("{}", 100 + year), name: format!("Year {year}"), code: year.to_string(), kind: "YEAR".into() });
+        school.groups.push(SimGroup {
+            id: format!("GY{year:02}"),
+            mis_id: format!("{}", 100 + year),
+            name: format!("Year {year}"),
+            code: year.to_string(),
+            kind: "YEAR".into(),
+        });
         for form in forms(year) {
-            school.groups.push(SimGroup { id: format!("GR{year:02}{form}"), mis_id: format!("{}{form}", 200 + year), name: format!("{year}{form}"), code: format!("{year}{form}"), kind: "REGISTRATION".into() });
+            school.groups.push(SimGroup {
+                id: format!("GR{year:02}{form}"),
+                mis_id: format!("{}{form}", 200 + year),
+                name: format!("{year}{form}"),
+                code: format!("{year}{form}"),
+                kind: "REGISTRATION".into(),
+            });
         }
     }
     let contact_ratio = size.contacts as f64 / size.pupils.max(1) as f64;
     let mut next_mis = 1000u64;
     while school.students.len() < size.pupils {
-        let kids = match rng.below(100) { 0..=79 => 1, 80..=96 => 2, _ => 3 }.min(size.pupils - school.students.len());
+        let kids = match rng.below(100) {
+            0..=79 => 1,
+            80..=96 => 2,
+            _ => 3,
+        }
+        .min(size.pupils - school.students.len());
         let surname = rng.pick(SURNAMES).to_string();
         let contacts = family_contacts(&mut rng, &mut school, &surname, kids, contact_ratio);
         for k in 0..kids {
@@ -167,12 +339,21 @@ pub fn generate_sized(seed: u64, size: Size) -> SchoolData {
             let girl = rng.chance(50);
             // Twins sometimes share a forename with a cousin in another year: same-name pupils.
             let legal = if girl { rng.pick(GIRLS) } else { rng.pick(BOYS) };
-            let preferred = PREFERRED.iter().find(|(l, _)| *l == legal).filter(|_| rng.chance(40)).map(|(_, p)| *p);
+            let preferred = PREFERRED
+                .iter()
+                .find(|(l, _)| *l == legal)
+                .filter(|_| rng.chance(40))
+                .map(|(_, p)| *p);
             let form = forms(year)[rng.below(forms(year).len())];
             let links = contacts
                 .iter()
                 .enumerate()
-                .map(|(i, (id, relationship))| SimLink { contact_id: id.clone(), relationship: relationship.clone(), parental_responsibility: i < 2 && relationship != "Grandparent", priority: i as i64 + 1 })
+                .map(|(i, (id, relationship))| SimLink {
+                    contact_id: id.clone(),
+                    relationship: relationship.clone(),
+                    parental_responsibility: i < 2 && relationship != "Grandparent",
+                    priority: i as i64 + 1,
+                })
                 .collect();
             let born = day(2013 - (year as i32 - 7), 9, 1) + Duration::days(rng.below(365) as i64);
             school.students.push(SimStudent {
@@ -221,9 +402,17 @@ pub fn generate_sized(seed: u64, size: Size) -> SchoolData {
 }
 
 /// A family's adults: mother and/or father, sometimes a grandparent or carer.
-fn family_contacts(rng: &mut Rng, school: &mut SchoolData, surname: &str, kids: usize, ratio: f64) -> Vec<(String, String)> {
+fn family_contacts(
+    rng: &mut Rng,
+    school: &mut SchoolData,
+    surname: &str,
+    kids: usize,
+    ratio: f64,
+) -> Vec<(String, String)> {
     let wanted = ratio * kids as f64 * (0.7 + rng.below(60) as f64 / 100.0);
-    let count = ((wanted.floor() as usize) + usize::from(rng.below(100) < ((wanted.fract() * 100.0) as usize))).clamp(1, 5);
+    let count = ((wanted.floor() as usize)
+        + usize::from(rng.below(100) < ((wanted.fract() * 100.0) as usize)))
+    .clamp(1, 5);
     let mut out = Vec::new();
     for i in 0..count {
         let (relationship, title, forename, own_surname) = match i {
@@ -271,7 +460,18 @@ fn make_staff(rng: &mut Rng, school: &mut SchoolData, staff: usize) {
             id: format!("E{:09}", 300_000_000 + n),
             upi: rng.upi(),
             mis_id: format!("{}", 9000 + n),
-            title: Some(if woman { if rng.chance(50) { "Mrs" } else { "Ms" } } else { "Mr" }.into()),
+            title: Some(
+                if woman {
+                    if rng.chance(50) {
+                        "Mrs"
+                    } else {
+                        "Ms"
+                    }
+                } else {
+                    "Mr"
+                }
+                .into(),
+            ),
             forename: forename.into(),
             surname: surname.into(),
             email: Some(email),
@@ -288,9 +488,15 @@ fn make_staff(rng: &mut Rng, school: &mut SchoolData, staff: usize) {
 /// Timetables a registration lesson at 08:50 and an afternoon lesson at 13:10 for every
 /// registration group on `date` (for MIS like Arbor that take lesson marks).
 pub fn add_lessons(school: &mut SchoolData, date: NaiveDate) {
-    let forms: Vec<SimGroup> = school.groups.iter().filter(|g| g.kind == "REGISTRATION").cloned().collect();
+    let forms: Vec<SimGroup> =
+        school.groups.iter().filter(|g| g.kind == "REGISTRATION").cloned().collect();
     for form in forms {
-        let students: Vec<String> = school.students.iter().filter(|s| s.registration_group.as_deref() == Some(&form.id)).map(|s| s.id.clone()).collect();
+        let students: Vec<String> = school
+            .students
+            .iter()
+            .filter(|s| s.registration_group.as_deref() == Some(&form.id))
+            .map(|s| s.id.clone())
+            .collect();
         for (slot, (h, m)) in [(8, 50), (13, 10)].into_iter().enumerate() {
             let start = date.and_time(NaiveTime::from_hms_opt(h, m, 0).expect("a time"));
             school.lessons.push(SimLesson {
@@ -326,7 +532,8 @@ mod tests {
     #[test]
     fn the_demo_school_has_the_names_an_office_meets() {
         let s = demo_school();
-        let names: Vec<String> = s.students.iter().map(|p| format!("{} {}", p.forename, p.surname)).collect();
+        let names: Vec<String> =
+            s.students.iter().map(|p| format!("{} {}", p.forename, p.surname)).collect();
         assert!(names.iter().any(|n| n.contains('\'')), "an apostrophe");
         assert!(names.iter().any(|n| n.contains('-')), "a hyphen");
         assert!(names.iter().any(|n| !n.is_ascii()), "an accent");

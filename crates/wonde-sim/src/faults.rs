@@ -204,7 +204,15 @@ impl Listener for FaultyListener {
                     }
                     let _ = stream.set_nodelay(true);
                     let budget = Arc::new(AtomicI64::new(NO_LIMIT));
-                    return (FaultyStream { inner: stream, faults: self.faults.clone(), budget, stall: None }, addr);
+                    return (
+                        FaultyStream {
+                            inner: stream,
+                            faults: self.faults.clone(),
+                            budget,
+                            stall: None,
+                        },
+                        addr,
+                    );
                 }
                 // Out of file descriptors and the like: wait a moment, as axum's own listener does.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -257,7 +265,11 @@ fn broken() -> io::Error {
 }
 
 impl AsyncRead for FaultyStream {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         if self.faults.offline() || self.budget.load(Ordering::SeqCst) == 0 {
             return Poll::Ready(Err(broken()));
         }
@@ -266,7 +278,11 @@ impl AsyncRead for FaultyStream {
 }
 
 impl AsyncWrite for FaultyStream {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         let budget = self.budget.load(Ordering::SeqCst);
         if budget == STALLED {
             let hang = self.faults.hang_for();

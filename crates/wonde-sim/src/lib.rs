@@ -6,8 +6,8 @@
 //! asynchronously (a `writeback_id` at once, the outcome a moment later), keeps every accepted
 //! mark so a test can read what the "MIS" now holds, and breaks on demand ([`FaultHandle`]).
 
-pub mod demo;
 mod data;
+pub mod demo;
 mod faults;
 mod routes;
 mod writes;
@@ -20,7 +20,10 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use tokio::sync::watch;
 
-pub use data::{SchoolData, SimCode, SimContact, SimDeletion, SimEmployee, SimGroup, SimLesson, SimLink, SimStudent};
+pub use data::{
+    SchoolData, SimCode, SimContact, SimDeletion, SimEmployee, SimGroup, SimLesson, SimLink,
+    SimStudent,
+};
 pub use faults::{Fault, FaultHandle};
 
 use kiosk_model::clock::{Clock, SystemClock};
@@ -152,7 +155,8 @@ impl Simulator {
             requests: AtomicU64::new(0),
             clock: config.clock,
         });
-        let app = routes::router(state.clone()).into_make_service_with_connect_info::<faults::ConnHandle>();
+        let app = routes::router(state.clone())
+            .into_make_service_with_connect_info::<faults::ConnHandle>();
         let listener = faults::FaultyListener { inner: listener, faults };
         let mut stopped = shutdown;
         let server = tokio::spawn(async move {
@@ -191,7 +195,12 @@ impl Simulator {
 
     /// The first line `wonde-sim` prints, which scripts read to find the simulator.
     pub fn banner(&self) -> String {
-        format!("wonde-sim listening on {} school_id={} token={}", self.base_url(), self.school_id(), self.token())
+        format!(
+            "wonde-sim listening on {} school_id={} token={}",
+            self.base_url(),
+            self.school_id(),
+            self.token()
+        )
     }
 
     pub fn faults(&self) -> FaultHandle {
@@ -254,7 +263,9 @@ impl Simulator {
     pub fn add_leaver(&self, student_id: &str, leaving_date: NaiveDate) -> bool {
         let now = self.state.clock.now();
         self.school_data_mut(|s| {
-            let Some(at) = s.students.iter().position(|st| st.id == student_id) else { return false };
+            let Some(at) = s.students.iter().position(|st| st.id == student_id) else {
+                return false;
+            };
             let mut student = s.students.remove(at);
             student.leaving_date = Some(leaving_date);
             student.updated_at = now;
@@ -267,9 +278,16 @@ impl Simulator {
     pub fn delete_student(&self, student_id: &str) -> bool {
         let now = self.state.clock.now();
         self.school_data_mut(|s| {
-            let Some(at) = s.students.iter().position(|st| st.id == student_id) else { return false };
+            let Some(at) = s.students.iter().position(|st| st.id == student_id) else {
+                return false;
+            };
             let student = s.students.remove(at);
-            s.deletions.push(SimDeletion { kind: "student".into(), id: student.id, mis_id: student.mis_id, deleted_at: now });
+            s.deletions.push(SimDeletion {
+                kind: "student".into(),
+                id: student.id,
+                mis_id: student.mis_id,
+                deleted_at: now,
+            });
             true
         })
     }

@@ -11,7 +11,11 @@ use clap::Parser;
 use wonde_sim::{demo, Fault, SchoolData, SimConfig, Simulator};
 
 #[derive(Parser)]
-#[command(name = "wonde-sim", version, about = "A Wonde API simulator on 127.0.0.1 with a generated school")]
+#[command(
+    name = "wonde-sim",
+    version,
+    about = "A Wonde API simulator on 127.0.0.1 with a generated school"
+)]
 struct Args {
     /// Port on 127.0.0.1 (0 = any free port).
     #[arg(long, default_value_t = 0)]
@@ -56,8 +60,10 @@ fn school(args: &Args) -> Result<SchoolData, String> {
         });
     }
     let path = PathBuf::from(&args.school);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{} is not a simulator school: {e}", path.display()))
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not a simulator school: {e}", path.display()))
 }
 
 #[tokio::main]

@@ -40,10 +40,15 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
         .route("/v1.0/schools/{school}/groups", get(groups))
         .route("/v1.0/schools/{school}/deletions", get(deletions))
         .route("/v1.0/schools/{school}/lessons", get(lessons))
-        .route("/v1.0/schools/{school}/attendance/session", get(writes::session_marks).post(writes::post_session))
+        .route(
+            "/v1.0/schools/{school}/attendance/session",
+            get(writes::session_marks).post(writes::post_session),
+        )
         .route("/v1.0/schools/{school}/attendance/lesson", axum::routing::post(writes::post_lesson))
         .route("/v1.0/writebacks/{id}", get(writes::writeback))
-        .fallback(|| async { error(StatusCode::NOT_FOUND, "not_found", "The requested resource was not found.") })
+        .fallback(|| async {
+            error(StatusCode::NOT_FOUND, "not_found", "The requested resource was not found.")
+        })
         .layer(middleware::from_fn_with_state(state.clone(), gate))
         .with_state(state)
 }
@@ -54,7 +59,12 @@ pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 /// Faults, latency and the token, in the order a real network and API would apply them.
-async fn gate(State(state): St, ConnectInfo(conn): ConnectInfo<ConnHandle>, request: Request, next: Next) -> Response {
+async fn gate(
+    State(state): St,
+    ConnectInfo(conn): ConnectInfo<ConnHandle>,
+    request: Request,
+    next: Next,
+) -> Response {
     state.requests.fetch_add(1, Ordering::SeqCst);
     if state.faults.offline() {
         conn.cut_after(0);
@@ -68,7 +78,8 @@ async fn gate(State(state): St, ConnectInfo(conn): ConnectInfo<ConnHandle>, requ
             return error(status, "server_error", "Server Error");
         }
         Some(Fault::TooManyRequests { retry_after_secs }) => {
-            let mut r = error(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "Too Many Attempts.");
+            let mut r =
+                error(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "Too Many Attempts.");
             r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
             return r;
         }
@@ -89,8 +100,13 @@ async fn gate(State(state): St, ConnectInfo(conn): ConnectInfo<ConnHandle>, requ
     let response = next.run(request).await;
     match fault {
         Some(Fault::Malformed) => {
-            let mut r = (StatusCode::OK, "{\"data\": [{\"id\": \"A1\", \"forename\": \"Zo<html>Bad gateway").into_response();
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            let mut r = (
+                StatusCode::OK,
+                "{\"data\": [{\"id\": \"A1\", \"forename\": \"Zo<html>Bad gateway",
+            )
+                .into_response();
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
             r
         }
         Some(Fault::Truncated) => {
@@ -110,7 +126,10 @@ async fn gate(State(state): St, ConnectInfo(conn): ConnectInfo<ConnHandle>, requ
 }
 
 fn authorised(request: &Request, token: &str) -> bool {
-    let Some(value) = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else { return false };
+    let Some(value) = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
     let mut parts = value.splitn(2, ' ');
     let scheme = parts.next().unwrap_or_default();
     let given = parts.next().unwrap_or_default().trim();
@@ -137,7 +156,9 @@ pub(crate) fn with_school<T>(state: &SimState, f: impl FnOnce(&SchoolData) -> T)
 }
 
 pub(crate) fn includes(q: &BTreeMap<String, String>) -> Vec<&str> {
-    q.get("include").map(|i| i.split(',').map(str::trim).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
+    q.get("include")
+        .map(|i| i.split(',').map(str::trim).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default()
 }
 
 /// `updated_after` / `updated_before`, read as UTC `YYYY-MM-DD HH:MM:SS` (or a date).
@@ -145,17 +166,26 @@ pub(crate) fn instant(q: &BTreeMap<String, String>, key: &str) -> Option<DateTim
     let text = q.get(key)?;
     NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
         .ok()
-        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
+        .or_else(|| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0))
+        })
         .map(|t| t.and_utc())
 }
 
 pub(crate) fn changed(q: &BTreeMap<String, String>, at: DateTime<Utc>) -> bool {
-    instant(q, "updated_after").is_none_or(|after| at > after) && instant(q, "updated_before").is_none_or(|before| at < before)
+    instant(q, "updated_after").is_none_or(|after| at > after)
+        && instant(q, "updated_before").is_none_or(|before| at < before)
 }
 
 /// One page of `items` in Wonde's envelope, rendering only the rows on the page. Like Wonde,
 /// a short list asked for without `per_page` comes back with no pagination block.
-pub(crate) fn paged<T>(state: &SimState, path: &str, q: &BTreeMap<String, String>, items: &[T], render: impl Fn(&T) -> Value) -> Response {
+pub(crate) fn paged<T>(
+    state: &SimState,
+    path: &str,
+    q: &BTreeMap<String, String>,
+    items: &[T],
+    render: impl Fn(&T) -> Value,
+) -> Response {
     let asked = q.get("per_page").and_then(|p| p.parse::<usize>().ok());
     let per_page = asked.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE);
     let page = q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).max(1);
@@ -168,7 +198,9 @@ pub(crate) fn paged<T>(state: &SimState, path: &str, q: &BTreeMap<String, String
     let link = |to: usize| {
         let mut params = q.clone();
         params.insert("page".into(), to.to_string());
-        let query: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params.iter()).finish();
+        let query: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params.iter())
+            .finish();
         format!("{}{path}?{query}", state.base_url.trim_end_matches("/v1.0"))
     };
     let more = end < items.len();
@@ -216,22 +248,43 @@ async fn global_codes(State(state): St, uri: axum::http::Uri, Query(q): Q) -> Re
     with_school(&state, |s| paged(&state, uri.path(), &q, &s.codes, |c| c.to_json()))
 }
 
-async fn school_codes(State(state): St, uri: axum::http::Uri, Path(school): Path<String>, Query(q): Q) -> Response {
+async fn school_codes(
+    State(state): St,
+    uri: axum::http::Uri,
+    Path(school): Path<String>,
+    Query(q): Q,
+) -> Response {
     if let Err(r) = check_school(&state, &school) {
         return r;
     }
     with_school(&state, |s| paged(&state, uri.path(), &q, &s.codes, |c| c.to_json()))
 }
 
-async fn students(State(state): St, uri: axum::http::Uri, Path(school): Path<String>, Query(q): Q) -> Response {
+async fn students(
+    State(state): St,
+    uri: axum::http::Uri,
+    Path(school): Path<String>,
+    Query(q): Q,
+) -> Response {
     list_students(&state, uri.path(), &school, &q, false)
 }
 
-async fn leavers(State(state): St, uri: axum::http::Uri, Path(school): Path<String>, Query(q): Q) -> Response {
+async fn leavers(
+    State(state): St,
+    uri: axum::http::Uri,
+    Path(school): Path<String>,
+    Query(q): Q,
+) -> Response {
     list_students(&state, uri.path(), &school, &q, true)
 }
 
-fn list_students(state: &SimState, path: &str, school: &str, q: &BTreeMap<String, String>, leavers: bool) -> Response {
+fn list_students(
+    state: &SimState,
+    path: &str,
+    school: &str,
+    q: &BTreeMap<String, String>,
+    leavers: bool,
+) -> Response {
     if let Err(r) = check_school(state, school) {
         return r;
     }
@@ -244,18 +297,29 @@ fn list_students(state: &SimState, path: &str, school: &str, q: &BTreeMap<String
     })
 }
 
-async fn one_student(State(state): St, Path((school, id)): Path<(String, String)>, Query(q): Q) -> Response {
+async fn one_student(
+    State(state): St,
+    Path((school, id)): Path<(String, String)>,
+    Query(q): Q,
+) -> Response {
     if let Err(r) = check_school(&state, &school) {
         return r;
     }
     let incl = includes(&q);
     with_school(&state, |s| match s.student(&id) {
-        Some(st) => Json(json!({ "data": st.to_json(&s.timezone, &incl, &s.lookups()) })).into_response(),
+        Some(st) => {
+            Json(json!({ "data": st.to_json(&s.timezone, &incl, &s.lookups()) })).into_response()
+        }
         None => error(StatusCode::NOT_FOUND, "not_found", "Student not found."),
     })
 }
 
-async fn contacts(State(state): St, uri: axum::http::Uri, Path(school): Path<String>, Query(q): Q) -> Response {
+async fn contacts(
+    State(state): St,
+    uri: axum::http::Uri,
+    Path(school): Path<String>,
+    Query(q): Q,
+) -> Response {
     if let Err(r) = check_school(&state, &school) {
         return r;
     }
@@ -265,7 +329,12 @@ async fn contacts(State(state): St, uri: axum::http::Uri, Path(school): Path<Str
     })
 }
 
-async fn employees(State(state): St, uri: axum::http::Uri, Path(school): Path<String>, Query(q): Q) -> Response {
+async fn employees(
+    State(state): St,
+    uri: axum::http::Uri,
+    Path(school): Path<String>,
+    Query(q): Q,
+) -> Response {
     if let Err(r) = check_school(&state, &school) {
         return r;
     }
@@ -276,14 +345,24 @@ async fn employees(State(state): St, uri: axum::http::Uri, Path(school): Path<St
     })
 }
 
-async fn groups(State(state): St, uri: axum::http::Uri, Path(school): Path<String>, Query(q): Q) -> Response {
+async fn groups(
+    State(state): St,
+    uri: axum::http::Uri,
+    Path(school): Path<String>,
+    Query(q): Q,
+) -> Response {
     if let Err(r) = check_school(&state, &school) {
         return r;
     }
     with_school(&state, |s| paged(&state, uri.path(), &q, &s.groups, |g| g.to_json()))
 }
 
-async fn deletions(State(state): St, uri: axum::http::Uri, Path(school): Path<String>, Query(q): Q) -> Response {
+async fn deletions(
+    State(state): St,
+    uri: axum::http::Uri,
+    Path(school): Path<String>,
+    Query(q): Q,
+) -> Response {
     if let Err(r) = check_school(&state, &school) {
         return r;
     }
@@ -292,13 +371,20 @@ async fn deletions(State(state): St, uri: axum::http::Uri, Path(school): Path<St
         let rows: Vec<_> = s
             .deletions
             .iter()
-            .filter(|d| changed(&q, d.deleted_at) && kind.is_none_or(|k| k.eq_ignore_ascii_case(&d.kind)))
+            .filter(|d| {
+                changed(&q, d.deleted_at) && kind.is_none_or(|k| k.eq_ignore_ascii_case(&d.kind))
+            })
             .collect();
         paged(&state, uri.path(), &q, &rows, |d| d.to_json())
     })
 }
 
-async fn lessons(State(state): St, uri: axum::http::Uri, Path(school): Path<String>, Query(q): Q) -> Response {
+async fn lessons(
+    State(state): St,
+    uri: axum::http::Uri,
+    Path(school): Path<String>,
+    Query(q): Q,
+) -> Response {
     if let Err(r) = check_school(&state, &school) {
         return r;
     }
@@ -309,7 +395,9 @@ async fn lessons(State(state): St, uri: axum::http::Uri, Path(school): Path<Stri
         let rows: Vec<_> = s
             .lessons
             .iter()
-            .filter(|l| after.is_none_or(|a| l.start_at >= a) && before.is_none_or(|b| l.start_at < b))
+            .filter(|l| {
+                after.is_none_or(|a| l.start_at >= a) && before.is_none_or(|b| l.start_at < b)
+            })
             .collect();
         paged(&state, uri.path(), &q, &rows, |l| l.to_json(&s.timezone, &incl))
     })

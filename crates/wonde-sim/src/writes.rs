@@ -40,16 +40,25 @@ type St = State<Arc<SimState>>;
 
 /// `GET /schools/{id}/attendance/session`: marks filtered by `student_id`, `date`, `session`
 /// and `updated_after`, each with its code id and (on `include=attendance_code`) the code.
-pub(crate) async fn session_marks(State(state): St, uri: axum::http::Uri, Path(school): Path<String>, Query(q): Query<BTreeMap<String, String>>) -> Response {
+pub(crate) async fn session_marks(
+    State(state): St,
+    uri: axum::http::Uri,
+    Path(school): Path<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
     if let Err(r) = check_school(&state, &school) {
         return r;
     }
-    let marks: Vec<SimMark> = state.marks.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect();
+    let marks: Vec<SimMark> =
+        state.marks.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect();
     let rows: Vec<SimMark> = marks
         .into_iter()
         .filter(|m| m.lesson_id.is_none())
         .filter(|m| q.get("student_id").is_none_or(|s| *s == m.student_id))
-        .filter(|m| q.get("date").is_none_or(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok() == Some(m.date)))
+        .filter(|m| {
+            q.get("date")
+                .is_none_or(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok() == Some(m.date))
+        })
         .filter(|m| q.get("session").is_none_or(|s| s.eq_ignore_ascii_case(&m.session.to_string())))
         .collect();
     let include_code = includes(&q).contains(&"attendance_code");
@@ -67,16 +76,28 @@ pub(crate) async fn session_marks(State(state): St, uri: axum::http::Uri, Path(s
     })
 }
 
-pub(crate) async fn post_session(State(state): St, Path(school): Path<String>, body: axum::body::Bytes) -> Response {
+pub(crate) async fn post_session(
+    State(state): St,
+    Path(school): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
     accept(&state, &school, &body, "session").await
 }
 
-pub(crate) async fn post_lesson(State(state): St, Path(school): Path<String>, body: axum::body::Bytes) -> Response {
+pub(crate) async fn post_lesson(
+    State(state): St,
+    Path(school): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
     accept(&state, &school, &body, "lesson").await
 }
 
 fn invalid(errors: Map<String, Value>) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "message": "The given data was invalid.", "errors": errors }))).into_response()
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(json!({ "message": "The given data was invalid.", "errors": errors })),
+    )
+        .into_response()
 }
 
 async fn accept(state: &Arc<SimState>, school: &str, body: &[u8], kind: &'static str) -> Response {
@@ -86,9 +107,13 @@ async fn accept(state: &Arc<SimState>, school: &str, body: &[u8], kind: &'static
     let Ok(doc) = serde_json::from_slice::<Value>(body) else {
         return error(StatusCode::BAD_REQUEST, "invalid_json", "The request body is not JSON.");
     };
-    let Some(records) = doc.get("attendance").and_then(Value::as_array).filter(|a| !a.is_empty()) else {
+    let Some(records) = doc.get("attendance").and_then(Value::as_array).filter(|a| !a.is_empty())
+    else {
         let mut errors = Map::new();
-        errors.insert("attendance".into(), json!(["The attendance field is required and must be a list."]));
+        errors.insert(
+            "attendance".into(),
+            json!(["The attendance field is required and must be a list."]),
+        );
         return invalid(errors);
     };
     let mut shape_errors = Map::new();
@@ -105,7 +130,10 @@ async fn accept(state: &Arc<SimState>, school: &str, body: &[u8], kind: &'static
         return invalid(shape_errors);
     }
     if rows.iter().all(|r| r.error.is_some()) {
-        let errors = rows.iter().map(|r| (format!("attendance.{}", r.index), json!([r.error.clone()]))).collect();
+        let errors = rows
+            .iter()
+            .map(|r| (format!("attendance.{}", r.index), json!([r.error.clone()])))
+            .collect();
         return invalid(errors);
     }
     let id = state.new_id("WB");
@@ -153,23 +181,37 @@ fn text<'a>(record: &'a Value, field: &str) -> Result<&'a str, (String, String)>
 
 /// Checks one record's shape (an `Err` refuses the request) and whether the MIS can take it
 /// (a row error, reported in the writeback status).
-fn check_record(state: &SimState, kind: &str, index: usize, record: &Value) -> Result<RowResult, (String, String)> {
+fn check_record(
+    state: &SimState,
+    kind: &str,
+    index: usize,
+    record: &Value,
+) -> Result<RowResult, (String, String)> {
     let student_id = text(record, "student_id")?.to_string();
     let code_id = text(record, "attendance_code_id")?;
     let comment = record.get("comment").and_then(Value::as_str).map(str::to_string);
     let minutes_late = match record.get("minutes_late") {
         None | Some(Value::Null) => None,
         Some(v) => Some(v.as_u64().filter(|m| *m <= 600).ok_or_else(|| {
-            ("minutes_late".to_string(), "The minutes late must be a whole number of minutes.".to_string())
+            (
+                "minutes_late".to_string(),
+                "The minutes late must be a whole number of minutes.".to_string(),
+            )
         })? as u32),
     };
     let (date, session, lesson_id) = if kind == "session" {
-        let date = NaiveDate::parse_from_str(text(record, "date")?, "%Y-%m-%d")
-            .map_err(|_| ("date".to_string(), "The date does not match the format Y-m-d.".to_string()))?;
+        let date = NaiveDate::parse_from_str(text(record, "date")?, "%Y-%m-%d").map_err(|_| {
+            ("date".to_string(), "The date does not match the format Y-m-d.".to_string())
+        })?;
         let session = match text(record, "session")? {
             "AM" => Session::AM,
             "PM" => Session::PM,
-            _ => return Err(("session".into(), "The selected session is invalid (AM or PM).".into())),
+            _ => {
+                return Err((
+                    "session".into(),
+                    "The selected session is invalid (AM or PM).".into(),
+                ))
+            }
         };
         (Some(date), Some(session), None)
     } else {
@@ -182,18 +224,37 @@ fn check_record(state: &SimState, kind: &str, index: usize, record: &Value) -> R
             Some(format!("Student {student_id} was not found in the MIS."))
         } else if code.is_none() {
             Some(format!("Attendance code {code_id} is not valid for this school."))
-        } else if lesson_id.is_some() && lesson.is_none_or(|l| !l.student_ids.contains(&student_id)) {
-            Some(format!("Lesson {} was not found for student {student_id}.", lesson_id.as_deref().unwrap_or_default()))
+        } else if lesson_id.is_some() && lesson.is_none_or(|l| !l.student_ids.contains(&student_id))
+        {
+            Some(format!(
+                "Lesson {} was not found for student {student_id}.",
+                lesson_id.as_deref().unwrap_or_default()
+            ))
         } else {
             None
         };
         let mark = match (&problem, code) {
             (None, Some(code)) => {
                 let (date, session) = match lesson {
-                    Some(l) => (l.start_at.date(), if l.start_at.hour() < 12 { Session::AM } else { Session::PM }),
-                    None => (date.expect("a session record has a date"), session.expect("a session record has a session")),
+                    Some(l) => (
+                        l.start_at.date(),
+                        if l.start_at.hour() < 12 { Session::AM } else { Session::PM },
+                    ),
+                    None => (
+                        date.expect("a session record has a date"),
+                        session.expect("a session record has a session"),
+                    ),
                 };
-                Some(SimMark { student_id: student_id.clone(), date, session, code: code.code.clone(), comment, minutes_late, lesson_id: lesson_id.clone(), writes: 0 })
+                Some(SimMark {
+                    student_id: student_id.clone(),
+                    date,
+                    session,
+                    code: code.code.clone(),
+                    comment,
+                    minutes_late,
+                    lesson_id: lesson_id.clone(),
+                    writes: 0,
+                })
             }
             _ => None,
         };
@@ -209,7 +270,8 @@ pub(crate) async fn writeback(State(state): St, Path(id): Path<String>) -> Respo
         return error(StatusCode::NOT_FOUND, "not_found", "Writeback not found.");
     };
     if !wb.applied || Instant::now() < wb.ready_at {
-        return Json(json!({ "data": { "id": id, "type": wb.kind, "status": "pending" } })).into_response();
+        return Json(json!({ "data": { "id": id, "type": wb.kind, "status": "pending" } }))
+            .into_response();
     }
     let results: Vec<Value> = wb
         .rows

@@ -48,11 +48,16 @@ pub struct CsvReport {
 const MAX_TEXT: usize = 100;
 
 /// Reads a CSV of employees and saves them all, or, if any row is bad, nothing.
-pub fn import_employees_csv(store: &Store, mut input: impl Read, now: DateTime<Utc>) -> Result<CsvReport, CsvError> {
+pub fn import_employees_csv(
+    store: &Store,
+    mut input: impl Read,
+    now: DateTime<Utc>,
+) -> Result<CsvReport, CsvError> {
     // Read whole (a staff list is small) so a bad row's line can be counted from its byte offset.
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes).map_err(|e| CsvError::Unreadable(e.to_string()))?;
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(bytes.as_slice());
+    let mut reader =
+        csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(bytes.as_slice());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| CsvError::Unreadable(e.to_string()))?
@@ -60,9 +65,14 @@ pub fn import_employees_csv(store: &Store, mut input: impl Read, now: DateTime<U
         .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase().replace([' ', '-'], "_"))
         .collect();
     let column = |name: &str| headers.iter().position(|h| h == name);
-    let forename_at = column("forename").or_else(|| column("first_name")).ok_or(CsvError::MissingColumn("forename"))?;
-    let surname_at = column("surname").or_else(|| column("last_name")).ok_or(CsvError::MissingColumn("surname"))?;
-    let (mis_at, title_at, email_at, role_at) = (column("mis_id"), column("title"), column("email"), column("role"));
+    let forename_at = column("forename")
+        .or_else(|| column("first_name"))
+        .ok_or(CsvError::MissingColumn("forename"))?;
+    let surname_at = column("surname")
+        .or_else(|| column("last_name"))
+        .ok_or(CsvError::MissingColumn("surname"))?;
+    let (mis_at, title_at, email_at, role_at) =
+        (column("mis_id"), column("title"), column("email"), column("role"));
 
     let mut bad_rows = Vec::new();
     let mut good: Vec<(u64, Employee)> = Vec::new();
@@ -86,7 +96,9 @@ pub fn import_employees_csv(store: &Store, mut input: impl Read, now: DateTime<U
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let field = |at: Option<usize>| at.and_then(|i| record.get(i)).map(str::to_string).filter(|v| !v.is_empty());
+        let field = |at: Option<usize>| {
+            at.and_then(|i| record.get(i)).map(str::to_string).filter(|v| !v.is_empty())
+        };
         let employee = Employee {
             upi: None,
             wonde_id: None,
@@ -129,7 +141,11 @@ fn line_at(bytes: &[u8], offset: u64) -> u64 {
         start += 1;
     }
     let before = &bytes[..start];
-    let breaks = before.iter().enumerate().filter(|&(i, &b)| b == b'\n' || (b == b'\r' && before.get(i + 1) != Some(&b'\n'))).count();
+    let breaks = before
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && before.get(i + 1) != Some(&b'\n')))
+        .count();
     breaks as u64 + 1
 }
 
@@ -137,7 +153,9 @@ fn line_at(bytes: &[u8], offset: u64) -> u64 {
 /// offsets and field counts).
 fn unreadable(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "the line is not UTF-8 text; save the file as \"CSV UTF-8\"".into(),
+        csv::ErrorKind::Utf8 { .. } => {
+            "the line is not UTF-8 text; save the file as \"CSV UTF-8\"".into()
+        }
         _ => "the line could not be read as CSV; check its quotes".into(),
     }
 }
@@ -156,7 +174,9 @@ fn check(e: &Employee, seen_ids: &mut HashSet<String>) -> Result<(), String> {
             return Err(format!("the {what} is missing"));
         }
         if value.chars().count() > MAX_TEXT || value.chars().any(char::is_control) {
-            return Err(format!("the {what} is longer than {MAX_TEXT} characters or has control characters"));
+            return Err(format!(
+                "the {what} is longer than {MAX_TEXT} characters or has control characters"
+            ));
         }
     }
     if let Some(email) = &e.email {
@@ -187,7 +207,10 @@ mod tests {
                    Zoë,Smith-Jones,77,zoe@school,Volunteer\n\
                    Ann,Lee,78,ann@school.example,\n\
                    Bob,Lee,78,,\n";
-        let Err(CsvError::BadRows(bad)) = import_employees_csv(&store, csv.as_bytes(), Utc::now()) else { panic!("bad rows refused") };
+        let Err(CsvError::BadRows(bad)) = import_employees_csv(&store, csv.as_bytes(), Utc::now())
+        else {
+            panic!("bad rows refused")
+        };
         let lines: Vec<u64> = bad.iter().map(|b| b.line).collect();
         assert_eq!(lines, vec![3, 4, 6]);
         assert!(bad[0].reason.contains("forename is missing"));
@@ -200,7 +223,8 @@ mod tests {
     fn a_good_upload_saves_every_row_and_again_updates_rather_than_duplicates() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_dir(dir.path()).unwrap();
-        let csv = "Forename,Surname,MIS ID,Email\nSiobhán,O'Neill,,siobhan@school.example\nAnn,Lee,78,\n";
+        let csv =
+            "Forename,Surname,MIS ID,Email\nSiobhán,O'Neill,,siobhan@school.example\nAnn,Lee,78,\n";
         let report = import_employees_csv(&store, csv.as_bytes(), Utc::now()).unwrap();
         assert_eq!((report.added, report.updated), (2, 0));
         let again = import_employees_csv(&store, csv.as_bytes(), Utc::now()).unwrap();
@@ -214,7 +238,10 @@ mod tests {
         let mut csv = b"forename,surname,role\nAnn,Lee,\"Cover,\nPart time\"\nBob,".to_vec();
         csv.extend_from_slice(&[0xff, 0xfe]);
         csv.extend_from_slice(b",Cover\n");
-        let Err(CsvError::BadRows(bad)) = import_employees_csv(&store, csv.as_slice(), Utc::now()) else { panic!("refused") };
+        let Err(CsvError::BadRows(bad)) = import_employees_csv(&store, csv.as_slice(), Utc::now())
+        else {
+            panic!("refused")
+        };
         // The two-line role is bad too (a line break inside it), and named by its first line.
         let lines: Vec<u64> = bad.iter().map(|b| b.line).collect();
         assert_eq!(lines, vec![2, 4]);
@@ -226,7 +253,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_dir(dir.path()).unwrap();
         let csv = "forename,surname\rAnn,Lee\r\r,Smith\r";
-        let Err(CsvError::BadRows(bad)) = import_employees_csv(&store, csv.as_bytes(), Utc::now()) else { panic!("refused") };
+        let Err(CsvError::BadRows(bad)) = import_employees_csv(&store, csv.as_bytes(), Utc::now())
+        else {
+            panic!("refused")
+        };
         assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), vec![4]);
     }
 
@@ -234,7 +264,8 @@ mod tests {
     fn a_file_without_the_name_columns_is_refused_as_a_whole() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_dir(dir.path()).unwrap();
-        let err = import_employees_csv(&store, "name,email\nA,b@c.d\n".as_bytes(), Utc::now()).unwrap_err();
+        let err = import_employees_csv(&store, "name,email\nA,b@c.d\n".as_bytes(), Utc::now())
+            .unwrap_err();
         assert!(err.to_string().contains("no 'forename' column"));
     }
 }

@@ -10,7 +10,10 @@ use wonde_client::model::{ContactJson, EmployeeJson, GroupJson, StudentJson};
 
 /// A student whose leaving date is before today has left (one leaving today is still here).
 pub fn student_has_left(s: &StudentJson, today: NaiveDate) -> bool {
-    s.education_details.get().and_then(|e| e.leaving_date.as_ref()).is_some_and(|d| d.date() < today)
+    s.education_details
+        .get()
+        .and_then(|e| e.leaving_date.as_ref())
+        .is_some_and(|d| d.date() < today)
 }
 
 /// An employee who is not current, or whose employment ended before today, has left.
@@ -36,7 +39,11 @@ fn year_of(s: &StudentJson) -> Option<String> {
     let group = s.year.get();
     group
         .and_then(|g| g.code.clone())
-        .or_else(|| group.and_then(|g| g.name.clone()).map(|n| n.trim().trim_start_matches("Year").trim().to_string()))
+        .or_else(|| {
+            group
+                .and_then(|g| g.name.clone())
+                .map(|n| n.trim().trim_start_matches("Year").trim().to_string())
+        })
         .or_else(|| s.education_details.get().and_then(|e| e.current_nc_year.clone()))
         .filter(|y| !y.is_empty())
 }
@@ -51,7 +58,8 @@ fn registration_of(s: &StudentJson) -> Option<String> {
 pub fn student(s: &StudentJson) -> Option<Student> {
     let upi = key(&s.upi, &s.id)?;
     let shown = text(&s.forename);
-    let legal = s.legal_forename.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string);
+    let legal =
+        s.legal_forename.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string);
     let (forename, preferred_forename) = match legal {
         Some(legal) if !shown.is_empty() && legal != shown => (legal, Some(shown)),
         Some(legal) if shown.is_empty() => (legal, None),
@@ -63,7 +71,12 @@ pub fn student(s: &StudentJson) -> Option<Student> {
         mis_id: s.mis_id.clone(),
         forename,
         preferred_forename,
-        surname: s.surname.clone().or_else(|| s.legal_surname.clone()).map(|n| n.trim().to_string()).unwrap_or_default(),
+        surname: s
+            .surname
+            .clone()
+            .or_else(|| s.legal_surname.clone())
+            .map(|n| n.trim().to_string())
+            .unwrap_or_default(),
         year: year_of(s),
         registration_group: registration_of(s),
         archived: false,
@@ -84,7 +97,11 @@ pub fn contact(c: &ContactJson) -> Option<Contact> {
 /// A current employee. One without a MIS id is left out: the store matches staff on MIS id
 /// (R1.4, R1.5), so such a record could neither be excluded nor kept apart from CSV staff.
 pub fn employee(e: &EmployeeJson) -> Option<Employee> {
-    let email = e.contact_details.get().and_then(|d| d.emails.as_ref()).and_then(|m| m.work.clone().or(m.primary.clone()).or(m.email.clone()));
+    let email = e
+        .contact_details
+        .get()
+        .and_then(|d| d.emails.as_ref())
+        .and_then(|m| m.work.clone().or(m.primary.clone()).or(m.email.clone()));
     Some(Employee {
         upi: e.upi.clone(),
         wonde_id: e.id.clone(),
@@ -127,7 +144,9 @@ pub fn groups(listed: &[GroupJson], students: &[StudentJson]) -> Vec<Group> {
         }
     }
     for s in students {
-        for (g, kind) in [(s.year.get(), GroupKind::Year), (s.registration.get(), GroupKind::Registration)] {
+        for (g, kind) in
+            [(s.year.get(), GroupKind::Year), (s.registration.get(), GroupKind::Registration)]
+        {
             if let Some(g) = g.and_then(|g| group(g, kind)) {
                 let entry = out.entry(g.wonde_id.clone()).or_insert(g);
                 entry.kind = kind;
@@ -139,7 +158,10 @@ pub fn groups(listed: &[GroupJson], students: &[StudentJson]) -> Vec<Group> {
 
 /// The contacts of the given students, with their relationship. A contact listed under a
 /// student but missing from `/contacts` is taken from the student's include.
-pub fn contacts_and_links(listed: &[ContactJson], students: &[(&StudentJson, &Student)]) -> (Vec<Contact>, Vec<StudentContact>) {
+pub fn contacts_and_links(
+    listed: &[ContactJson],
+    students: &[(&StudentJson, &Student)],
+) -> (Vec<Contact>, Vec<StudentContact>) {
     let mut contacts: HashMap<String, Contact> = HashMap::new();
     let mut by_id: HashMap<String, String> = HashMap::new();
     for c in listed.iter().filter_map(contact) {
@@ -187,14 +209,21 @@ mod tests {
         let s = student(&parse(r#"{"id":"A1","upi":"u1","forename":"Billy","legal_forename":"William","surname":"O'Brien",
             "year":{"data":{"id":"G7","name":"Year 7","code":null}},"registration":{"data":{"id":"R","name":"7A"}}}"#))
         .unwrap();
-        assert_eq!((s.forename.as_str(), s.preferred_forename.as_deref()), ("William", Some("Billy")));
+        assert_eq!(
+            (s.forename.as_str(), s.preferred_forename.as_deref()),
+            ("William", Some("Billy"))
+        );
         assert_eq!((s.year.as_deref(), s.registration_group.as_deref()), (Some("7"), Some("7A")));
     }
 
     #[test]
     fn a_pupil_leaving_today_is_still_here_but_one_who_left_yesterday_is_not() {
         let today = NaiveDate::from_ymd_opt(2026, 1, 10).unwrap();
-        let leaving = |d: &str| parse(&format!(r#"{{"id":"A1","education_details":{{"data":{{"leaving_date":"{d}"}}}}}}"#));
+        let leaving = |d: &str| {
+            parse(&format!(
+                r#"{{"id":"A1","education_details":{{"data":{{"leaving_date":"{d}"}}}}}}"#
+            ))
+        };
         assert!(!student_has_left(&leaving("2026-01-10"), today));
         assert!(student_has_left(&leaving("2026-01-09"), today));
     }
@@ -202,9 +231,19 @@ mod tests {
     #[test]
     fn staff_who_are_not_current_or_whose_contract_ended_have_left() {
         let today = NaiveDate::from_ymd_opt(2026, 1, 10).unwrap();
-        let e = |details: &str| serde_json::from_str::<EmployeeJson>(&format!(r#"{{"id":"E1","mis_id":"9","employment_details":{{"data":{details}}}}}"#)).unwrap();
+        let e = |details: &str| {
+            serde_json::from_str::<EmployeeJson>(&format!(
+                r#"{{"id":"E1","mis_id":"9","employment_details":{{"data":{details}}}}}"#
+            ))
+            .unwrap()
+        };
         assert!(employee_has_left(&e(r#"{"current":false}"#), today));
-        assert!(employee_has_left(&e(r#"{"current":true,"employment_end_date":{"date":"2025-12-19 00:00:00.000000","timezone":"Europe/London"}}"#), today));
+        assert!(employee_has_left(
+            &e(
+                r#"{"current":true,"employment_end_date":{"date":"2025-12-19 00:00:00.000000","timezone":"Europe/London"}}"#
+            ),
+            today
+        ));
         assert!(!employee_has_left(&e(r#"{"current":true,"employment_end_date":null}"#), today));
     }
 }

@@ -15,8 +15,8 @@ use std::fmt;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use kiosk_model::clock::{school_date, Clock};
 use crate::store::{Counts, Roster, RosterDelta, Store, StoreError};
+use kiosk_model::clock::{school_date, Clock};
 use wonde_client::model::StudentJson;
 use wonde_client::{ListQuery, WondeClient, WondeError};
 
@@ -43,9 +43,15 @@ impl ImportError {
     /// The sentence the staff area shows for a failed run.
     pub fn plain_words(&self) -> String {
         match self {
-            ImportError::Wonde(e @ WondeError::Permanent { http_status: 401 | 403, .. }) => format!("The import could not start: {e}"),
-            ImportError::Wonde(e) => format!("The import stopped part way and the previous roster was kept. {e}"),
-            ImportError::Store(e) => format!("The import could not be saved and the previous roster was kept: {e}"),
+            ImportError::Wonde(e @ WondeError::Permanent { http_status: 401 | 403, .. }) => {
+                format!("The import could not start: {e}")
+            }
+            ImportError::Wonde(e) => {
+                format!("The import stopped part way and the previous roster was kept. {e}")
+            }
+            ImportError::Store(e) => {
+                format!("The import could not be saved and the previous roster was kept: {e}")
+            }
             other => other.to_string(),
         }
     }
@@ -148,10 +154,19 @@ pub async fn run_import(
             let message = format!(
                 "{} import: {} students, {} contacts, {} staff, {} attendance codes.",
                 if full { "Full" } else { "Incremental" },
-                c.students, c.contacts, c.employees, c.codes
+                c.students,
+                c.contacts,
+                c.employees,
+                c.codes
             );
             store.finish_import_run(run_id, true, &message, finished)?;
-            tracing::info!(run_id, students = c.students, contacts = c.contacts, employees = c.employees, "roster import finished");
+            tracing::info!(
+                run_id,
+                students = c.students,
+                contacts = c.contacts,
+                employees = c.employees,
+                "roster import finished"
+            );
             progress(Progress { stage: Stage::Done, done: 1, total: Some(1) });
         }
         Err(e) => {
@@ -163,14 +178,24 @@ pub async fn run_import(
 }
 
 /// `None` for a full run; else the instant to ask for changes after.
-fn incremental_since(store: &Store, options: &ImportOptions, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, ImportError> {
+fn incremental_since(
+    store: &Store,
+    options: &ImportOptions,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, ImportError> {
     if options.full {
         return Ok(None);
     }
     let read = |key| -> Result<Option<DateTime<Utc>>, ImportError> {
-        Ok(store.value(key)?.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc)))
+        Ok(store
+            .value(key)?
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc)))
     };
-    let (Some(last), Some(last_full)) = (read(LAST_IMPORT_KEY)?, read(LAST_FULL_IMPORT_KEY)?) else { return Ok(None) };
+    let (Some(last), Some(last_full)) = (read(LAST_IMPORT_KEY)?, read(LAST_FULL_IMPORT_KEY)?)
+    else {
+        return Ok(None);
+    };
     if now - last_full > options.full_every || store.school()?.is_none() {
         return Ok(None);
     }
@@ -204,7 +229,8 @@ async fn download_and_save(
         students_json.iter().partition(|s| !mapping::student_has_left(s, today));
     let students: Vec<(&StudentJson, crate::store::Student)> =
         current.iter().filter_map(|s| mapping::student(s).map(|st| (*s, st))).collect();
-    let pairs: Vec<(&StudentJson, &crate::store::Student)> = students.iter().map(|(j, s)| (*j, s)).collect();
+    let pairs: Vec<(&StudentJson, &crate::store::Student)> =
+        students.iter().map(|(j, s)| (*j, s)).collect();
     let (contacts, links) = mapping::contacts_and_links(&contacts_json, &pairs);
     let (staff_current, staff_gone): (Vec<_>, Vec<_>) =
         employees_json.iter().partition(|e| !mapping::employee_has_left(e, today));
@@ -230,18 +256,29 @@ async fn download_and_save(
             groups,
         };
         if roster.students.is_empty() && !students_json.is_empty() {
-            return Err(ImportError::Invalid("Wonde listed students but none could be read; the previous roster was kept.".into()));
+            return Err(ImportError::Invalid(
+                "Wonde listed students but none could be read; the previous roster was kept."
+                    .into(),
+            ));
         }
         // Earlier students missing from this download (left, deleted) are archived by the store.
         return Ok(summary(store.replace_roster(&roster, clock.now())?));
     };
     let leavers = client.student_leavers(&changed, &mut step(Stage::Leavers)).await?;
-    let deletions = client.deletions(&ListQuery { updated_after: Some(since), retries: options.retries }, &mut step(Stage::Deletions)).await?;
+    let deletions = client
+        .deletions(
+            &ListQuery { updated_after: Some(since), retries: options.retries },
+            &mut step(Stage::Deletions),
+        )
+        .await?;
     progress(Progress { stage: Stage::Saving, done: 0, total: Some(1) });
     let deleted = |kind: &str| -> Vec<String> {
         deletions
             .iter()
-            .filter(|d| d.restored_at.is_none() && d.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(kind)))
+            .filter(|d| {
+                d.restored_at.is_none()
+                    && d.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(kind))
+            })
             .filter_map(|d| d.id.clone())
             .collect()
     };
@@ -254,7 +291,11 @@ async fn download_and_save(
         links,
         contacts,
         employees,
-        archive_student_upis: gone.iter().chain(leavers.iter().collect::<Vec<_>>().iter()).filter_map(upi_of).collect(),
+        archive_student_upis: gone
+            .iter()
+            .chain(leavers.iter().collect::<Vec<_>>().iter())
+            .filter_map(upi_of)
+            .collect(),
         archive_student_ids: deleted("student"),
         archive_employee_mis_ids: staff_gone.iter().filter_map(|e| e.mis_id.clone()).collect(),
         archive_employee_ids: deleted("employee"),

@@ -10,8 +10,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::{run_import, ImportError, ImportOptions};
-use kiosk_model::clock::{local_to_utc, school_date, Clock};
 use crate::store::Store;
+use kiosk_model::clock::{local_to_utc, school_date, Clock};
 use wonde_client::WondeClient;
 
 /// Makes the client for a run, read afresh each night so a new connection or token takes
@@ -57,7 +57,9 @@ pub fn spawn_nightly(
                 }
                 // Settings may change while waiting: a new import time applies from the next look.
                 let latest = store.settings_or_default();
-                if latest.import_time != settings.import_time || latest.time_zone != settings.time_zone {
+                if latest.import_time != settings.import_time
+                    || latest.time_zone != settings.time_zone
+                {
                     break;
                 }
                 tokio::select! {
@@ -90,7 +92,11 @@ mod tests {
     use chrono_tz::Europe::London;
 
     fn at(d: u32, h: u32, m: u32) -> DateTime<Utc> {
-        local_to_utc(London, NaiveDate::from_ymd_opt(2026, 3, d).unwrap(), NaiveTime::from_hms_opt(h, m, 0).unwrap())
+        local_to_utc(
+            London,
+            NaiveDate::from_ymd_opt(2026, 3, d).unwrap(),
+            NaiveTime::from_hms_opt(h, m, 0).unwrap(),
+        )
     }
 
     #[test]

@@ -13,8 +13,8 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::mis_capabilities::MisCapability;
-use kiosk_model::clock::{local_time, school_date};
 use crate::settings::{GroupRules, Settings};
+use kiosk_model::clock::{local_time, school_date};
 
 pub use kiosk_model::{EventKind, Session};
 pub use reasons::{code_prefix, ResolvedReason};
@@ -151,7 +151,12 @@ pub fn session_at(time: NaiveTime, rules: &GroupRules) -> Session {
 
 /// Decides what to write for `event` (R3.1-R3.9, R4.4), with `now` only to tell whether the
 /// event's school day has ended.
-pub fn decide(event: &EventFacts, settings: &Settings, mis: &MisFacts, now: DateTime<Utc>) -> Decision {
+pub fn decide(
+    event: &EventFacts,
+    settings: &Settings,
+    mis: &MisFacts,
+    now: DateTime<Utc>,
+) -> Decision {
     let tz = settings.time_zone;
     let date = school_date(event.occurred_at, tz);
     if school_date(now, tz) > date {
@@ -168,7 +173,9 @@ pub fn decide(event: &EventFacts, settings: &Settings, mis: &MisFacts, now: Date
     let reason = reasons::resolve(event.reason, rules, late, time, mis.codes);
 
     let code = match (&reason.code, event.kind) {
-        (_, _) if reason.dont_writeback => return Decision::NotRequired(NotRequired::ReasonIsDontWriteback),
+        (_, _) if reason.dont_writeback => {
+            return Decision::NotRequired(NotRequired::ReasonIsDontWriteback)
+        }
         (Some(code), _) => code.clone(),
         (None, EventKind::LateSignIn) => match time_based_code(time, session, rules) {
             Ok(code) => code,
@@ -206,15 +213,17 @@ pub fn decide(event: &EventFacts, settings: &Settings, mis: &MisFacts, now: Date
         }
     }
 
-    let comment = reason
-        .comment
-        .filter(|_| rules.comment_writeback && capability.comment);
+    let comment = reason.comment.filter(|_| rules.comment_writeback && capability.comment);
     let minutes_late = if late && rules.minutes_late_writeback && capability.minutes_late {
         minutes_after(late_time(session, rules), time)
     } else {
         None
     };
-    let target = if capability.first_lesson_instead_of_session { Target::FirstLesson } else { Target::Session };
+    let target = if capability.first_lesson_instead_of_session {
+        Target::FirstLesson
+    } else {
+        Target::Session
+    };
     Decision::Write(Mark { date, session, code, comment, minutes_late, target })
 }
 
@@ -228,7 +237,11 @@ pub fn late_time(session: Session, rules: &GroupRules) -> NaiveTime {
 
 /// R3.2 by time: unauthorised at or after the unauthorised time, late at or after the late time,
 /// else the present mark when present writeback is on.
-fn time_based_code(time: NaiveTime, session: Session, rules: &GroupRules) -> Result<String, NotRequired> {
+fn time_based_code(
+    time: NaiveTime,
+    session: Session,
+    rules: &GroupRules,
+) -> Result<String, NotRequired> {
     let (late, unauthorised, present) = match session {
         Session::AM => (rules.am_late, rules.am_unauthorised, &rules.present_am_code),
         Session::PM => (rules.pm_late, rules.pm_unauthorised, &rules.present_pm_code),

@@ -21,7 +21,8 @@ pub struct ResolvedReason {
 pub fn code_prefix(text: &str) -> Option<&str> {
     let (code, words) = text.split_once(" - ")?;
     let code = code.trim();
-    (!code.is_empty() && !code.contains(char::is_whitespace) && !words.trim().is_empty()).then_some(code)
+    (!code.is_empty() && !code.contains(char::is_whitespace) && !words.trim().is_empty())
+        .then_some(code)
 }
 
 pub(super) fn resolve(
@@ -42,8 +43,12 @@ pub(super) fn resolve(
         _ => None,
     };
     match configured.map(|r| &r.writeback) {
-        Some(ReasonWriteback::Code { code }) => ResolvedReason { code: Some(code.clone()), comment, ..Default::default() },
-        Some(ReasonWriteback::DontWriteback) => ResolvedReason { dont_writeback: true, comment, ..Default::default() },
+        Some(ReasonWriteback::Code { code }) => {
+            ResolvedReason { code: Some(code.clone()), comment, ..Default::default() }
+        }
+        Some(ReasonWriteback::DontWriteback) => {
+            ResolvedReason { dont_writeback: true, comment, ..Default::default() }
+        }
         Some(ReasonWriteback::TimeBands { bands }) => {
             let code = bands.iter().rev().find(|b| b.from <= time).map(|b| b.code.clone());
             ResolvedReason { code, comment, ..Default::default() }

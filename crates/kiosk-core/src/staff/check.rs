@@ -32,7 +32,11 @@ fn finding(severity: Severity, title: impl Into<String>, detail: impl Into<Strin
 }
 
 /// Runs every check; problems first.
-pub fn run(store: &Store, capabilities: &MisCapabilities, now: DateTime<Utc>) -> Result<Vec<Finding>, StoreError> {
+pub fn run(
+    store: &Store,
+    capabilities: &MisCapabilities,
+    now: DateTime<Utc>,
+) -> Result<Vec<Finding>, StoreError> {
     let mut found = Vec::new();
     let settings = match store.settings() {
         Ok(s) => s,
@@ -45,7 +49,11 @@ pub fn run(store: &Store, capabilities: &MisCapabilities, now: DateTime<Utc>) ->
     let school = store.school()?;
 
     match &school {
-        None => found.push(finding(Severity::Problem, "No roster imported", "Connect to Wonde and run an import.")),
+        None => found.push(finding(
+            Severity::Problem,
+            "No roster imported",
+            "Connect to Wonde and run an import.",
+        )),
         Some(school) => {
             let mis = capabilities.lookup(&school.mis);
             if !school.allows_writeback || !mis.takes_marks() {
@@ -57,15 +65,33 @@ pub fn run(store: &Store, capabilities: &MisCapabilities, now: DateTime<Utc>) ->
             }
             for group in settings.all_groups() {
                 if group.comment_writeback && !mis.comment && mis.takes_marks() {
-                    found.push(finding(Severity::Warning, format!("{}: comments are not written", group.name), format!("{} cannot take comments; marks are written without them.", mis.mis)));
+                    found.push(finding(
+                        Severity::Warning,
+                        format!("{}: comments are not written", group.name),
+                        format!(
+                            "{} cannot take comments; marks are written without them.",
+                            mis.mis
+                        ),
+                    ));
                 }
                 if group.minutes_late_writeback && !mis.minutes_late && mis.takes_marks() {
-                    found.push(finding(Severity::Warning, format!("{}: minutes late are not written", group.name), format!("{} cannot take minutes late.", mis.mis)));
+                    found.push(finding(
+                        Severity::Warning,
+                        format!("{}: minutes late are not written", group.name),
+                        format!("{} cannot take minutes late.", mis.mis),
+                    ));
                 }
                 let early = group.early_leaver_code.is_some()
-                    || group.reasons.iter().any(|r| matches!(r.writeback, ReasonWriteback::Code { .. }));
+                    || group
+                        .reasons
+                        .iter()
+                        .any(|r| matches!(r.writeback, ReasonWriteback::Code { .. }));
                 if early && !mis.early_leaver_codes && mis.takes_marks() {
-                    found.push(finding(Severity::Warning, format!("{}: early sign-outs are not written", group.name), format!("{} takes no early-leaver codes.", mis.mis)));
+                    found.push(finding(
+                        Severity::Warning,
+                        format!("{}: early sign-outs are not written", group.name),
+                        format!("{} takes no early-leaver codes.", mis.mis),
+                    ));
                 }
             }
         }
@@ -76,7 +102,9 @@ pub fn run(store: &Store, capabilities: &MisCapabilities, now: DateTime<Utc>) ->
             for reason in &group.reasons {
                 let reason_codes: Vec<&str> = match &reason.writeback {
                     ReasonWriteback::Code { code } => vec![code.as_str()],
-                    ReasonWriteback::TimeBands { bands } => bands.iter().map(|b| b.code.as_str()).collect(),
+                    ReasonWriteback::TimeBands { bands } => {
+                        bands.iter().map(|b| b.code.as_str()).collect()
+                    }
                     _ => vec![],
                 };
                 for code in reason_codes.into_iter().filter(|c| !codes.contains(*c)) {
@@ -103,16 +131,32 @@ pub fn run(store: &Store, capabilities: &MisCapabilities, now: DateTime<Utc>) ->
         }
     }
 
-    let local = |t: DateTime<Utc>| t.with_timezone(&settings.time_zone).format("%H:%M on %-d %B %Y").to_string();
+    let local = |t: DateTime<Utc>| {
+        t.with_timezone(&settings.time_zone).format("%H:%M on %-d %B %Y").to_string()
+    };
     match store.last_good_import()? {
-        None if school.is_some() => found.push(finding(Severity::Warning, "No successful import recorded", "Run an import from the Import page.")),
-        Some(started_at) => match DateTime::parse_from_rfc3339(&started_at).map(|t| t.with_timezone(&Utc)) {
-            Ok(at) if now - at > Duration::hours(26) => {
-                found.push(finding(Severity::Warning, "The roster is over a day old", format!("The last successful import started at {}.", local(at))));
+        None if school.is_some() => found.push(finding(
+            Severity::Warning,
+            "No successful import recorded",
+            "Run an import from the Import page.",
+        )),
+        Some(started_at) => {
+            match DateTime::parse_from_rfc3339(&started_at).map(|t| t.with_timezone(&Utc)) {
+                Ok(at) if now - at > Duration::hours(26) => {
+                    found.push(finding(
+                        Severity::Warning,
+                        "The roster is over a day old",
+                        format!("The last successful import started at {}.", local(at)),
+                    ));
+                }
+                Ok(at) => found.push(finding(
+                    Severity::Ok,
+                    "The roster is up to date",
+                    format!("The last successful import started at {}.", local(at)),
+                )),
+                Err(_) => {}
             }
-            Ok(at) => found.push(finding(Severity::Ok, "The roster is up to date", format!("The last successful import started at {}.", local(at)))),
-            Err(_) => {}
-        },
+        }
         None => {}
     }
     let activity = store.writeback_activity()?;
@@ -126,10 +170,18 @@ pub fn run(store: &Store, capabilities: &MisCapabilities, now: DateTime<Utc>) ->
         _ => {}
     }
     if let Some(at) = activity.last_written_at {
-        found.push(finding(Severity::Ok, "Marks are reaching the MIS", format!("The last mark was written at {}.", local(at))));
+        found.push(finding(
+            Severity::Ok,
+            "Marks are reaching the MIS",
+            format!("The last mark was written at {}.", local(at)),
+        ));
     }
     if let Some(last) = store.import_runs(1)?.into_iter().next().filter(|r| r.outcome == "failed") {
-        found.push(finding(Severity::Problem, "The last import failed", last.message.unwrap_or_default()));
+        found.push(finding(
+            Severity::Problem,
+            "The last import failed",
+            last.message.unwrap_or_default(),
+        ));
     }
 
     let old = now - WAITING_TOO_LONG;
@@ -141,12 +193,22 @@ pub fn run(store: &Store, capabilities: &MisCapabilities, now: DateTime<Utc>) ->
             "The kiosk may be offline or Wonde may be refusing writes; see the Writeback log.",
         ));
     }
-    let failed_today = store.status_counts(Some(kiosk_model::clock::school_date(now, settings.time_zone)))?[&Status::Failed];
+    let failed_today = store
+        .status_counts(Some(kiosk_model::clock::school_date(now, settings.time_zone)))?
+        [&Status::Failed];
     if failed_today > 0 {
-        found.push(finding(Severity::Warning, format!("{failed_today} events failed today"), "Open the Writeback log filtered to Failed to see why and retry."));
+        found.push(finding(
+            Severity::Warning,
+            format!("{failed_today} events failed today"),
+            "Open the Writeback log filtered to Failed to see why and retry.",
+        ));
     }
     if count(&found) == 0 {
-        found.push(finding(Severity::Ok, "Everything looks right", "Writebacks should go through."));
+        found.push(finding(
+            Severity::Ok,
+            "Everything looks right",
+            "Writebacks should go through.",
+        ));
     }
     found.sort_by_key(|f| f.severity);
     Ok(found)

@@ -48,19 +48,30 @@ impl StaffGate {
     pub fn new(session_length: Duration) -> Self {
         Self {
             sessions: Mutex::new(HashMap::new()),
-            session_length: chrono::Duration::from_std(session_length).unwrap_or(chrono::Duration::minutes(10)),
+            session_length: chrono::Duration::from_std(session_length)
+                .unwrap_or(chrono::Duration::minutes(10)),
         }
     }
 
     pub fn status(&self, store: &Store, now: DateTime<Utc>) -> Result<PinStatus, StaffError> {
-        Ok(PinStatus { pin_set: store.value(PIN_HASH_KEY)?.is_some(), locked_for_seconds: locked_for(store, now)? })
+        Ok(PinStatus {
+            pin_set: store.value(PIN_HASH_KEY)?.is_some(),
+            locked_for_seconds: locked_for(store, now)?,
+        })
     }
 
     /// Sets the PIN: the first time without `current`, afterwards only with the right one.
-    pub fn set_pin(&self, store: &Store, pin: &str, current: Option<&str>, now: DateTime<Utc>) -> Result<(), StaffError> {
+    pub fn set_pin(
+        &self,
+        store: &Store,
+        pin: &str,
+        current: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StaffError> {
         check_shape(pin)?;
         if store.value(PIN_HASH_KEY)?.is_some() {
-            let current = current.ok_or_else(|| StaffError::Refused("Enter the current PIN to change it.".into()))?;
+            let current = current
+                .ok_or_else(|| StaffError::Refused("Enter the current PIN to change it.".into()))?;
             self.check_pin(store, current, now)?;
         }
         let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
@@ -76,7 +87,12 @@ impl StaffGate {
 
     /// Opens a session with the right PIN; counts wrong tries and pauses the pad after
     /// [`MAX_TRIES`] for a minute, doubling with each further pause.
-    pub fn unlock(&self, store: &Store, pin: &str, now: DateTime<Utc>) -> Result<String, StaffError> {
+    pub fn unlock(
+        &self,
+        store: &Store,
+        pin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, StaffError> {
         self.check_pin(store, pin, now)?;
         let token = format!("{:032x}", rand::random::<u128>());
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
@@ -89,7 +105,9 @@ impl StaffGate {
     fn check_pin(&self, store: &Store, pin: &str, now: DateTime<Utc>) -> Result<(), StaffError> {
         let wait = locked_for(store, now)?;
         if wait > 0 {
-            return Err(StaffError::Refused(format!("Too many wrong tries. Try again in {wait} seconds.")));
+            return Err(StaffError::Refused(format!(
+                "Too many wrong tries. Try again in {wait} seconds."
+            )));
         }
         let Some(stored) = store.value(PIN_HASH_KEY)? else {
             return Err(StaffError::Refused("No staff PIN is set yet: choose one first.".into()));
@@ -111,11 +129,20 @@ impl StaffGate {
         if failures >= MAX_TRIES {
             // A minute after the fifth wrong try, then twice as long after each further one.
             let minutes = 1i64 << (failures - MAX_TRIES).min(6);
-            store.set_value(LOCKED_UNTIL_KEY, &(now + chrono::Duration::minutes(minutes)).to_rfc3339())?;
-            return Err(StaffError::Refused(format!("Too many wrong tries. Try again in {} seconds.", minutes * 60)));
+            store.set_value(
+                LOCKED_UNTIL_KEY,
+                &(now + chrono::Duration::minutes(minutes)).to_rfc3339(),
+            )?;
+            return Err(StaffError::Refused(format!(
+                "Too many wrong tries. Try again in {} seconds.",
+                minutes * 60
+            )));
         }
         let left = MAX_TRIES - failures;
-        Err(StaffError::Refused(format!("Wrong PIN. {left} {} left.", if left == 1 { "try" } else { "tries" })))
+        Err(StaffError::Refused(format!(
+            "Wrong PIN. {left} {} left.",
+            if left == 1 { "try" } else { "tries" }
+        )))
     }
 
     /// Checks a session and extends it (staff working keeps it open).

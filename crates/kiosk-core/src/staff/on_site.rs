@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use kiosk_model::clock::school_date;
 use crate::report::kind_label;
 use crate::store::{EventFilter, Store, StoreError};
+use kiosk_model::clock::school_date;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -23,7 +23,8 @@ pub struct OnSiteRow {
 /// Today's events in time order.
 pub fn today(store: &Store, now: DateTime<Utc>) -> Result<Vec<OnSiteRow>, StoreError> {
     let tz = store.settings_or_default().time_zone;
-    let mut events = store.events(&EventFilter { date: Some(school_date(now, tz)), ..Default::default() })?;
+    let mut events =
+        store.events(&EventFilter { date: Some(school_date(now, tz)), ..Default::default() })?;
     events.reverse();
     Ok(events
         .into_iter()

@@ -23,7 +23,11 @@ fn kind_from_text(text: &str) -> rusqlite::Result<EventKind> {
         "late_sign_in" => Ok(EventKind::LateSignIn),
         "early_sign_out" => Ok(EventKind::EarlySignOut),
         "return" => Ok(EventKind::Return),
-        other => Err(rusqlite::Error::InvalidColumnType(1, other.to_string(), rusqlite::types::Type::Text)),
+        other => Err(rusqlite::Error::InvalidColumnType(
+            1,
+            other.to_string(),
+            rusqlite::types::Type::Text,
+        )),
     }
 }
 
@@ -139,9 +143,9 @@ fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
         reason: r.get(8)?,
         reason_typed: r.get(9)?,
         collected_by: r.get(10)?,
-        status: status
-            .parse()
-            .map_err(|_| rusqlite::Error::InvalidColumnType(11, status, rusqlite::types::Type::Text))?,
+        status: status.parse().map_err(|_| {
+            rusqlite::Error::InvalidColumnType(11, status, rusqlite::types::Type::Text)
+        })?,
         cause: r.get(12)?,
         session: r.get(13)?,
         code: r.get(14)?,
@@ -171,7 +175,11 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        let recorded = tx.query_row(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1"), [id], event_from_row)?;
+        let recorded = tx.query_row(
+            &format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1"),
+            [id],
+            event_from_row,
+        )?;
         tx.commit()?;
         Ok(recorded)
     }
@@ -179,7 +187,11 @@ impl Store {
     pub fn event(&self, id: i64) -> Result<Option<Event>> {
         Ok(self
             .conn()
-            .query_row(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1"), [id], event_from_row)
+            .query_row(
+                &format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1"),
+                [id],
+                event_from_row,
+            )
             .optional()?)
     }
 
@@ -207,11 +219,19 @@ impl Store {
                 "(person_name LIKE ?{n} ESCAPE '\\' OR reason LIKE ?{n} ESCAPE '\\' OR collected_by LIKE ?{n} ESCAPE '\\')"
             ));
         }
-        let filter_sql = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM events {filter_sql} ORDER BY occurred_at DESC, id DESC");
+        let filter_sql = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events {filter_sql} ORDER BY occurred_at DESC, id DESC"
+        );
         let conn = self.conn();
         let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args), event_from_row)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt
+            .query_map(params_from_iter(args), event_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
@@ -238,11 +258,17 @@ impl Store {
     pub fn writeback_activity(&self) -> Result<WritebackActivity> {
         let conn = self.conn();
         let last_answer = conn
-            .query_row("SELECT started_at, http_status FROM attempts ORDER BY id DESC LIMIT 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT started_at, http_status FROM attempts ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
-        let last_written_at = conn.query_row("SELECT MAX(updated_at) FROM events WHERE status = 'successful'", [], |r| r.get(0))?;
+        let last_written_at = conn.query_row(
+            "SELECT MAX(updated_at) FROM events WHERE status = 'successful'",
+            [],
+            |r| r.get(0),
+        )?;
         Ok(WritebackActivity { last_answer, last_written_at })
     }
 
@@ -265,7 +291,10 @@ impl Store {
 
     /// Keeps an attempt in the event's Writeback tab (R4.7).
     pub fn add_attempt(&self, event_id: i64, attempt: &Attempt) -> Result<()> {
-        self.update_events(vec![EventUpdate::Attempt(event_id, attempt.clone())], attempt.started_at)?;
+        self.update_events(
+            vec![EventUpdate::Attempt(event_id, attempt.clone())],
+            attempt.started_at,
+        )?;
         Ok(())
     }
 
@@ -273,7 +302,11 @@ impl Store {
     /// for a whole batch instead of one per event. Returns, per update, whether it applied
     /// (a Defer or Finish of an event no longer pending changes nothing: statuses only move
     /// forward).
-    pub fn update_events(&self, updates: Vec<EventUpdate>, now: DateTime<Utc>) -> Result<Vec<bool>> {
+    pub fn update_events(
+        &self,
+        updates: Vec<EventUpdate>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<bool>> {
         let result = self.apply_updates(updates, now);
         self.written(result)
     }
@@ -369,7 +402,9 @@ impl Store {
 
     /// Sends a Failed event of today back to the queue (R4.6), e.g. after a mapping was fixed.
     pub fn retry_event(&self, id: i64, today: NaiveDate, now: DateTime<Utc>) -> Result<Event> {
-        let event = self.event(id)?.ok_or_else(|| StoreError::Refused(format!("There is no event {id}.")))?;
+        let event = self
+            .event(id)?
+            .ok_or_else(|| StoreError::Refused(format!("There is no event {id}.")))?;
         if event.status != Status::Failed {
             return Err(StoreError::Refused(format!(
                 "Event {id} is {}; only Failed events can be retried.",
@@ -396,7 +431,10 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         // Only final events: a pending one is expired first by the sync engine.
-        let n = tx.execute("DELETE FROM events WHERE school_date < ?1 AND status != 'pending'", [cutoff])?;
+        let n = tx.execute(
+            "DELETE FROM events WHERE school_date < ?1 AND status != 'pending'",
+            [cutoff],
+        )?;
         tx.commit()?;
         Ok(n)
     }

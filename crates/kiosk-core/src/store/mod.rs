@@ -17,7 +17,9 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::settings::{Settings, SettingsError};
 
 pub use events::{Attempt, Event, EventFilter, EventUpdate, NewEvent, Outcome, WritebackActivity};
-pub use kiosk_model::roster::{AttendanceCode, Contact, Employee, Group, GroupKind, SchoolRecord, Student, StudentContact};
+pub use kiosk_model::roster::{
+    AttendanceCode, Contact, Employee, Group, GroupKind, SchoolRecord, Student, StudentContact,
+};
 pub use kiosk_model::Status;
 pub use roster::{Counts, ImportRun, Roster};
 pub use roster_merge::{CsvOutcome, RosterDelta};
@@ -80,7 +82,11 @@ impl Store {
         )
         .map_err(open_err)?;
         migrate(&mut conn)?;
-        Ok(Self { conn: Mutex::new(conn), path: path.to_path_buf(), write_failed: AtomicBool::new(false) })
+        Ok(Self {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+            write_failed: AtomicBool::new(false),
+        })
     }
 
     pub fn path(&self) -> &Path {

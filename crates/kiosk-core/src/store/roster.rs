@@ -6,9 +6,13 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
-use super::roster_merge::{replace_codes, replace_groups, upsert_contact, upsert_employee, upsert_school, upsert_student};
+use super::roster_merge::{
+    replace_codes, replace_groups, upsert_contact, upsert_employee, upsert_school, upsert_student,
+};
 use super::{Result, Store, StoreError};
-use kiosk_model::roster::{AttendanceCode, Contact, Employee, Group, GroupKind, SchoolRecord, Student, StudentContact};
+use kiosk_model::roster::{
+    AttendanceCode, Contact, Employee, Group, GroupKind, SchoolRecord, Student, StudentContact,
+};
 
 /// A complete download from the MIS, ready to replace the local roster in one transaction.
 /// It holds current people only: leavers were left out when it was built (R1.2).
@@ -123,7 +127,9 @@ impl Store {
     /// Every current student, for the search index.
     pub fn students(&self) -> Result<Vec<Student>> {
         let conn = self.conn();
-        let sql = format!("SELECT {STUDENT_COLUMNS} FROM students WHERE archived = 0 ORDER BY surname, forename");
+        let sql = format!(
+            "SELECT {STUDENT_COLUMNS} FROM students WHERE archived = 0 ORDER BY surname, forename"
+        );
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map([], student_from_row)?.collect::<rusqlite::Result<_>>()?;
         Ok(rows)
@@ -164,10 +170,17 @@ impl Store {
     /// The MIS's attendance codes.
     pub fn attendance_codes(&self) -> Result<Vec<AttendanceCode>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT wonde_id, code, description, kind FROM attendance_codes ORDER BY code")?;
+        let mut stmt = conn.prepare(
+            "SELECT wonde_id, code, description, kind FROM attendance_codes ORDER BY code",
+        )?;
         let rows = stmt
             .query_map([], |r| {
-                Ok(AttendanceCode { wonde_id: r.get(0)?, code: r.get(1)?, description: r.get(2)?, kind: r.get(3)? })
+                Ok(AttendanceCode {
+                    wonde_id: r.get(0)?,
+                    code: r.get(1)?,
+                    description: r.get(2)?,
+                    kind: r.get(3)?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
@@ -186,14 +199,26 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let table = if person_kind == "student" { "students" } else { "employees" };
-        let known: bool = tx.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE mis_id = ?1)"), [mis_id], |r| r.get(0))?;
+        let known: bool = tx.query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE mis_id = ?1)"),
+            [mis_id],
+            |r| r.get(0),
+        )?;
         if !known {
-            return Err(StoreError::Refused("There is nobody with that MIS id on the roster.".into()));
+            return Err(StoreError::Refused(
+                "There is nobody with that MIS id on the roster.".into(),
+            ));
         }
         if excluded {
-            tx.execute("INSERT OR IGNORE INTO exclusions (person_kind, mis_id) VALUES (?1, ?2)", [person_kind, mis_id])?;
+            tx.execute(
+                "INSERT OR IGNORE INTO exclusions (person_kind, mis_id) VALUES (?1, ?2)",
+                [person_kind, mis_id],
+            )?;
         } else {
-            tx.execute("DELETE FROM exclusions WHERE person_kind = ?1 AND mis_id = ?2", [person_kind, mis_id])?;
+            tx.execute(
+                "DELETE FROM exclusions WHERE person_kind = ?1 AND mis_id = ?2",
+                [person_kind, mis_id],
+            )?;
         }
         if excluded {
             tx.execute(&format!("UPDATE {table} SET archived = 1 WHERE mis_id = ?1"), [mis_id])?;
@@ -227,7 +252,13 @@ impl Store {
     }
 
     /// Ends an import run with its outcome.
-    pub fn finish_import_run(&self, id: i64, succeeded: bool, message: &str, now: DateTime<Utc>) -> Result<()> {
+    pub fn finish_import_run(
+        &self,
+        id: i64,
+        succeeded: bool,
+        message: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         self.conn().execute(
             "UPDATE import_runs SET finished_at = ?2, outcome = ?3, message = ?4 WHERE id = ?1",
             params![id, now.to_rfc3339(), if succeeded { "succeeded" } else { "failed" }, message],

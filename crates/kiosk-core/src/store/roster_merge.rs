@@ -8,7 +8,10 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::roster::{exclusions, group_kind_text};
-use super::{AttendanceCode, Contact, Counts, Employee, Group, Result, SchoolRecord, Store, Student, StudentContact};
+use super::{
+    AttendanceCode, Contact, Counts, Employee, Group, Result, SchoolRecord, Store, Student,
+    StudentContact,
+};
 
 /// What changed in the MIS since the last import (R1.6).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,11 +93,20 @@ impl Store {
             }
             Ok(())
         };
-        archive("UPDATE students SET archived = 1, updated_at = ?2 WHERE upi = ?1", &delta.archive_student_upis)?;
-        archive("UPDATE students SET archived = 1, updated_at = ?2 WHERE wonde_id = ?1", &delta.archive_student_ids)?;
+        archive(
+            "UPDATE students SET archived = 1, updated_at = ?2 WHERE upi = ?1",
+            &delta.archive_student_upis,
+        )?;
+        archive(
+            "UPDATE students SET archived = 1, updated_at = ?2 WHERE wonde_id = ?1",
+            &delta.archive_student_ids,
+        )?;
         archive("UPDATE employees SET archived = 1, updated_at = ?2 WHERE mis_id = ?1 AND source = 'mis'", &delta.archive_employee_mis_ids)?;
         archive("UPDATE employees SET archived = 1, updated_at = ?2 WHERE wonde_id = ?1 AND source = 'mis'", &delta.archive_employee_ids)?;
-        archive("UPDATE contacts SET archived = 1, updated_at = ?2 WHERE wonde_id = ?1", &delta.archive_contact_ids)?;
+        archive(
+            "UPDATE contacts SET archived = 1, updated_at = ?2 WHERE wonde_id = ?1",
+            &delta.archive_contact_ids,
+        )?;
         let counts = super::roster::counts(&tx)?;
         tx.commit()?;
         Ok(counts)
@@ -103,14 +115,22 @@ impl Store {
     /// Adds or updates employees from a CSV upload, in one transaction (R1.5). A row is matched
     /// on MIS id, else on email among earlier uploads; an MIS id the MIS already holds is left
     /// to the MIS.
-    pub fn upsert_csv_employees(&self, rows: &[Employee], now: DateTime<Utc>) -> Result<Vec<CsvOutcome>> {
+    pub fn upsert_csv_employees(
+        &self,
+        rows: &[Employee],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CsvOutcome>> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let at = now.to_rfc3339();
         let mut outcomes = Vec::with_capacity(rows.len());
         for e in rows {
             let by_mis_id: Option<(i64, String)> = match &e.mis_id {
-                Some(id) => tx.query_row("SELECT id, source FROM employees WHERE mis_id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?,
+                Some(id) => tx
+                    .query_row("SELECT id, source FROM employees WHERE mis_id = ?1", [id], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
+                    .optional()?,
                 None => None,
             };
             let existing = match (by_mis_id, &e.email) {
@@ -183,9 +203,14 @@ impl Store {
     /// Students archived (leavers, excluded, gone from the MIS), for history and tests.
     pub fn archived_students(&self) -> Result<Vec<Student>> {
         let conn = self.conn();
-        let sql = format!("SELECT {} FROM students WHERE archived = 1 ORDER BY surname, forename", super::roster::STUDENT_COLUMNS);
+        let sql = format!(
+            "SELECT {} FROM students WHERE archived = 1 ORDER BY surname, forename",
+            super::roster::STUDENT_COLUMNS
+        );
         let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt.query_map([], super::roster::student_from_row)?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt
+            .query_map([], super::roster::student_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 }
@@ -207,7 +232,12 @@ pub(super) fn upsert_school(tx: &Transaction, school: &SchoolRecord, at: &str) -
     Ok(())
 }
 
-pub(super) fn upsert_student(tx: &Transaction, s: &Student, archived: bool, at: &str) -> Result<()> {
+pub(super) fn upsert_student(
+    tx: &Transaction,
+    s: &Student,
+    archived: bool,
+    at: &str,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO students (upi, wonde_id, mis_id, forename, preferred_forename, surname, year, registration_group, archived, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -233,7 +263,12 @@ pub(super) fn upsert_contact(tx: &Transaction, c: &Contact, at: &str) -> Result<
     Ok(())
 }
 
-pub(super) fn upsert_employee(tx: &Transaction, e: &Employee, archived: bool, at: &str) -> Result<()> {
+pub(super) fn upsert_employee(
+    tx: &Transaction,
+    e: &Employee,
+    archived: bool,
+    at: &str,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO employees (upi, wonde_id, mis_id, source, title, forename, surname, email, role, archived, updated_at)
          VALUES (?1, ?2, ?3, 'mis', ?4, ?5, ?6, ?7, ?8, ?9, ?10)

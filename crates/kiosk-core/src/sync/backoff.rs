@@ -4,7 +4,12 @@ use std::time::Duration;
 
 /// Jittered exponential backoff: `base * 2^failures`, capped, then spread by ±20% so a room of
 /// kiosks coming back online does not retry in step. A server's Retry-After is a floor.
-pub fn delay(failures: u32, base: Duration, cap: Duration, retry_after: Option<Duration>) -> Duration {
+pub fn delay(
+    failures: u32,
+    base: Duration,
+    cap: Duration,
+    retry_after: Option<Duration>,
+) -> Duration {
     let exp = base.saturating_mul(1u32.checked_shl(failures.min(16)).unwrap_or(u32::MAX)).min(cap);
     let jitter = 0.8 + 0.4 * rand::random::<f64>();
     let spread = exp.mul_f64(jitter);

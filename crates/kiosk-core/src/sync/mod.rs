@@ -19,9 +19,9 @@ use serde::Serialize;
 use tokio::sync::{broadcast, watch, Notify};
 use tokio::task::JoinHandle;
 
-use kiosk_model::clock::Clock;
 use crate::mis_capabilities::MisCapabilities;
 use crate::store::{Status, Store, StoreError};
+use kiosk_model::clock::Clock;
 use wonde_client::WondeClient;
 
 /// Tuning of the engine. The defaults suit a school; tests shorten them.
@@ -171,14 +171,16 @@ impl Engine {
     fn until_next_due(&self) -> Result<Duration, SyncError> {
         let now = self.clock.now();
         let tz = self.store.settings_or_default().time_zone;
-        let midnight = kiosk_model::clock::end_of_school_day(kiosk_model::clock::school_date(now, tz), tz);
+        let midnight =
+            kiosk_model::clock::end_of_school_day(kiosk_model::clock::school_date(now, tz), tz);
         let next = self.store.next_due_at()?.map_or(midnight, |due| due.min(midnight));
         // Never sleep longer than a minute: a changed system clock is noticed soon.
         Ok((next - now).to_std().unwrap_or(Duration::ZERO).min(Duration::from_secs(60)))
     }
 
     fn publish(&self, online: Option<bool>, wrote: bool) {
-        let pending = self.store.status_counts(None).map(|c| c[&Status::Pending]).unwrap_or_default();
+        let pending =
+            self.store.status_counts(None).map(|c| c[&Status::Pending]).unwrap_or_default();
         let now = self.clock.now();
         self.status.send_modify(|s| {
             s.pending = pending;
@@ -238,6 +240,9 @@ pub async fn run_until_idle(mut engine: Engine, max_wait: Duration) -> Result<i6
         } else {
             engine.until_next_due()?.max(Duration::from_millis(10))
         };
-        tokio::time::sleep(wait.min(deadline.saturating_duration_since(tokio::time::Instant::now()))).await;
+        tokio::time::sleep(
+            wait.min(deadline.saturating_duration_since(tokio::time::Instant::now())),
+        )
+        .await;
     }
 }

@@ -12,7 +12,8 @@ use wonde_client::{WondeError, WritebackStatus};
 
 /// The outcome of a write whose answer never arrived in a readable form: the MIS may have
 /// taken it, so the next try reads the mark before writing again (R4.8).
-pub(super) const ANSWER_LOST: &str = "Sent, but the answer was lost; the MIS is read before sending again";
+pub(super) const ANSWER_LOST: &str =
+    "Sent, but the answer was lost; the MIS is read before sending again";
 
 impl Engine {
     /// Follows an accepted writeback to its outcome (Wonde applies writes asynchronously: an
@@ -20,17 +21,26 @@ impl Engine {
     ///
     /// `events` are the events that carry this writeback id in the order they happened, which
     /// is the order their records were sent in: row outcomes are matched by that position.
-    pub(super) async fn follow(&mut self, writeback_id: &str, mut events: Vec<Event>, report: &mut PassReport) -> Result<usize, SyncError> {
+    pub(super) async fn follow(
+        &mut self,
+        writeback_id: &str,
+        mut events: Vec<Event>,
+        report: &mut PassReport,
+    ) -> Result<usize, SyncError> {
         events.sort_by_key(|e| (e.occurred_at, e.id));
         let started = Instant::now();
         loop {
             let now = self.clock.now();
             match self.client.writeback_status(writeback_id).await {
-                Ok(WritebackStatus::Pending) if started.elapsed() < self.config.status_poll_limit => {
+                Ok(WritebackStatus::Pending)
+                    if started.elapsed() < self.config.status_poll_limit =>
+                {
                     tokio::time::sleep(self.config.status_poll_interval).await;
                 }
                 Ok(WritebackStatus::Pending) => {
-                    let later = now + chrono::Duration::from_std(self.config.probe_interval).unwrap_or_default();
+                    let later = now
+                        + chrono::Duration::from_std(self.config.probe_interval)
+                            .unwrap_or_default();
                     for e in &events {
                         self.store.defer_event(e.id, later, None, None, Some(writeback_id), now)?;
                     }
@@ -40,8 +50,18 @@ impl Engine {
                     let outcomes = events.iter().enumerate().map(|(index, event)| {
                         let row = rows.iter().find(|r| r.index == index);
                         match row {
-                            Some(r) if !r.ok => (event, Status::Failed, Some(mis_refusal(r.message.as_deref())), r.message.clone()),
-                            _ => (event, Status::Successful, None, row.and_then(|r| r.message.clone())),
+                            Some(r) if !r.ok => (
+                                event,
+                                Status::Failed,
+                                Some(mis_refusal(r.message.as_deref())),
+                                r.message.clone(),
+                            ),
+                            _ => (
+                                event,
+                                Status::Successful,
+                                None,
+                                row.and_then(|r| r.message.clone()),
+                            ),
                         }
                     });
                     let outcomes: Vec<_> = outcomes.collect();
@@ -49,7 +69,10 @@ impl Engine {
                 }
                 Ok(WritebackStatus::Failed { message }) => {
                     let cause = mis_refusal(Some(&message));
-                    let outcomes = events.iter().map(|e| (e, Status::Failed, Some(cause.clone()), Some(message.clone()))).collect();
+                    let outcomes = events
+                        .iter()
+                        .map(|e| (e, Status::Failed, Some(cause.clone()), Some(message.clone())))
+                        .collect();
                     return self.finish_followed(writeback_id, outcomes, started, now);
                 }
                 Err(WondeError::Permanent { http_status: 404, .. }) => {
@@ -63,9 +86,22 @@ impl Engine {
                 Err(e) => {
                     let sent = format!("GET writeback {writeback_id}");
                     for event in &events {
-                        self.record_attempt(event, &sent, &e, started, "Could not read the writeback's outcome; will ask again")?;
+                        self.record_attempt(
+                            event,
+                            &sent,
+                            &e,
+                            started,
+                            "Could not read the writeback's outcome; will ask again",
+                        )?;
                         let later = self.backoff_until(event.id, &e, now);
-                        self.store.defer_event(event.id, later, None, None, Some(writeback_id), now)?;
+                        self.store.defer_event(
+                            event.id,
+                            later,
+                            None,
+                            None,
+                            Some(writeback_id),
+                            now,
+                        )?;
                     }
                     report.offline |= e.http_status().is_none() && e.is_transient();
                     return Ok(0);
@@ -84,7 +120,11 @@ impl Engine {
     ) -> Result<usize, SyncError> {
         let mut updates = Vec::with_capacity(outcomes.len() * 2);
         for (event, status, cause, mis_message) in &outcomes {
-            let outcome = if *status == Status::Successful { "Written to the MIS" } else { "Refused by the MIS" };
+            let outcome = if *status == Status::Successful {
+                "Written to the MIS"
+            } else {
+                "Refused by the MIS"
+            };
             let attempt = Attempt {
                 started_at: now,
                 duration_ms: started.elapsed().as_millis() as i64,
@@ -94,11 +134,16 @@ impl Engine {
                 outcome: outcome.into(),
             };
             updates.push(EventUpdate::Attempt(event.id, attempt));
-            updates.push(EventUpdate::Finish(event.id, Outcome { status: *status, cause: cause.clone(), session: None, code: None }));
+            updates.push(EventUpdate::Finish(
+                event.id,
+                Outcome { status: *status, cause: cause.clone(), session: None, code: None },
+            ));
         }
         let applied = self.store.update_events(updates, now)?;
         let mut finished = 0;
-        for ((event, status, ..), changed) in outcomes.iter().zip(applied.chunks(2).map(|pair| pair[1])) {
+        for ((event, status, ..), changed) in
+            outcomes.iter().zip(applied.chunks(2).map(|pair| pair[1]))
+        {
             if changed {
                 self.announce(event.id, *status);
                 finished += 1;
@@ -136,7 +181,14 @@ impl Engine {
             }
             let later = self.backoff_until(event.id, error, now);
             let session = mark.map(|m| m.session.to_string());
-            self.store.defer_event(event.id, later, session.as_deref(), mark.map(|m| m.code.as_str()), None, now)?;
+            self.store.defer_event(
+                event.id,
+                later,
+                session.as_deref(),
+                mark.map(|m| m.code.as_str()),
+                None,
+                now,
+            )?;
         } else {
             self.record_attempt(event, sent, error, started, "Refused")?;
             let cause = if error.is_auth() {
@@ -157,14 +209,31 @@ impl Engine {
     }
 
     /// When an event may be tried again after one more transient failure (R4.6).
-    fn backoff_until(&mut self, event_id: i64, error: &WondeError, now: DateTime<Utc>) -> DateTime<Utc> {
+    fn backoff_until(
+        &mut self,
+        event_id: i64,
+        error: &WondeError,
+        now: DateTime<Utc>,
+    ) -> DateTime<Utc> {
         let failures = self.failures.entry(event_id).or_default();
         *failures += 1;
-        let wait = backoff::delay(*failures, self.config.base_backoff, self.config.max_backoff, error.retry_after());
+        let wait = backoff::delay(
+            *failures,
+            self.config.base_backoff,
+            self.config.max_backoff,
+            error.retry_after(),
+        );
         now + chrono::Duration::from_std(wait).unwrap_or_default()
     }
 
-    pub(super) fn record_attempt(&self, event: &Event, sent: &str, error: &WondeError, started: Instant, outcome: &str) -> Result<(), SyncError> {
+    pub(super) fn record_attempt(
+        &self,
+        event: &Event,
+        sent: &str,
+        error: &WondeError,
+        started: Instant,
+        outcome: &str,
+    ) -> Result<(), SyncError> {
         self.store.add_attempt(
             event.id,
             &Attempt {
@@ -180,9 +249,16 @@ impl Engine {
     }
 
     /// Records a decision that needs no writing. Returns whether the event was finished.
-    pub(super) fn finish_decided(&self, event: &Event, decision: Decision, now: DateTime<Utc>) -> Result<bool, SyncError> {
+    pub(super) fn finish_decided(
+        &self,
+        event: &Event,
+        decision: Decision,
+        now: DateTime<Utc>,
+    ) -> Result<bool, SyncError> {
         let (status, cause) = match decision {
-            Decision::Expired => (Status::Expired, "Not written back by midnight of its school day.".to_string()),
+            Decision::Expired => {
+                (Status::Expired, "Not written back by midnight of its school day.".to_string())
+            }
             Decision::NotRequired(cause) => (Status::NotRequired, cause.to_string()),
             Decision::Failed(cause) => (Status::Failed, cause.to_string()),
             Decision::Write(_) => unreachable!("writes are sent, not finished here"),
@@ -190,7 +266,14 @@ impl Engine {
         self.finish(event, status, Some(cause), None, now)
     }
 
-    pub(super) fn finish(&self, event: &Event, status: Status, cause: Option<String>, mark: Option<&Mark>, now: DateTime<Utc>) -> Result<bool, SyncError> {
+    pub(super) fn finish(
+        &self,
+        event: &Event,
+        status: Status,
+        cause: Option<String>,
+        mark: Option<&Mark>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, SyncError> {
         let outcome = Outcome {
             status,
             cause,

@@ -7,10 +7,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::outcome::{worth_retrying, ANSWER_LOST};
 use super::{Engine, PassReport, SyncError};
-use kiosk_model::clock::school_date;
-use crate::rules::{decide, Decision, EventFacts, Mark, MisFacts, ReasonGiven, Session, Subject, Target};
+use crate::rules::{
+    decide, Decision, EventFacts, Mark, MisFacts, ReasonGiven, Session, Subject, Target,
+};
 use crate::settings::Settings;
 use crate::store::{Attempt, Event, EventUpdate, Status};
+use kiosk_model::clock::school_date;
 use wonde_client::{LessonRecord, SessionRecord, WondeError};
 
 /// The MIS as the rules need it, read once per pass.
@@ -106,21 +108,33 @@ impl Engine {
                 if report.offline {
                     break;
                 }
-                accepted.extend(self.write_batch(batch, &settings, &mis, current.as_ref(), &mut report).await?);
+                accepted.extend(
+                    self.write_batch(batch, &settings, &mis, current.as_ref(), &mut report).await?,
+                );
             }
             // All batches are sent before any is followed: Wonde works on them side by side.
             for (writeback_id, events) in accepted {
                 report.finished += self.follow(&writeback_id, events, &mut report).await?;
             }
         }
-        let online = if report.offline { Some(false) } else if report.sent > 0 { Some(true) } else { None };
+        let online = if report.offline {
+            Some(false)
+        } else if report.sent > 0 {
+            Some(true)
+        } else {
+            None
+        };
         self.publish(online, report.sent > 0);
         Ok(report)
     }
 
     /// The retention purge (R6.2): once per school day, events older than the retention period
     /// are deleted, with the count in the log.
-    fn purge_once_a_day(&mut self, settings: &Settings, now: DateTime<Utc>) -> Result<(), SyncError> {
+    fn purge_once_a_day(
+        &mut self,
+        settings: &Settings,
+        now: DateTime<Utc>,
+    ) -> Result<(), SyncError> {
         let today = school_date(now, settings.time_zone);
         if self.purged_on == Some(today) {
             return Ok(());
@@ -151,7 +165,9 @@ impl Engine {
     fn add_to_batches(&self, batches: &mut Vec<Vec<(Event, Mark)>>, event: Event, mark: Mark) {
         let solo = self.solo.contains(&event.id);
         let fits = batches.last().is_some_and(|b| {
-            !solo && b.len() < self.config.batch_size && !b.first().is_some_and(|(e, _)| self.solo.contains(&e.id))
+            !solo
+                && b.len() < self.config.batch_size
+                && !b.first().is_some_and(|(e, _)| self.solo.contains(&e.id))
         });
         if fits {
             batches.last_mut().expect("a last batch").push((event, mark));
@@ -163,7 +179,10 @@ impl Engine {
     /// For a backlog, the MIS's marks of the day in one paged read instead of one request per
     /// event. `None` (a few events, or Wonde refused the read) means each event reads its own;
     /// a transient failure is returned, to wait rather than hammer a struggling Wonde.
-    async fn bulk_marks(&self, batches: &[Vec<(Event, Mark)>]) -> Result<Option<HashMap<NaiveDate, DayMarks>>, WondeError> {
+    async fn bulk_marks(
+        &self,
+        batches: &[Vec<(Event, Mark)>],
+    ) -> Result<Option<HashMap<NaiveDate, DayMarks>>, WondeError> {
         let events: usize = batches.iter().map(Vec::len).sum();
         if events < BULK_READ_FROM {
             return Ok(None);
@@ -196,12 +215,21 @@ impl Engine {
         let now = self.clock.now();
         let mut outgoing = Vec::new();
         for (event, mark) in batch {
-            let Some(student) = event.student_upi.as_deref().map(|u| self.store.student(u)).transpose()?.flatten()
+            let Some(student) =
+                event.student_upi.as_deref().map(|u| self.store.student(u)).transpose()?.flatten()
             else {
-                self.finish(&event, Status::Failed, Some("The student is no longer in the roster.".into()), Some(&mark), now)?;
+                self.finish(
+                    &event,
+                    Status::Failed,
+                    Some("The student is no longer in the roster.".into()),
+                    Some(&mark),
+                    now,
+                )?;
                 continue;
             };
-            let known = day_marks.and_then(|d| d.get(&mark.date)).map(|d| d.get(&(student.wonde_id.clone(), mark.session)).cloned());
+            let known = day_marks
+                .and_then(|d| d.get(&mark.date))
+                .map(|d| d.get(&(student.wonde_id.clone(), mark.session)).cloned());
             let read = match known {
                 Some(current) => Ok(current),
                 None => self.client.session_mark(&student.wonde_id, mark.date, mark.session).await,
@@ -209,8 +237,19 @@ impl Engine {
             let current = match read {
                 Ok(current) => current,
                 Err(e) => {
-                    let sent = format!("GET current {} mark of student {} on {}", mark.session, student.wonde_id, mark.date);
-                    self.failed_attempt(&event, Some(&mark), &sent, &e, Instant::now(), "Will retry", report)?;
+                    let sent = format!(
+                        "GET current {} mark of student {} on {}",
+                        mark.session, student.wonde_id, mark.date
+                    );
+                    self.failed_attempt(
+                        &event,
+                        Some(&mark),
+                        &sent,
+                        &e,
+                        Instant::now(),
+                        "Will retry",
+                        report,
+                    )?;
                     if report.offline {
                         return Ok(Vec::new());
                     }
@@ -220,16 +259,38 @@ impl Engine {
             // The earlier send reached the MIS after all: writing again would write the mark
             // twice (WONDE.md: never blind-retry). This comes before the protected codes: the
             // mark the MIS holds is the kiosk's own, and a present `/` is itself protected.
-            if mark.target == Target::Session && current.as_deref() == Some(mark.code.as_str()) && self.sent_unanswered(&event)? {
-                let sent = format!("GET current {} mark of student {} on {}", mark.session, student.wonde_id, mark.date);
-                let outcome = format!("The MIS already holds {} from the send whose answer was lost; not sent again", mark.code);
-                let attempt = Attempt { started_at: now, duration_ms: 0, sent, http_status: None, mis_message: None, outcome };
+            if mark.target == Target::Session
+                && current.as_deref() == Some(mark.code.as_str())
+                && self.sent_unanswered(&event)?
+            {
+                let sent = format!(
+                    "GET current {} mark of student {} on {}",
+                    mark.session, student.wonde_id, mark.date
+                );
+                let outcome = format!(
+                    "The MIS already holds {} from the send whose answer was lost; not sent again",
+                    mark.code
+                );
+                let attempt = Attempt {
+                    started_at: now,
+                    duration_ms: 0,
+                    sent,
+                    http_status: None,
+                    mis_message: None,
+                    outcome,
+                };
                 self.store.add_attempt(event.id, &attempt)?;
-                report.finished += usize::from(self.finish(&event, Status::Successful, None, Some(&mark), now)?);
+                report.finished +=
+                    usize::from(self.finish(&event, Status::Successful, None, Some(&mark), now)?);
                 continue;
             }
             // A fresh "now": the read may have waited across midnight (R4.4).
-            let mark = match decide(&facts(&event), settings, &mis.facts(current.as_deref()), self.clock.now()) {
+            let mark = match decide(
+                &facts(&event),
+                settings,
+                &mis.facts(current.as_deref()),
+                self.clock.now(),
+            ) {
                 Decision::Write(mark) => mark,
                 other => {
                     report.finished += usize::from(self.finish_decided(&event, other, now)?);
@@ -237,18 +298,38 @@ impl Engine {
                 }
             };
             let lesson_id = if mark.target == Target::FirstLesson {
-                let pm_start = settings.rules_for(student.year.as_deref(), student.registration_group.as_deref()).pm_start;
-                match self.client.first_lesson(&student.wonde_id, mark.date, mark.session, pm_start).await {
+                let pm_start = settings
+                    .rules_for(student.year.as_deref(), student.registration_group.as_deref())
+                    .pm_start;
+                match self
+                    .client
+                    .first_lesson(&student.wonde_id, mark.date, mark.session, pm_start)
+                    .await
+                {
                     Ok(Some(lesson)) => Some(lesson),
                     Ok(None) => {
-                        let cause = format!("The MIS has no lesson for this student in the {} session.", mark.session);
+                        let cause = format!(
+                            "The MIS has no lesson for this student in the {} session.",
+                            mark.session
+                        );
                         self.finish(&event, Status::Failed, Some(cause), Some(&mark), now)?;
                         report.finished += 1;
                         continue;
                     }
                     Err(e) => {
-                        let sent = format!("GET first lesson of student {} on {} {}", student.wonde_id, mark.date, mark.session);
-                        self.failed_attempt(&event, Some(&mark), &sent, &e, Instant::now(), "Will retry", report)?;
+                        let sent = format!(
+                            "GET first lesson of student {} on {} {}",
+                            student.wonde_id, mark.date, mark.session
+                        );
+                        self.failed_attempt(
+                            &event,
+                            Some(&mark),
+                            &sent,
+                            &e,
+                            Instant::now(),
+                            "Will retry",
+                            report,
+                        )?;
                         if report.offline {
                             return Ok(Vec::new());
                         }
@@ -259,9 +340,16 @@ impl Engine {
                 None
             };
             let code_id = mis.code_ids[&mark.code].clone();
-            outgoing.push(Outgoing { event, mark, student_id: student.wonde_id, code_id, lesson_id });
+            outgoing.push(Outgoing {
+                event,
+                mark,
+                student_id: student.wonde_id,
+                code_id,
+                lesson_id,
+            });
         }
-        let (lessons, sessions): (Vec<_>, Vec<_>) = outgoing.into_iter().partition(|o| o.lesson_id.is_some());
+        let (lessons, sessions): (Vec<_>, Vec<_>) =
+            outgoing.into_iter().partition(|o| o.lesson_id.is_some());
         let mut accepted = Vec::new();
         for group in [sessions, lessons] {
             if !group.is_empty() && !report.offline {
@@ -272,14 +360,20 @@ impl Engine {
     }
 
     /// Sends one writeback request; returns the accepted writeback and its events, to follow.
-    async fn send(&mut self, group: Vec<Outgoing>, report: &mut PassReport) -> Result<Option<(String, Vec<Event>)>, SyncError> {
+    async fn send(
+        &mut self,
+        group: Vec<Outgoing>,
+        report: &mut PassReport,
+    ) -> Result<Option<(String, Vec<Event>)>, SyncError> {
         // The last moment to notice that the school day ended while this pass was under way:
         // an event of an earlier day is never sent (R4.4).
         let now = self.clock.now();
         let today = school_date(now, self.store.settings_or_default().time_zone);
-        let (group, late): (Vec<Outgoing>, Vec<Outgoing>) = group.into_iter().partition(|o| o.mark.date >= today);
+        let (group, late): (Vec<Outgoing>, Vec<Outgoing>) =
+            group.into_iter().partition(|o| o.mark.date >= today);
         for o in &late {
-            report.finished += usize::from(self.finish_decided(&o.event, Decision::Expired, now)?);
+            report.finished +=
+                usize::from(self.finish_decided(&o.event, Decision::Expired, now)?);
         }
         if group.is_empty() {
             return Ok(None);
@@ -323,7 +417,10 @@ impl Engine {
                         sent: record_summary(o),
                         http_status: Some(accepted.http_status),
                         mis_message: None,
-                        outcome: format!("Accepted by Wonde as writeback {}", accepted.writeback_id),
+                        outcome: format!(
+                            "Accepted by Wonde as writeback {}",
+                            accepted.writeback_id
+                        ),
                     };
                     updates.push(EventUpdate::Attempt(o.event.id, attempt));
                     updates.push(EventUpdate::Defer {
@@ -343,7 +440,13 @@ impl Engine {
             Err(e) if !worth_retrying(&e) && !e.is_auth() && group.len() > 1 => {
                 // A batch refused as a whole: find the record at fault by sending them singly.
                 for o in &group {
-                    self.record_attempt(&o.event, &record_summary(o), &e, started, "Refused as part of a batch; sent again on its own")?;
+                    self.record_attempt(
+                        &o.event,
+                        &record_summary(o),
+                        &e,
+                        started,
+                        "Refused as part of a batch; sent again on its own",
+                    )?;
                     self.solo.insert(o.event.id);
                 }
             }
@@ -351,18 +454,30 @@ impl Engine {
                 // No readable answer (dropped, timed out, garbled): the MIS may hold the marks.
                 let note = if e.http_status().is_none() { ANSWER_LOST } else { "Will retry" };
                 for o in &group {
-                    self.failed_attempt(&o.event, Some(&o.mark), &record_summary(o), &e, started, note, report)?;
+                    self.failed_attempt(
+                        &o.event,
+                        Some(&o.mark),
+                        &record_summary(o),
+                        &e,
+                        started,
+                        note,
+                        report,
+                    )?;
                 }
             }
         }
         Ok(None)
     }
-
 }
 
 impl MisView {
     fn facts<'a>(&'a self, current_mark: Option<&'a str>) -> MisFacts<'a> {
-        MisFacts { codes: &self.letters, capability: &self.capability, allows_writeback: self.allows_writeback, current_mark }
+        MisFacts {
+            codes: &self.letters,
+            capability: &self.capability,
+            allows_writeback: self.allows_writeback,
+            current_mark,
+        }
     }
 }
 
@@ -373,7 +488,10 @@ fn facts(event: &Event) -> EventFacts<'_> {
         kind: event.kind,
         occurred_at: event.occurred_at,
         subject: match event.student_upi {
-            Some(_) => Subject::Student { year: event.year.as_deref(), registration_group: event.registration_group.as_deref() },
+            Some(_) => Subject::Student {
+                year: event.year.as_deref(),
+                registration_group: event.registration_group.as_deref(),
+            },
             None => Subject::TypedName,
         },
         reason: match (&event.reason, event.reason_typed) {
@@ -388,8 +506,14 @@ fn facts(event: &Event) -> EventFacts<'_> {
 fn record_summary(o: &Outgoing) -> String {
     let m = &o.mark;
     let mut text = match &o.lesson_id {
-        Some(lesson) => format!("POST attendance/lesson: lesson {lesson}, student {}, code {} ({})", o.student_id, m.code, o.code_id),
-        None => format!("POST attendance/session: student {}, {} {}, code {} ({})", o.student_id, m.date, m.session, m.code, o.code_id),
+        Some(lesson) => format!(
+            "POST attendance/lesson: lesson {lesson}, student {}, code {} ({})",
+            o.student_id, m.code, o.code_id
+        ),
+        None => format!(
+            "POST attendance/session: student {}, {} {}, code {} ({})",
+            o.student_id, m.date, m.session, m.code, o.code_id
+        ),
     };
     if let Some(minutes) = m.minutes_late {
         text.push_str(&format!(", {minutes} minutes late"));
