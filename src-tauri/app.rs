@@ -6,9 +6,7 @@ use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 
 use tauri::{Emitter, Manager, Runtime};
 
-use crate::commands;
-use crate::staff_commands;
-use crate::staff_setup_commands;
+use crate::commands::{kiosk, setup, staff};
 use kiosk_core::background::Background;
 use kiosk_core::mis_capabilities::MisCapabilities;
 use kiosk_core::paths::default_data_dir;
@@ -30,15 +28,24 @@ pub struct AppState {
     /// Where the staff area's CSV exports are saved.
     pub exports_dir: std::path::PathBuf,
     index: RwLock<SearchIndex>,
-    /// The roster was empty at start and the background work (whose first import fills it) is
-    /// not attached yet: home says the names are loading, and search asks the pupil to wait
-    /// rather than finding nobody (R2.1, R2.6).
-    roster_loading: AtomicBool,
-    /// The background work being started, until attached; cancelled if the app exits first.
-    starting: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
-    backend: Mutex<Option<Background>>,
+    /// The roster was empty at start: until the background work (whose first import fills it)
+    /// is running, home says the names are loading, and search asks the pupil to wait rather
+    /// than finding nobody (R2.1, R2.6).
+    roster_empty_at_start: bool,
+    background: Mutex<Lifecycle>,
     /// Where an import's progress goes: the window's `import-progress` event once attached.
     progress: Mutex<Option<ProgressSink>>,
+}
+
+/// Where the background work (connection or demo, imports, sync engine) stands. It moves
+/// `Starting -> Running -> Stopped`, and back to `Starting` when staff save a new connection.
+pub enum Lifecycle {
+    /// Not started yet (the mock-runtime tests attach theirs by hand).
+    Idle,
+    /// Being started beside the window; cancelled if the app exits first.
+    Starting(tauri::async_runtime::JoinHandle<()>),
+    Running(Box<Background>),
+    Stopped,
 }
 
 /// Receives an import's progress.
@@ -47,7 +54,7 @@ pub type ProgressSink = Arc<dyn Fn(kiosk_core::import::Progress) + Send + Sync>;
 impl AppState {
     pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>, demo: bool) -> Result<Self, StoreError> {
         let index = SearchIndex::build(&store.students()?);
-        let roster_loading = AtomicBool::new(index.is_empty());
+        let roster_empty_at_start = index.is_empty();
         let capabilities =
             MisCapabilities::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
         let staff = StaffGate::new(std::time::Duration::from_secs(15 * 60));
@@ -62,9 +69,8 @@ impl AppState {
             capabilities,
             exports_dir,
             index: RwLock::new(index),
-            roster_loading,
-            starting: Mutex::new(None),
-            backend: Mutex::new(None),
+            roster_empty_at_start,
+            background: Mutex::new(Lifecycle::Idle),
             progress: Mutex::new(None),
         })
     }
@@ -73,9 +79,19 @@ impl AppState {
         self.demo.load(Ordering::SeqCst)
     }
 
-    /// Whether the first import is still awaited (see `roster_loading`).
+    /// Whether the first import is still awaited (see `roster_empty_at_start`).
     pub fn roster_loading(&self) -> bool {
-        self.roster_loading.load(Ordering::SeqCst)
+        self.roster_empty_at_start
+            && matches!(*self.lifecycle(), Lifecycle::Idle | Lifecycle::Starting(_))
+    }
+
+    fn lifecycle(&self) -> std::sync::MutexGuard<'_, Lifecycle> {
+        self.background.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The data directory the store lives in (the connection and token file are beside it).
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.store.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default()
     }
 
     pub fn index(&self) -> RwLockReadGuard<'_, SearchIndex> {
@@ -89,9 +105,23 @@ impl AppState {
         Ok(())
     }
 
-    pub fn attach_backend(&self, backend: Background) {
+    /// Marks the background work as running. A start that lost a race with shutdown finds the
+    /// state `Stopped` and stops what it started.
+    fn attach_backend(&self, backend: Background) -> Option<Background> {
+        let mut lifecycle = self.lifecycle();
+        if matches!(*lifecycle, Lifecycle::Stopped) {
+            return Some(backend);
+        }
         self.demo.store(backend.demo, Ordering::SeqCst);
-        *self.backend.lock().unwrap_or_else(|p| p.into_inner()) = Some(backend);
+        *lifecycle = Lifecycle::Running(Box::new(backend));
+        None
+    }
+
+    fn running<T>(&self, f: impl FnOnce(&Background) -> T) -> Option<T> {
+        match &*self.lifecycle() {
+            Lifecycle::Running(b) => Some(f(b)),
+            _ => None,
+        }
     }
 
     /// Where import progress is reported (nowhere until a window is attached).
@@ -101,16 +131,12 @@ impl AppState {
 
     /// The Wonde client of the running background work, if started.
     pub fn wonde_client(&self) -> Option<wonde_client::WondeClient> {
-        self.backend.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|b| b.client.clone())
-    }
-
-    fn with_sync<T>(&self, f: impl FnOnce(&SyncHandle) -> T) -> Option<T> {
-        self.backend.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|b| f(&b.sync))
+        self.running(|b| b.client.clone())
     }
 
     /// Asks the sync engine to write what was just recorded (R4.2).
     pub fn wake_sync(&self) {
-        self.with_sync(SyncHandle::wake);
+        self.running(|b| b.sync.wake());
     }
 
     pub fn online(&self) -> Option<bool> {
@@ -118,21 +144,22 @@ impl AppState {
     }
 
     fn sync_status(&self) -> Option<SyncStatus> {
-        self.with_sync(|h| h.status().borrow().clone())
+        self.running(|b| b.sync.status().borrow().clone())
     }
 
-    /// Stops background work cleanly (on exit). A start still under way is cancelled at its next
-    /// await (an import commits in one transaction, so it lands whole or not at all) and waited
-    /// for, so it cannot attach an engine after this has looked.
+    /// Stops background work cleanly (on exit, or before moving to a new connection). A start
+    /// still under way is cancelled at its next await (an import commits in one transaction, so
+    /// it lands whole or not at all) and waited for; the state is `Stopped` from the first look,
+    /// so nothing can attach an engine after it.
     pub async fn shutdown(&self) {
-        let starting = self.starting.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(task) = starting {
-            task.abort();
-            let _ = task.await;
-        }
-        let backend = self.backend.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(backend) = backend {
-            backend.shutdown().await;
+        let previous = std::mem::replace(&mut *self.lifecycle(), Lifecycle::Stopped);
+        match previous {
+            Lifecycle::Starting(task) => {
+                task.abort();
+                let _ = task.await;
+            }
+            Lifecycle::Running(backend) => backend.shutdown().await,
+            Lifecycle::Idle | Lifecycle::Stopped => {}
         }
     }
 }
@@ -160,32 +187,32 @@ fn forward_sync_events<R: Runtime>(app: &tauri::AppHandle<R>, handle: &SyncHandl
 /// The app's builder, generic over the runtime so command tests run on Tauri's mock runtime.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder.manage(state).invoke_handler(tauri::generate_handler![
-        commands::home_status,
-        commands::kiosk_settings,
-        commands::search_students,
-        commands::reasons,
-        commands::contacts,
-        commands::signed_out_today,
-        commands::record_event,
-        staff_commands::staff_pin_status,
-        staff_commands::staff_set_pin,
-        staff_commands::staff_unlock,
-        staff_commands::staff_lock,
-        staff_commands::staff_check_count,
-        staff_commands::staff_config_check,
-        staff_commands::staff_on_site,
-        staff_commands::staff_log,
-        staff_commands::staff_event,
-        staff_commands::staff_retry,
-        staff_commands::staff_export_csv,
-        staff_setup_commands::staff_settings,
-        staff_setup_commands::staff_save_settings,
-        staff_setup_commands::staff_test_connection,
-        staff_setup_commands::staff_save_connection,
-        staff_setup_commands::staff_import_now,
-        staff_setup_commands::staff_import_runs,
-        staff_setup_commands::staff_people,
-        staff_setup_commands::staff_set_import,
+        kiosk::home_status,
+        kiosk::kiosk_settings,
+        kiosk::search_students,
+        kiosk::reasons,
+        kiosk::contacts,
+        kiosk::signed_out_today,
+        kiosk::record_event,
+        staff::staff_pin_status,
+        staff::staff_set_pin,
+        staff::staff_unlock,
+        staff::staff_lock,
+        staff::staff_check_count,
+        staff::staff_config_check,
+        staff::staff_on_site,
+        staff::staff_log,
+        staff::staff_event,
+        staff::staff_retry,
+        staff::staff_export_csv,
+        setup::staff_settings,
+        setup::staff_save_settings,
+        setup::staff_test_connection,
+        setup::staff_save_connection,
+        setup::staff_import_now,
+        setup::staff_import_runs,
+        setup::staff_people,
+        setup::staff_set_import,
     ])
 }
 
@@ -201,8 +228,11 @@ pub fn attach_background<R: Runtime>(app: &tauri::AppHandle<R>, backend: Backgro
     if let Err(e) = state.rebuild_index() {
         tracing::error!(error = %e, "could not build the name search");
     }
-    state.attach_backend(backend);
-    state.roster_loading.store(false, Ordering::SeqCst);
+    if let Some(late) = state.attach_backend(backend) {
+        // The app began stopping while this started: stop it too, the one way.
+        tauri::async_runtime::spawn(late.shutdown());
+        return;
+    }
     let _ = app.emit("roster-ready", ());
 }
 
@@ -225,7 +255,12 @@ fn start_background(
             }
         }
     });
-    *app.state::<AppState>().starting.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
+    let state = app.state::<AppState>();
+    let mut lifecycle = state.lifecycle();
+    match *lifecycle {
+        Lifecycle::Stopped => task.abort(),
+        _ => *lifecycle = Lifecycle::Starting(task),
+    }
 }
 
 /// Moves the background work onto the connection just saved: the old sync engine and nightly
@@ -240,10 +275,11 @@ pub async fn restart_background<R: Runtime>(
         let settled = kiosk_core::background::settle_demo_events(&state.store, state.clock.now())?;
         tracing::info!(settled, "left the demo school");
     }
-    let data_dir =
-        state.store.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default();
     let backend =
-        kiosk_core::background::start(state.store.clone(), state.clock.clone(), &data_dir).await?;
+        kiosk_core::background::start(state.store.clone(), state.clock.clone(), &state.data_dir())
+            .await?;
+    // Stopped on purpose above: this start is the way out of it.
+    *state.lifecycle() = Lifecycle::Idle;
     attach_background(app, backend);
     Ok(())
 }

@@ -3,8 +3,9 @@
 
 mod app;
 mod commands;
-mod staff_commands;
-mod staff_setup_commands;
+mod error;
+
+pub use error::{Code as ErrorCode, Error as CommandError};
 
 pub use app::{
     attach_background, build, kiosk_shell, open_main_window, run, AppState, Shell, MAIN_WINDOW,

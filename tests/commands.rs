@@ -247,7 +247,8 @@ fn staff_see_a_failed_event_with_its_attempts_retry_it_and_export_the_day() {
                 sent: "POST attendance/session: student Wu1, 2026-11-23 AM, code L (AC2)".into(),
                 http_status: Some(422),
                 mis_message: Some("The selected student id is invalid.".into()),
-                outcome: "Refused".into(),
+                outcome: kiosk_model::AttemptOutcome::Refused,
+                detail: None,
             },
         )
         .unwrap();

@@ -8,13 +8,15 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::London;
-use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use kiosk_core::import::employees_csv::import_employees_csv;
 use kiosk_core::import::schedule::{spawn_nightly, ClientSource};
 use kiosk_core::import::{run_import, ImportOptions, Progress, Stage};
 use kiosk_core::store::Store;
 use kiosk_model::clock::{Clock, ManualClock, SystemClock};
+use kiosk_model::ImportOutcome;
 use wonde_client::WondeClient;
 use wonde_sim::{demo, Fault, SimConfig, Simulator};
 
@@ -68,7 +70,7 @@ async fn a_full_import_brings_in_the_school_students_contacts_staff_codes_and_gr
     assert!(!contacts.is_empty());
     assert!(contacts[0].1.relationship.is_some());
     let run = &store.import_runs(1).unwrap()[0];
-    assert_eq!(run.outcome, "succeeded");
+    assert_eq!(run.outcome, ImportOutcome::Succeeded);
     sim.shutdown().await;
 }
 
@@ -154,7 +156,7 @@ async fn interrupted_import_keeps_the_roster(fault: Fault) {
     assert_eq!(store.counts().unwrap(), before, "{fault:?}: the roster is as it was");
     assert_eq!(store.student(&first.upi).unwrap().unwrap().surname, first.surname);
     let run = &store.import_runs(1).unwrap()[0];
-    assert_eq!(run.outcome, "failed");
+    assert_eq!(run.outcome, ImportOutcome::Failed);
     let message = run.message.clone().unwrap();
     assert!(message.contains("previous roster was kept"), "{fault:?}: {message} ({err})");
     sim.shutdown().await;
@@ -237,27 +239,29 @@ async fn the_nightly_import_runs_at_the_configured_school_time_and_stops_when_to
     ));
     let c = client(&sim);
     let source: ClientSource = Arc::new(move || Ok(Some(c.clone())));
-    let (stop, shutdown) = watch::channel(false);
-    let task = spawn_nightly(
+    let (tasks, stop) = (TaskTracker::new(), CancellationToken::new());
+    spawn_nightly(
         store.clone(),
         clock.clone(),
         source,
         nightly(),
         Duration::from_millis(5),
-        shutdown,
+        &tasks,
+        stop.clone(),
     );
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(store.import_runs(5).unwrap().is_empty(), "nothing before 02:00");
     clock.advance(chrono::Duration::minutes(2));
     for _ in 0..400 {
-        if store.import_runs(5).unwrap().iter().any(|r| r.outcome == "succeeded") {
+        if store.import_runs(5).unwrap().iter().any(|r| r.outcome == ImportOutcome::Succeeded) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert_eq!(store.import_runs(5).unwrap().len(), 1, "one run at 02:00");
-    stop.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(2), task).await.expect("the task stops").unwrap();
+    stop.cancel();
+    tasks.close();
+    tokio::time::timeout(Duration::from_secs(2), tasks.wait()).await.expect("the task stops");
     sim.shutdown().await;
 }
 

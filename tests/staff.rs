@@ -116,7 +116,8 @@ fn the_check_says_when_wonde_refuses_the_token_and_when_the_last_mark_was_writte
         sent: "L for AM".into(),
         http_status: Some(http_status),
         mis_message: None,
-        outcome: "answered".into(),
+        outcome: kiosk_model::AttemptOutcome::WillRetry,
+        detail: None,
     };
     store.add_attempt(event.id, &attempt(6, 401)).unwrap();
     let findings = check::run(&store, &caps, at(9, 7)).unwrap();

@@ -232,10 +232,17 @@ fn the_last_good_import_is_the_last_that_succeeded_however_many_failed_since() {
     let store = Store::open_dir(dir.path()).unwrap();
     assert_eq!(store.last_good_import().unwrap(), None, "no import yet");
     let good = store.begin_import_run(true, at(2, 0)).unwrap();
-    store.finish_import_run(good, true, "ok", at(2, 5)).unwrap();
+    store.finish_import_run(good, kiosk_model::ImportOutcome::Succeeded, "ok", at(2, 5)).unwrap();
     for h in [3, 4] {
         let failed = store.begin_import_run(false, at(h, 0)).unwrap();
-        store.finish_import_run(failed, false, "Wonde could not be reached", at(h, 1)).unwrap();
+        store
+            .finish_import_run(
+                failed,
+                kiosk_model::ImportOutcome::Failed,
+                "Wonde could not be reached",
+                at(h, 1),
+            )
+            .unwrap();
     }
     let running = store.begin_import_run(false, at(5, 0)).unwrap();
     assert_eq!(

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::connection::{self, ConnectionError};
 use crate::import::{self, ImportError, ImportOptions};
@@ -41,8 +41,9 @@ pub struct Background {
     /// The client the engine uses: the staff area's "Import now" goes through it too.
     pub client: WondeClient,
     simulator: Option<Simulator>,
-    nightly_stop: watch::Sender<bool>,
-    nightly: JoinHandle<()>,
+    /// Cancelled once to stop every task (engine, nightly import), which `tasks` then waits for.
+    stop: CancellationToken,
+    tasks: TaskTracker,
 }
 
 /// The client for the configured connection, or `None` when none is configured.
@@ -92,21 +93,22 @@ pub async fn start(
             }
         }
     }
-    let (nightly_stop, stop) = watch::channel(false);
+    let (stop, tasks) = (CancellationToken::new(), TaskTracker::new());
     let nightly_client = client.clone();
     let source: import::schedule::ClientSource =
         Arc::new(move || Ok::<_, ImportError>(Some(nightly_client.clone())));
-    let nightly = import::schedule::spawn_nightly(
+    import::schedule::spawn_nightly(
         store.clone(),
         clock.clone(),
         source,
         ImportOptions::default(),
         Duration::from_secs(60),
-        stop,
+        &tasks,
+        stop.clone(),
     );
-    let sync =
-        Engine::new(store, client.clone(), clock, capabilities, SyncConfig::default()).spawn();
-    Ok(Background { demo: simulator.is_some(), sync, client, simulator, nightly_stop, nightly })
+    let sync = Engine::new(store, client.clone(), clock, capabilities, SyncConfig::default())
+        .spawn_in(&tasks, stop.clone());
+    Ok(Background { demo: simulator.is_some(), sync, client, simulator, stop, tasks })
 }
 
 /// Settles the events still waiting when a kiosk that ran the demo school is connected to a real
@@ -135,9 +137,9 @@ pub fn settle_demo_events(
 impl Background {
     /// Stops the engine and the nightly import, then the simulator.
     pub async fn shutdown(self) {
-        self.sync.shutdown().await;
-        let _ = self.nightly_stop.send(true);
-        let _ = self.nightly.await;
+        self.stop.cancel();
+        self.tasks.close();
+        self.tasks.wait().await;
         if let Some(simulator) = self.simulator {
             simulator.shutdown().await;
         }

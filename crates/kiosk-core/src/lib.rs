@@ -13,6 +13,7 @@ pub mod report;
 pub mod rules;
 pub mod search;
 pub mod settings;
+pub mod signed_out;
 pub mod staff;
 pub mod store;
 pub mod sync;

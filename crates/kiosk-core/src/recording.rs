@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::rules::EventKind;
-use crate::store::{Event, EventFilter, NewEvent, Store, StoreError, Student};
+use crate::store::{Event, NewEvent, Store, StoreError, Student};
 use kiosk_model::clock::school_date;
 
 /// Longest name, reason or collector text accepted.
@@ -126,18 +126,11 @@ pub fn record(store: &Store, request: &Request, now: DateTime<Utc>) -> Result<Ev
     };
 
     if request.kind == EventKind::Return {
-        let signed_out = store
-            .events(&EventFilter {
-                date: Some(today),
-                kind: Some(EventKind::EarlySignOut),
-                ..Default::default()
-            })?
-            .iter()
-            .any(|e| {
-                e.student_upi == student.as_ref().map(|s| s.upi.clone())
-                    && e.occurred_at <= occurred_at
-            });
-        if !signed_out {
+        let back = match &student {
+            Some(s) => crate::signed_out::is_signed_out(store, &s.upi, today, occurred_at)?,
+            None => false,
+        };
+        if !back {
             return invalid("Only a student signed out earlier today can sign back in.");
         }
     }

@@ -1,14 +1,18 @@
 //! The writeback log as office staff read it: one row per event in the school's time, for the
 //! screen, `kioskctl log` and CSV export (R5.2).
 
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::rules::EventKind;
-use crate::store::Event;
+use crate::store::{Event, EventFilter, Status, Store, StoreError};
 
 /// One line of the log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct LogRow {
     pub id: i64,
     pub date: String,
@@ -26,15 +30,6 @@ pub struct LogRow {
     pub cause: String,
 }
 
-/// The words staff see for an event type.
-pub fn kind_label(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::LateSignIn => "Late sign-in",
-        EventKind::EarlySignOut => "Early sign-out",
-        EventKind::Return => "Returned",
-    }
-}
-
 impl LogRow {
     pub fn new(event: &Event, tz: Tz) -> Self {
         let local = event.occurred_at.with_timezone(&tz);
@@ -46,7 +41,7 @@ impl LogRow {
             person: event.person_name.clone(),
             year: text(&event.year),
             registration_group: text(&event.registration_group),
-            kind: kind_label(event.kind).into(),
+            kind: event.kind.label().into(),
             reason: text(&event.reason),
             collected_by: text(&event.collected_by),
             session: text(&event.session),
@@ -55,6 +50,15 @@ impl LogRow {
             cause: text(&event.cause),
         }
     }
+}
+
+/// How many of `events` are in each status (every status listed, zero or not).
+pub fn count_by_status(events: &[Event]) -> BTreeMap<Status, usize> {
+    let mut counts: BTreeMap<Status, usize> = Status::ALL.iter().map(|&s| (s, 0)).collect();
+    for e in events {
+        *counts.entry(e.status).or_default() += 1;
+    }
+    counts
 }
 
 /// The events as CSV with a header row. Cells that a spreadsheet would run as a formula are
@@ -71,25 +75,65 @@ pub fn to_csv(events: &[Event], tz: Tz) -> String {
         writer.serialize(row).expect("writing CSV to memory");
     }
     if events.is_empty() {
-        // Still a header, so a spreadsheet opens an empty day cleanly.
-        writer
-            .write_record([
-                "id",
-                "date",
-                "time",
-                "person",
-                "year",
-                "registration_group",
-                "type",
-                "reason",
-                "collected_by",
-                "session",
-                "code",
-                "status",
-                "cause",
-            ])
-            .expect("writing CSV to memory");
+        // Still a header, so a spreadsheet opens an empty day cleanly: the csv crate writes it
+        // from the row's own field names along with a first row, which is dropped.
+        let mut header = csv::Writer::from_writer(Vec::new());
+        header.serialize(LogRow::default()).expect("writing CSV to memory");
+        let text = header.into_inner().expect("flushing CSV to memory");
+        let end = text.iter().position(|&b| b == b'\n').map_or(text.len(), |i| i + 1);
+        return String::from_utf8_lossy(&text[..end]).into_owned();
     }
     String::from_utf8(writer.into_inner().expect("flushing CSV to memory"))
         .expect("CSV of UTF-8 text")
+}
+
+/// Why an export was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("Choose a range of up to a year, the first day first.")]
+    BadRange,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("The export could not be saved in {}. Please tell IT.", .dir.display())]
+    NotSaved { dir: PathBuf, source: std::io::Error },
+}
+
+/// A saved CSV export: where it is and how many events it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SavedExport {
+    pub path: PathBuf,
+    pub events: usize,
+}
+
+/// Saves the log of the days `from..=to` (newest first, as the log reads) as a CSV file in
+/// `dir` (R5.2). The file appears whole or not at all.
+pub fn export_days(
+    store: &Store,
+    dir: &Path,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<SavedExport, ExportError> {
+    if to < from || to - from > Duration::days(366) {
+        return Err(ExportError::BadRange);
+    }
+    let events =
+        store.events(&EventFilter { date: Some(from), until: Some(to), ..Default::default() })?;
+    let csv = to_csv(&events, store.settings_or_default().time_zone);
+    let path = dir.join(format!("writeback-log-{from}-{to}.csv"));
+    save_whole(&path, csv.as_bytes())
+        .map_err(|source| ExportError::NotSaved { dir: dir.to_path_buf(), source })?;
+    tracing::info!(events = events.len(), %from, %to, "log exported to CSV");
+    Ok(SavedExport { path, events: events.len() })
+}
+
+/// Writes a whole file or nothing: a half-written export is never left under the final name.
+fn save_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let partial = path.with_extension("csv.partial");
+    let mut file = std::fs::File::create(&partial)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&partial, path)
 }

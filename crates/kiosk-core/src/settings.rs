@@ -206,6 +206,11 @@ impl GroupRules {
     }
 
     /// The reason with this label offered for the given use, if any.
+    /// The reasons offered for a late sign-in (`late`) or an early sign-out, in their order.
+    pub fn reasons_for(&self, late: bool) -> impl Iterator<Item = &Reason> {
+        self.reasons.iter().filter(move |r| self.reason(&r.label, late).is_some())
+    }
+
     pub fn reason(&self, label: &str, late: bool) -> Option<&Reason> {
         self.reasons.iter().find(|r| {
             r.label.eq_ignore_ascii_case(label.trim())

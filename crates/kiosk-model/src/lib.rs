@@ -5,4 +5,4 @@ pub mod clock;
 mod event;
 pub mod roster;
 
-pub use event::{EventKind, Session, Status};
+pub use event::{AttemptOutcome, EventKind, ImportOutcome, Session, Status};

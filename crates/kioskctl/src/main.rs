@@ -258,7 +258,7 @@ fn sign(
     println!(
         "Recorded event {}: {} for {} at {}.",
         event.id,
-        kiosk_core::report::kind_label(kind).to_lowercase(),
+        kind.label().to_lowercase(),
         event.person_name,
         event.occurred_at.with_timezone(&tz).format("%H:%M:%S")
     );

@@ -49,7 +49,7 @@ pub fn status(store: &Store, now: DateTime<Utc>, as_json: bool) -> Result<(), Fa
         events.iter().map(|(s, n)| format!("{n} {}", s.label().to_lowercase())).collect();
     println!("Events:     {}", summary.join(", "));
     match last_import {
-        Some(run) => println!("Last import: {} at {}", run.outcome, run.started_at),
+        Some(run) => println!("Last import: {} at {}", run.outcome.as_str(), run.started_at),
         None => println!("Last import: never"),
     }
     if let Some(problem) = settings_problem {

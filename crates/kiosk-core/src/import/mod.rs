@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::store::{Counts, Roster, RosterDelta, Store, StoreError};
 use kiosk_model::clock::{school_date, Clock};
+use kiosk_model::ImportOutcome;
 use wonde_client::model::StudentJson;
 use wonde_client::{ListQuery, WondeClient, WondeError};
 
@@ -159,7 +160,7 @@ pub async fn run_import(
                 c.employees,
                 c.codes
             );
-            store.finish_import_run(run_id, true, &message, finished)?;
+            store.finish_import_run(run_id, ImportOutcome::Succeeded, &message, finished)?;
             tracing::info!(
                 run_id,
                 students = c.students,
@@ -170,7 +171,7 @@ pub async fn run_import(
             progress(Progress { stage: Stage::Done, done: 1, total: Some(1) });
         }
         Err(e) => {
-            store.finish_import_run(run_id, false, &e.plain_words(), finished)?;
+            store.finish_import_run(run_id, ImportOutcome::Failed, &e.plain_words(), finished)?;
             tracing::warn!(run_id, error = %e, "roster import failed; the previous roster is kept");
         }
     }

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Duration as Span, NaiveTime, Utc};
 use chrono_tz::Tz;
-use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use super::{run_import, ImportError, ImportOptions};
 use crate::store::Store;
@@ -30,25 +30,26 @@ pub fn next_run(after: DateTime<Utc>, time: NaiveTime, tz: Tz) -> DateTime<Utc> 
     }
 }
 
-/// Starts the nightly import. `tick` is how often the task looks at the clock (a minute in
-/// the app; milliseconds in tests, whose clock is moved by hand). Send `true` on `shutdown`
-/// to stop it; a run under way finishes first.
+/// Starts the nightly import on `tasks`. `tick` is how often the task looks at the clock (a
+/// minute in the app; milliseconds in tests, whose clock is moved by hand). It ends when `stop`
+/// is cancelled; a run under way finishes first.
 pub fn spawn_nightly(
     store: Arc<Store>,
     clock: Arc<dyn Clock>,
     client: ClientSource,
     options: ImportOptions,
     tick: Duration,
-    mut shutdown: watch::Receiver<bool>,
-) -> JoinHandle<()> {
-    tokio::spawn(async move {
+    tasks: &TaskTracker,
+    stop: CancellationToken,
+) {
+    tasks.spawn(async move {
         let mut after = clock.now();
         loop {
             let settings = store.settings_or_default();
             let due = next_run(after, settings.import_time, settings.time_zone);
             tracing::debug!(%due, "next nightly import");
             loop {
-                if *shutdown.borrow() {
+                if stop.is_cancelled() {
                     return;
                 }
                 let now = clock.now();
@@ -64,7 +65,7 @@ pub fn spawn_nightly(
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(tick) => {}
-                    changed = shutdown.changed() => if changed.is_err() { return },
+                    _ = stop.cancelled() => return,
                 }
             }
             if clock.now() < due {
@@ -82,7 +83,7 @@ pub fn spawn_nightly(
                 Err(e) => tracing::warn!(error = %e, "nightly import skipped"),
             }
         }
-    })
+    });
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::mis_capabilities::MisCapabilities;
 use crate::settings::ReasonWriteback;
 use crate::store::{Status, Store, StoreError};
+use kiosk_model::ImportOutcome;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -176,7 +177,9 @@ pub fn run(
             format!("The last mark was written at {}.", local(at)),
         ));
     }
-    if let Some(last) = store.import_runs(1)?.into_iter().next().filter(|r| r.outcome == "failed") {
+    if let Some(last) =
+        store.import_runs(1)?.into_iter().next().filter(|r| r.outcome == ImportOutcome::Failed)
+    {
         found.push(finding(
             Severity::Problem,
             "The last import failed",

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod on_site;
+pub mod people;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -25,6 +26,12 @@ pub const MAX_TRIES: u32 = 5;
 pub enum StaffError {
     #[error("{0}")]
     Refused(String),
+    #[error("Wrong PIN. {left} {} left.", if *.left == 1 { "try" } else { "tries" })]
+    WrongPin { left: u32 },
+    #[error("Too many wrong tries. Try again in {seconds} seconds.")]
+    Paused { seconds: i64 },
+    #[error("No staff PIN is set yet: choose one first.")]
+    NoPin,
     #[error("Please enter the staff PIN again.")]
     SessionExpired,
     #[error(transparent)]
@@ -105,12 +112,10 @@ impl StaffGate {
     fn check_pin(&self, store: &Store, pin: &str, now: DateTime<Utc>) -> Result<(), StaffError> {
         let wait = locked_for(store, now)?;
         if wait > 0 {
-            return Err(StaffError::Refused(format!(
-                "Too many wrong tries. Try again in {wait} seconds."
-            )));
+            return Err(StaffError::Paused { seconds: wait });
         }
         let Some(stored) = store.value(PIN_HASH_KEY)? else {
-            return Err(StaffError::Refused("No staff PIN is set yet: choose one first.".into()));
+            return Err(StaffError::NoPin);
         };
         // Text that cannot be a PIN is not a guess at one: refused without using up a try (and
         // without hashing whatever the window sent).
@@ -133,16 +138,9 @@ impl StaffGate {
                 LOCKED_UNTIL_KEY,
                 &(now + chrono::Duration::minutes(minutes)).to_rfc3339(),
             )?;
-            return Err(StaffError::Refused(format!(
-                "Too many wrong tries. Try again in {} seconds.",
-                minutes * 60
-            )));
+            return Err(StaffError::Paused { seconds: minutes * 60 });
         }
-        let left = MAX_TRIES - failures;
-        Err(StaffError::Refused(format!(
-            "Wrong PIN. {left} {} left.",
-            if left == 1 { "try" } else { "tries" }
-        )))
+        Err(StaffError::WrongPin { left: MAX_TRIES - failures })
     }
 
     /// Checks a session and extends it (staff working keeps it open).

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::report::kind_label;
 use crate::store::{EventFilter, Store, StoreError};
 use kiosk_model::clock::school_date;
 
@@ -33,7 +32,7 @@ pub fn today(store: &Store, now: DateTime<Utc>) -> Result<Vec<OnSiteRow>, StoreE
             person: e.person_name,
             year: e.year.unwrap_or_default(),
             registration_group: e.registration_group.unwrap_or_default(),
-            kind: kind_label(e.kind).to_string(),
+            kind: e.kind.label().to_string(),
             reason: e.reason.unwrap_or_default(),
             collected_by: e.collected_by.unwrap_or_default(),
         })

@@ -7,29 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use super::{Result, Store, StoreError};
-use kiosk_model::{EventKind, Status};
-
-pub(crate) fn kind_text(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::LateSignIn => "late_sign_in",
-        EventKind::EarlySignOut => "early_sign_out",
-        EventKind::Return => "return",
-    }
-}
-
-fn kind_from_text(text: &str) -> rusqlite::Result<EventKind> {
-    match text {
-        "late_sign_in" => Ok(EventKind::LateSignIn),
-        "early_sign_out" => Ok(EventKind::EarlySignOut),
-        "return" => Ok(EventKind::Return),
-        other => Err(rusqlite::Error::InvalidColumnType(
-            1,
-            other.to_string(),
-            rusqlite::types::Type::Text,
-        )),
-    }
-}
+use super::{text_column, Result, Store, StoreError};
+use kiosk_model::{AttemptOutcome, EventKind, Status};
 
 /// An event about to be recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +54,10 @@ pub struct Event {
 /// Which events a log view shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EventFilter {
+    /// The school day, or with `until` the first day of a range.
     pub date: Option<NaiveDate>,
+    /// The last day of a range that starts at `date`.
+    pub until: Option<NaiveDate>,
     pub status: Option<Status>,
     pub kind: Option<EventKind>,
     /// Matched against the person, reason and collector.
@@ -90,7 +72,16 @@ pub struct Attempt {
     pub sent: String,
     pub http_status: Option<u16>,
     pub mis_message: Option<String>,
-    pub outcome: String,
+    pub outcome: AttemptOutcome,
+    /// What the outcome refers to: the writeback id Wonde gave, the code the MIS holds.
+    pub detail: Option<String>,
+}
+
+impl Attempt {
+    /// The outcome as office staff read it.
+    pub fn outcome_text(&self) -> String {
+        self.outcome.describe(self.detail.as_deref())
+    }
 }
 
 /// The latest writeback traffic, for the configuration check.
@@ -130,10 +121,9 @@ const EVENT_COLUMNS: &str = "id, kind, student_upi, person_name, year, registrat
      reason, reason_typed, collected_by, status, cause, session, code, writeback_id, next_attempt_at, recorded_at";
 
 fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
-    let status: String = r.get(11)?;
     Ok(Event {
         id: r.get(0)?,
-        kind: kind_from_text(&r.get::<_, String>(1)?)?,
+        kind: text_column(r, 1)?,
         student_upi: r.get(2)?,
         person_name: r.get(3)?,
         year: r.get(4)?,
@@ -143,9 +133,7 @@ fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
         reason: r.get(8)?,
         reason_typed: r.get(9)?,
         collected_by: r.get(10)?,
-        status: status.parse().map_err(|_| {
-            rusqlite::Error::InvalidColumnType(11, status, rusqlite::types::Type::Text)
-        })?,
+        status: text_column(r, 11)?,
         cause: r.get(12)?,
         session: r.get(13)?,
         code: r.get(14)?,
@@ -170,7 +158,7 @@ impl Store {
                                  reason, reason_typed, collected_by, status, recorded_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', ?11, ?11)",
             params![
-                kind_text(event.kind), event.student_upi, event.person_name, event.year, event.registration_group,
+                event.kind.as_str(), event.student_upi, event.person_name, event.year, event.registration_group,
                 event.occurred_at, event.school_date, event.reason, event.reason_typed, event.collected_by, now
             ],
         )?;
@@ -199,16 +187,24 @@ impl Store {
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<Event>> {
         let mut conditions = Vec::new();
         let mut args: Vec<String> = Vec::new();
-        if let Some(date) = filter.date {
-            args.push(date.to_string());
-            conditions.push(format!("school_date = ?{}", args.len()));
+        match (filter.date, filter.until) {
+            (Some(from), Some(to)) => {
+                args.extend([from.to_string(), to.to_string()]);
+                let n = args.len();
+                conditions.push(format!("school_date BETWEEN ?{} AND ?{n}", n - 1));
+            }
+            (Some(date), None) => {
+                args.push(date.to_string());
+                conditions.push(format!("school_date = ?{}", args.len()));
+            }
+            (None, _) => {}
         }
         if let Some(status) = filter.status {
             args.push(status.as_str().into());
             conditions.push(format!("status = ?{}", args.len()));
         }
         if let Some(kind) = filter.kind {
-            args.push(kind_text(kind).into());
+            args.push(kind.as_str().into());
             conditions.push(format!("kind = ?{}", args.len()));
         }
         if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -278,7 +274,7 @@ impl Store {
         let mut stmt = conn.prepare(
             "SELECT status, COUNT(*) FROM events WHERE ?1 IS NULL OR school_date = ?1 GROUP BY status",
         )?;
-        let mut counts: BTreeMap<Status, i64> = Status::ALL.into_iter().map(|s| (s, 0)).collect();
+        let mut counts: BTreeMap<Status, i64> = Status::ALL.iter().map(|&s| (s, 0)).collect();
         let rows = stmt.query_map([date], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         for row in rows {
             let (status, n) = row?;
@@ -318,9 +314,9 @@ impl Store {
         for update in updates {
             let changed = match update {
                 EventUpdate::Attempt(event_id, a) => tx.execute(
-                    "INSERT INTO attempts (event_id, started_at, duration_ms, sent, http_status, mis_message, outcome)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![event_id, a.started_at, a.duration_ms, a.sent, a.http_status, a.mis_message, a.outcome],
+                    "INSERT INTO attempts (event_id, started_at, duration_ms, sent, http_status, mis_message, outcome, detail)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![event_id, a.started_at, a.duration_ms, a.sent, a.http_status, a.mis_message, a.outcome.as_str(), a.detail],
                 )?,
                 EventUpdate::Defer { id, next_attempt_at, session, code, writeback_id } => tx.execute(
                     "UPDATE events SET next_attempt_at = ?2, session = COALESCE(?3, session), code = COALESCE(?4, code),
@@ -345,7 +341,7 @@ impl Store {
     pub fn attempts(&self, event_id: i64) -> Result<Vec<Attempt>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT started_at, duration_ms, sent, http_status, mis_message, outcome FROM attempts
+            "SELECT started_at, duration_ms, sent, http_status, mis_message, outcome, detail FROM attempts
              WHERE event_id = ?1 ORDER BY id",
         )?;
         let rows = stmt
@@ -356,7 +352,8 @@ impl Store {
                     sent: r.get(2)?,
                     http_status: r.get(3)?,
                     mis_message: r.get(4)?,
-                    outcome: r.get(5)?,
+                    outcome: text_column(r, 5)?,
+                    detail: r.get(6)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

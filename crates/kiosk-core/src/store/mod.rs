@@ -28,7 +28,8 @@ pub use roster_merge::{CsvOutcome, RosterDelta};
 pub const DB_FILE: &str = "kiosk.sqlite3";
 
 /// The schema, one entry per version. Never edit a released entry: add the next one.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_typed_outcomes.sql")];
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +52,16 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A column holding one of the model's words (a kind, a status, an outcome) in its text form.
+pub(crate) fn text_column<T: std::str::FromStr>(
+    row: &rusqlite::Row,
+    index: usize,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    text.parse()
+        .map_err(|_| rusqlite::Error::InvalidColumnType(index, text, rusqlite::types::Type::Text))
+}
 
 /// The store. Cheap to share behind an `Arc`; one connection, used one caller at a time.
 pub struct Store {

@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 use super::roster_merge::{
     replace_codes, replace_groups, upsert_contact, upsert_employee, upsert_school, upsert_student,
 };
-use super::{Result, Store, StoreError};
+use super::{text_column, Result, Store, StoreError};
 use kiosk_model::roster::{
     AttendanceCode, Contact, Employee, Group, GroupKind, SchoolRecord, Student, StudentContact,
 };
+use kiosk_model::ImportOutcome;
 
 /// A complete download from the MIS, ready to replace the local roster in one transaction.
 /// It holds current people only: leavers were left out when it was built (R1.2).
@@ -43,7 +44,7 @@ pub struct ImportRun {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub full: bool,
-    pub outcome: String,
+    pub outcome: ImportOutcome,
     pub message: Option<String>,
 }
 
@@ -245,8 +246,8 @@ impl Store {
     pub fn begin_import_run(&self, full: bool, now: DateTime<Utc>) -> Result<i64> {
         let conn = self.conn();
         conn.execute(
-            "INSERT INTO import_runs (started_at, full, outcome) VALUES (?1, ?2, 'running')",
-            params![now.to_rfc3339(), full],
+            "INSERT INTO import_runs (started_at, full, outcome) VALUES (?1, ?2, ?3)",
+            params![now.to_rfc3339(), full, ImportOutcome::Running.as_str()],
         )?;
         Ok(conn.last_insert_rowid())
     }
@@ -255,13 +256,13 @@ impl Store {
     pub fn finish_import_run(
         &self,
         id: i64,
-        succeeded: bool,
+        outcome: ImportOutcome,
         message: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
         self.conn().execute(
             "UPDATE import_runs SET finished_at = ?2, outcome = ?3, message = ?4 WHERE id = ?1",
-            params![id, now.to_rfc3339(), if succeeded { "succeeded" } else { "failed" }, message],
+            params![id, now.to_rfc3339(), outcome.as_str(), message],
         )?;
         Ok(())
     }
@@ -279,7 +280,7 @@ impl Store {
                     started_at: r.get(1)?,
                     finished_at: r.get(2)?,
                     full: r.get(3)?,
-                    outcome: r.get(4)?,
+                    outcome: text_column(r, 4)?,
                     message: r.get(5)?,
                 })
             })?
@@ -290,8 +291,9 @@ impl Store {
     /// When the last import that succeeded started, however many failed since: what the status
     /// strip and the configuration check both call the roster's age (R2.6, R5.5).
     pub fn last_good_import(&self) -> Result<Option<String>> {
-        let sql = "SELECT started_at FROM import_runs WHERE outcome = 'succeeded' ORDER BY id DESC LIMIT 1";
-        Ok(self.conn().query_row(sql, [], |r| r.get(0)).optional()?)
+        let sql = "SELECT started_at FROM import_runs WHERE outcome = ?1 ORDER BY id DESC LIMIT 1";
+        let succeeded = ImportOutcome::Succeeded.as_str();
+        Ok(self.conn().query_row(sql, [succeeded], |r| r.get(0)).optional()?)
     }
 }
 

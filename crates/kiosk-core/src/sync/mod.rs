@@ -17,7 +17,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio::sync::{broadcast, watch, Notify};
-use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::mis_capabilities::MisCapabilities;
 use crate::store::{Status, Store, StoreError};
@@ -99,10 +100,10 @@ pub struct Engine {
 /// The running engine, held by the app or `kioskctl sync`.
 pub struct SyncHandle {
     wake: Arc<Notify>,
-    shutdown: watch::Sender<bool>,
     status: watch::Receiver<SyncStatus>,
     changes: broadcast::Sender<EventChange>,
-    task: JoinHandle<()>,
+    stop: CancellationToken,
+    tasks: TaskTracker,
 }
 
 impl Engine {
@@ -127,29 +128,35 @@ impl Engine {
         }
     }
 
-    /// Starts the engine's task.
+    /// Starts the engine's task on its own (`kioskctl sync`, tests): its handle's `shutdown`
+    /// stops it.
     pub fn spawn(self) -> SyncHandle {
-        let wake = Arc::new(Notify::new());
-        let (shutdown, stop) = watch::channel(false);
-        let status = self.status.subscribe();
-        let changes = self.changes.clone();
-        let task = tokio::spawn(self.run(wake.clone(), stop));
-        SyncHandle { wake, shutdown, status, changes, task }
+        self.spawn_in(&TaskTracker::new(), CancellationToken::new())
     }
 
-    async fn run(mut self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+    /// Starts the engine's task among `tasks`, to end when `stop` is cancelled (the kiosk's
+    /// background work stops all its tasks that one way).
+    pub fn spawn_in(self, tasks: &TaskTracker, stop: CancellationToken) -> SyncHandle {
+        let wake = Arc::new(Notify::new());
+        let status = self.status.subscribe();
+        let changes = self.changes.clone();
+        tasks.spawn(self.run(wake.clone(), stop.clone()));
+        SyncHandle { wake, status, changes, stop, tasks: tasks.clone() }
+    }
+
+    async fn run(mut self, wake: Arc<Notify>, stop: CancellationToken) {
         tracing::info!("sync engine started");
         loop {
             // Dropping a pass mid-request abandons it safely: the event is still pending in
             // the store and is written again on the next start (R4.8).
             let wait = tokio::select! {
                 wait = self.pass_and_plan() => wait,
-                _ = stop.changed() => break,
+                _ = stop.cancelled() => break,
             };
             tokio::select! {
                 _ = wake.notified() => {}
                 _ = tokio::time::sleep(wait) => {}
-                _ = stop.changed() => break,
+                _ = stop.cancelled() => break,
             }
         }
         tracing::info!("sync engine stopped");
@@ -218,10 +225,12 @@ impl SyncHandle {
         self.changes.subscribe()
     }
 
-    /// Stops the engine, abandoning an in-flight request without loss.
+    /// Stops the engine (and whatever else shares its stop token), abandoning an in-flight
+    /// request without loss, and waits until it has stopped.
     pub async fn shutdown(self) {
-        let _ = self.shutdown.send(true);
-        let _ = self.task.await;
+        self.stop.cancel();
+        self.tasks.close();
+        self.tasks.wait().await;
     }
 }
 

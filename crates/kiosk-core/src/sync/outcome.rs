@@ -8,12 +8,8 @@ use chrono::{DateTime, Utc};
 use super::{backoff, Engine, EventChange, PassReport, SyncError};
 use crate::rules::{Decision, Mark};
 use crate::store::{Attempt, Event, EventUpdate, Outcome, Status};
+use kiosk_model::AttemptOutcome;
 use wonde_client::{WondeError, WritebackStatus};
-
-/// The outcome of a write whose answer never arrived in a readable form: the MIS may have
-/// taken it, so the next try reads the mark before writing again (R4.8).
-pub(super) const ANSWER_LOST: &str =
-    "Sent, but the answer was lost; the MIS is read before sending again";
 
 impl Engine {
     /// Follows an accepted writeback to its outcome (Wonde applies writes asynchronously: an
@@ -91,7 +87,7 @@ impl Engine {
                             &sent,
                             &e,
                             started,
-                            "Could not read the writeback's outcome; will ask again",
+                            AttemptOutcome::StatusUnread,
                         )?;
                         let later = self.backoff_until(event.id, &e, now);
                         self.store.defer_event(
@@ -121,9 +117,9 @@ impl Engine {
         let mut updates = Vec::with_capacity(outcomes.len() * 2);
         for (event, status, cause, mis_message) in &outcomes {
             let outcome = if *status == Status::Successful {
-                "Written to the MIS"
+                AttemptOutcome::Written
             } else {
-                "Refused by the MIS"
+                AttemptOutcome::Refused
             };
             let attempt = Attempt {
                 started_at: now,
@@ -131,7 +127,8 @@ impl Engine {
                 sent: format!("GET writeback {writeback_id}"),
                 http_status: Some(200),
                 mis_message: mis_message.clone(),
-                outcome: outcome.into(),
+                outcome,
+                detail: None,
             };
             updates.push(EventUpdate::Attempt(event.id, attempt));
             updates.push(EventUpdate::Finish(
@@ -167,7 +164,7 @@ impl Engine {
         sent: &str,
         error: &WondeError,
         started: Instant,
-        retry_note: &str,
+        retry_note: AttemptOutcome,
         report: &mut PassReport,
     ) -> Result<(), SyncError> {
         let now = self.clock.now();
@@ -190,7 +187,7 @@ impl Engine {
                 now,
             )?;
         } else {
-            self.record_attempt(event, sent, error, started, "Refused")?;
+            self.record_attempt(event, sent, error, started, AttemptOutcome::Refused)?;
             let cause = if error.is_auth() {
                 // Not the MIS's refusal: staff fix the connection, then retry (R4.6).
                 format!("Not written: {error} Then retry this event.")
@@ -205,7 +202,7 @@ impl Engine {
 
     /// Whether an earlier send of this event went unanswered, so the MIS may hold its mark.
     pub(super) fn sent_unanswered(&self, event: &Event) -> Result<bool, SyncError> {
-        Ok(self.store.attempts(event.id)?.iter().any(|a| a.outcome == ANSWER_LOST))
+        Ok(self.store.attempts(event.id)?.iter().any(|a| a.outcome == AttemptOutcome::AnswerLost))
     }
 
     /// When an event may be tried again after one more transient failure (R4.6).
@@ -232,7 +229,7 @@ impl Engine {
         sent: &str,
         error: &WondeError,
         started: Instant,
-        outcome: &str,
+        outcome: AttemptOutcome,
     ) -> Result<(), SyncError> {
         self.store.add_attempt(
             event.id,
@@ -242,7 +239,8 @@ impl Engine {
                 sent: sent.to_string(),
                 http_status: error.http_status(),
                 mis_message: Some(error.to_string()),
-                outcome: outcome.to_string(),
+                outcome,
+                detail: None,
             },
         )?;
         Ok(())

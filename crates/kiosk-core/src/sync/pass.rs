@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::outcome::{worth_retrying, ANSWER_LOST};
+use super::outcome::worth_retrying;
 use super::{Engine, PassReport, SyncError};
 use crate::rules::{
     decide, Decision, EventFacts, Mark, MisFacts, ReasonGiven, Session, Subject, Target,
@@ -13,6 +13,7 @@ use crate::rules::{
 use crate::settings::Settings;
 use crate::store::{Attempt, Event, EventUpdate, Status};
 use kiosk_model::clock::school_date;
+use kiosk_model::AttemptOutcome;
 use wonde_client::{LessonRecord, SessionRecord, WondeError};
 
 /// The MIS as the rules need it, read once per pass.
@@ -247,7 +248,7 @@ impl Engine {
                         &sent,
                         &e,
                         Instant::now(),
-                        "Will retry",
+                        AttemptOutcome::WillRetry,
                         report,
                     )?;
                     if report.offline {
@@ -267,17 +268,14 @@ impl Engine {
                     "GET current {} mark of student {} on {}",
                     mark.session, student.wonde_id, mark.date
                 );
-                let outcome = format!(
-                    "The MIS already holds {} from the send whose answer was lost; not sent again",
-                    mark.code
-                );
                 let attempt = Attempt {
                     started_at: now,
                     duration_ms: 0,
                     sent,
                     http_status: None,
                     mis_message: None,
-                    outcome,
+                    outcome: AttemptOutcome::AlreadyHeld,
+                    detail: Some(mark.code.clone()),
                 };
                 self.store.add_attempt(event.id, &attempt)?;
                 report.finished +=
@@ -327,7 +325,7 @@ impl Engine {
                             &sent,
                             &e,
                             Instant::now(),
-                            "Will retry",
+                            AttemptOutcome::WillRetry,
                             report,
                         )?;
                         if report.offline {
@@ -417,10 +415,8 @@ impl Engine {
                         sent: record_summary(o),
                         http_status: Some(accepted.http_status),
                         mis_message: None,
-                        outcome: format!(
-                            "Accepted by Wonde as writeback {}",
-                            accepted.writeback_id
-                        ),
+                        outcome: AttemptOutcome::Accepted,
+                        detail: Some(accepted.writeback_id.clone()),
                     };
                     updates.push(EventUpdate::Attempt(o.event.id, attempt));
                     updates.push(EventUpdate::Defer {
@@ -445,14 +441,18 @@ impl Engine {
                         &record_summary(o),
                         &e,
                         started,
-                        "Refused as part of a batch; sent again on its own",
+                        AttemptOutcome::BatchRefused,
                     )?;
                     self.solo.insert(o.event.id);
                 }
             }
             Err(e) => {
                 // No readable answer (dropped, timed out, garbled): the MIS may hold the marks.
-                let note = if e.http_status().is_none() { ANSWER_LOST } else { "Will retry" };
+                let note = if e.http_status().is_none() {
+                    AttemptOutcome::AnswerLost
+                } else {
+                    AttemptOutcome::WillRetry
+                };
                 for o in &group {
                     self.failed_attempt(
                         &o.event,

@@ -1,0 +1,279 @@
+//! The staff area's commands (R5): the PIN pad, and behind a [`StaffSession`] the log, an
+//! event's detail, retry, the CSV export, the configuration check and the on-site list.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use tauri::{AppHandle, Runtime, State};
+
+use super::{on_pool, parse_word, StaffSession};
+use crate::app::AppState;
+use crate::error::{Error, Result};
+use kiosk_core::report::{self, LogRow};
+use kiosk_core::staff::{check, on_site};
+use kiosk_core::store::{Attempt, Event, EventFilter, Status};
+use kiosk_model::clock::school_date;
+use kiosk_model::EventKind;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PinStatusView {
+    pin_set: bool,
+    locked_for_seconds: i64,
+}
+
+#[tauri::command]
+pub async fn staff_pin_status<R: Runtime>(app: AppHandle<R>) -> Result<PinStatusView> {
+    on_pool(app, |state| {
+        let status = state.staff.status(&state.store, state.clock.now())?;
+        Ok(PinStatusView { pin_set: status.pin_set, locked_for_seconds: status.locked_for_seconds })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn staff_set_pin<R: Runtime>(
+    app: AppHandle<R>,
+    pin: String,
+    current_pin: Option<String>,
+) -> Result<()> {
+    on_pool(app, move |state| {
+        Ok(state.staff.set_pin(&state.store, &pin, current_pin.as_deref(), state.clock.now())?)
+    })
+    .await
+}
+
+#[derive(Serialize)]
+pub struct Unlocked {
+    session: String,
+}
+
+#[tauri::command]
+pub async fn staff_unlock<R: Runtime>(app: AppHandle<R>, pin: String) -> Result<Unlocked> {
+    on_pool(app, move |state| {
+        Ok(Unlocked { session: state.staff.unlock(&state.store, &pin, state.clock.now())? })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn staff_lock(state: State<'_, AppState>, session: String) -> Result<()> {
+    state.staff.lock(&session);
+    Ok(())
+}
+
+/// The badge on the Staff button: problems and warnings of the configuration check.
+#[tauri::command]
+pub async fn staff_check_count<R: Runtime>(app: AppHandle<R>) -> Result<usize> {
+    on_pool(app, |state| {
+        Ok(check::count(&check::run(&state.store, &state.capabilities, state.clock.now())?))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn staff_config_check<R: Runtime>(
+    app: AppHandle<R>,
+    _session: StaffSession,
+) -> Result<Vec<check::Finding>> {
+    on_pool(app, |state| Ok(check::run(&state.store, &state.capabilities, state.clock.now())?))
+        .await
+}
+
+#[tauri::command]
+pub async fn staff_on_site<R: Runtime>(
+    app: AppHandle<R>,
+    _session: StaffSession,
+) -> Result<Vec<on_site::OnSiteRow>> {
+    on_pool(app, |state| Ok(on_site::today(&state.store, state.clock.now())?)).await
+}
+
+/// A log row as the staff area shows it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffRow {
+    #[serde(flatten)]
+    row: LogRow,
+    status: Status,
+    status_label: String,
+    can_retry: bool,
+}
+
+/// The school's zone and today's date: read once per command, not once per row.
+fn zone_and_today(state: &AppState) -> (chrono_tz::Tz, NaiveDate) {
+    let tz = state.store.settings_or_default().time_zone;
+    (tz, school_date(state.clock.now(), tz))
+}
+
+fn staff_row(event: &Event, (tz, today): (chrono_tz::Tz, NaiveDate)) -> StaffRow {
+    let mut row = LogRow::new(event, tz);
+    let status_label = std::mem::take(&mut row.status);
+    StaffRow {
+        row,
+        status: event.status,
+        status_label,
+        can_retry: event.status == Status::Failed && event.school_date == today,
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    pending: usize,
+    successful: usize,
+    failed: usize,
+    not_required: usize,
+    expired: usize,
+}
+
+impl From<BTreeMap<Status, usize>> for Counts {
+    fn from(by: BTreeMap<Status, usize>) -> Self {
+        let n = |s| by.get(&s).copied().unwrap_or(0);
+        Counts {
+            pending: n(Status::Pending),
+            successful: n(Status::Successful),
+            failed: n(Status::Failed),
+            not_required: n(Status::NotRequired),
+            expired: n(Status::Expired),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct LogView {
+    rows: Vec<StaffRow>,
+    counts: Counts,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+        Error::invalid(format!("{} is not a date.", kiosk_core::recording::quote(text)))
+    })
+}
+
+#[tauri::command]
+pub async fn staff_log<R: Runtime>(
+    app: AppHandle<R>,
+    _session: StaffSession,
+    date: String,
+    status: Option<String>,
+    kind: Option<String>,
+    text: Option<String>,
+) -> Result<LogView> {
+    let date = parse_date(&date)?;
+    let status = status
+        .map(|s| parse_word::<Status>(&s, |quoted| format!("{quoted} is not a status.")))
+        .transpose()?;
+    let kind = kind
+        .map(|k| parse_word::<EventKind>(&k, |_| "That is not a type of event.".into()))
+        .transpose()?;
+    if text.as_deref().is_some_and(|t| t.chars().count() > 100) {
+        return Err(Error::invalid("The search text is too long."));
+    }
+    on_pool(app, move |state| {
+        // The chips count the day under the type and text filters, whatever status is picked.
+        let filter = EventFilter { date: Some(date), kind, text, ..Default::default() };
+        let day = state.store.events(&filter)?;
+        let when = zone_and_today(state);
+        let rows = day
+            .iter()
+            .filter(|e| status.is_none_or(|s| e.status == s))
+            .map(|e| staff_row(e, when))
+            .collect();
+        Ok(LogView { rows, counts: report::count_by_status(&day).into() })
+    })
+    .await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptView {
+    started_at: String,
+    duration_ms: i64,
+    sent: String,
+    http_status: Option<u16>,
+    mis_message: Option<String>,
+    /// The outcome as staff read it.
+    outcome: String,
+    /// The outcome's kind (`accepted`, `will_retry`, ...), and whether it moved the mark on.
+    kind: kiosk_model::AttemptOutcome,
+    good: bool,
+}
+
+impl From<Attempt> for AttemptView {
+    fn from(a: Attempt) -> Self {
+        Self {
+            outcome: a.outcome_text(),
+            kind: a.outcome,
+            good: a.outcome.is_good(),
+            started_at: a.started_at.to_rfc3339(),
+            duration_ms: a.duration_ms,
+            sent: a.sent,
+            http_status: a.http_status,
+            mis_message: a.mis_message,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct EventDetail {
+    row: StaffRow,
+    attempts: Vec<AttemptView>,
+}
+
+#[tauri::command]
+pub async fn staff_event<R: Runtime>(
+    app: AppHandle<R>,
+    _session: StaffSession,
+    id: i64,
+) -> Result<EventDetail> {
+    on_pool(app, move |state| {
+        let event = state
+            .store
+            .event(id)?
+            .ok_or_else(|| Error::invalid(format!("There is no event {id}.")))?;
+        let attempts = state.store.attempts(id)?.into_iter().map(AttemptView::from).collect();
+        Ok(EventDetail { row: staff_row(&event, zone_and_today(state)), attempts })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn staff_retry<R: Runtime>(
+    app: AppHandle<R>,
+    _session: StaffSession,
+    id: i64,
+) -> Result<StaffRow> {
+    on_pool(app, move |state| {
+        let when = zone_and_today(state);
+        let event = state.store.retry_event(id, when.1, state.clock.now())?;
+        tracing::info!(event = id, "event retried by staff");
+        state.wake_sync();
+        Ok(staff_row(&event, when))
+    })
+    .await
+}
+
+/// A saved CSV export: where it is and how many events it holds.
+#[derive(Serialize)]
+pub struct SavedExport {
+    path: String,
+    events: usize,
+}
+
+/// Saves the log of the days `from`..=`to` as a CSV file in the exports folder (R5.2).
+#[tauri::command]
+pub async fn staff_export_csv<R: Runtime>(
+    app: AppHandle<R>,
+    _session: StaffSession,
+    from: String,
+    to: String,
+) -> Result<SavedExport> {
+    let (from, to) = (parse_date(&from)?, parse_date(&to)?);
+    on_pool(app, move |state| {
+        let saved = report::export_days(&state.store, &state.exports_dir, from, to)?;
+        Ok(SavedExport { path: saved.path.display().to_string(), events: saved.events })
+    })
+    .await
+}
