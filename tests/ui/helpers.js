@@ -109,7 +109,8 @@ async function openKiosk(browser, baseUrl, overrides = {},
     errors,
     calls: (name) => page.evaluate((n) => window.__fake.callsTo(n), name),
     emit: (name, payload) => page.evaluate(([n, p]) => window.__fake.emit(n, p), [name, payload]),
-    failNext: (name, sentence, skip = 0) => page.evaluate(([n, s, k]) => window.__fake.failNext(n, s, k), [name, sentence, skip]),
+    /** The next call to `name` (after `skip`) fails with `error`: { code, message }, or a bare string. */
+    failNext: (name, error, skip = 0) => page.evaluate(([n, e, k]) => window.__fake.failNext(n, e, k), [name, error, skip]),
     close: () => context.close(),
   };
 }

@@ -404,7 +404,7 @@ test('a failed save shows the backend\'s sentence, keeps the screen, and a retry
   await page.getByRole('button', { name: /^Next/ }).tap();
   await page.getByRole('button', { name: 'Illness' }).tap();
   await page.getByRole('button', { name: /Claire Smith-Jones/ }).tap();
-  await failNext('record_event', 'The kiosk could not save this. Please try again.', 1);
+  await failNext('record_event', { code: 'STORE', message: 'The kiosk could not save this. Please try again.' }, 1);
   await page.getByRole('button', { name: 'Sign out 2 children' }).tap();
   const alert = page.getByRole('alert').filter({ hasText: 'could not save' });
   await alert.waitFor();
@@ -422,7 +422,7 @@ test('a failed save shows the backend\'s sentence, keeps the screen, and a retry
 test('a failed search keeps what was typed and says why', async () => {
   const { page, failNext } = await open();
   await page.getByRole('button', { name: /I'm late/ }).tap();
-  await failNext('search_students', 'The pupil list is being updated. Please try again in a moment.');
+  await failNext('search_students', { code: 'ROSTER_LOADING', message: 'The pupil list is being updated. Please try again in a moment.' });
   await page.keyboard.type('zo');
   await page.waitForFunction(() => /being updated/.test(document.getElementById('find-hint').textContent));
   assert.equal(await page.locator('#find-input').inputValue(), 'zo');
@@ -445,7 +445,7 @@ test('when the kiosk cannot save, a banner says so, a sign-in says it was not sa
   await waitResults(page, 1);
   await resultButtons(page).first().tap();
   await page.getByRole('button', { name: 'Overslept' }).tap();
-  await failNext('record_event', notSaved);
+  await failNext('record_event', { code: 'NOT_SAVED', message: notSaved });
   await page.getByRole('button', { name: 'Sign in', exact: true }).tap();
   const alert = page.locator('#confirm-error');
   await alert.waitFor();
@@ -472,7 +472,7 @@ test('Tauri\'s refusal of malformed arguments reaches the screen as a plain sent
 });
 
 test('when the kiosk cannot start a sign-in, home says why in the backend\'s words', async () => {
-  const { page } = await open({ failures: { kiosk_settings: ['The kiosk is still starting. Please wait a moment.'] } });
+  const { page } = await open({ failures: { kiosk_settings: [{ code: 'ROSTER_LOADING', message: 'The kiosk is still starting. Please wait a moment.' }] } });
   await page.getByRole('button', { name: /I'm late/ }).tap();
   const alert = page.getByRole('alert').filter({ hasText: 'still starting' });
   await alert.waitFor();
