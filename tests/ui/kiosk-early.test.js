@@ -7,6 +7,17 @@ const { kioskPerTest, tapKeys, screenIs, resultButtons, waitResults } = require(
 
 const open = kioskPerTest();
 
+/** An early sign-out as far as who is collecting: Amy, leaving with an illness. */
+async function amyUpToCollector(page) {
+  await page.getByRole('button', { name: /Collecting a child early/ }).tap();
+  await page.keyboard.type('amy');
+  await waitResults(page, 1);
+  await resultButtons(page).first().tap();
+  await page.getByRole('button', { name: 'Next' }).tap();
+  await page.getByRole('button', { name: 'Illness' }).tap();
+  await page.waitForFunction(() => document.getElementById('choose-title').textContent === 'Who is collecting?');
+}
+
 test('sibling sign-out: two children, their one shared contact, one record_event per child', async () => {
   const { page, calls } = await open({ times: ['14:05', '14:06'] });
   await page.getByRole('button', { name: /Collecting a child early/ }).tap();
@@ -67,12 +78,7 @@ test('sibling sign-out: two children, their one shared contact, one record_event
 
 test('someone else collecting types their name when typed collectors are allowed', async () => {
   const { page, calls } = await open();
-  await page.getByRole('button', { name: /Collecting a child early/ }).tap();
-  await page.keyboard.type('amy');
-  await waitResults(page, 1);
-  await resultButtons(page).first().tap();
-  await page.getByRole('button', { name: 'Next' }).tap();
-  await page.getByRole('button', { name: 'Illness' }).tap();
+  await amyUpToCollector(page);
   await page.getByRole('button', { name: 'Someone else' }).tap();
   await screenIs(page, 'type');
   await tapKeys(page, "mary-jane o'neil");
@@ -85,13 +91,7 @@ test('someone else collecting types their name when typed collectors are allowed
 
 test('no "Someone else" when typed collectors are not allowed', async () => {
   const { page } = await open({ settings: { typedCollectorAllowed: false } });
-  await page.getByRole('button', { name: /Collecting a child early/ }).tap();
-  await page.keyboard.type('amy');
-  await waitResults(page, 1);
-  await resultButtons(page).first().tap();
-  await page.getByRole('button', { name: 'Next' }).tap();
-  await page.getByRole('button', { name: 'Illness' }).tap();
-  await page.waitForFunction(() => document.getElementById('choose-title').textContent === 'Who is collecting?');
+  await amyUpToCollector(page);
   assert.ok(await page.locator('#btn-choose-other').isHidden());
 });
 
