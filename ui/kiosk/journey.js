@@ -209,7 +209,7 @@ function other(s) {
 // ---------- confirm ----------
 
 /** What record_event is sent for child `i`. */
-export function eventFor(s, i) {
+function eventFor(s, i) {
   const c = s.children[i];
   const ret = s.flow === 'return';
   return {
