@@ -1,8 +1,28 @@
 // The kiosk's only door to the Rust core: Tauri's `invoke` and `listen`, wrapped once.
-// Every failure becomes a KioskError whose message is the backend's own sentence, ready to show.
+// Every failure becomes a KioskError: `code` says what kind of refusal it is (contract.js ERROR)
+// and `message` is the backend's own sentence, ready to show.
 
-/** An error whose message is a plain sentence for the person at the kiosk. */
-export class KioskError extends Error {}
+import { ERROR } from './contract.js';
+
+/**
+ * @typedef {import('./contract.js').HomeStatus} HomeStatus
+ * @typedef {import('./contract.js').KioskSettings} KioskSettings
+ * @typedef {import('./contract.js').Pupil} Pupil
+ * @typedef {import('./contract.js').SignedOut} SignedOut
+ * @typedef {import('./contract.js').Reason} Reason
+ * @typedef {import('./contract.js').Contact} Contact
+ * @typedef {import('./contract.js').NewEvent} NewEvent
+ * @typedef {import('./contract.js').Recorded} Recorded
+ * @typedef {import('./contract.js').PinStatus} PinStatus
+ */
+
+/** A refusal: `code` for the UI to act on (null when the core sent no code), `message` to show. */
+export class KioskError extends Error {
+  constructor(message, code = null) {
+    super(message);
+    this.code = code;
+  }
+}
 
 function tauri() {
   const t = window.__TAURI__;
@@ -13,14 +33,17 @@ function tauri() {
 }
 
 const FALLBACK = 'Something went wrong. Please try again or ask at reception.';
+const said = (text) => (typeof text === 'string' && text.trim() ? text : FALLBACK);
 
-/** The sentence inside whatever `invoke` rejected with (a string from our commands). Tauri's own
- *  refusal of malformed arguments ("invalid args `query` for command ...") is for developers. */
-function sentence(e) {
-  if (typeof e === 'string' && e.startsWith('invalid args `')) return FALLBACK;
-  if (typeof e === 'string' && e.trim()) return e;
-  if (e && typeof e.message === 'string' && e.message.trim()) return e.message;
-  return FALLBACK;
+/** Whatever `invoke` rejected with, as a KioskError: our commands' { code, message }; a bare
+ *  sentence from a core older than the codes; or Tauri's own refusal of malformed arguments
+ *  ("invalid args `query` for command ..."), which is for developers, not the screen. */
+function refusal(e) {
+  if (typeof e === 'string') {
+    return e.startsWith('invalid args `') ? new KioskError(FALLBACK, ERROR.BAD_ARGS) : new KioskError(said(e));
+  }
+  const code = e && typeof e.code === 'string' ? e.code : null;
+  return new KioskError(said(e && e.message), code);
 }
 
 async function call(name, args) {
@@ -28,39 +51,34 @@ async function call(name, args) {
   try {
     return await t.core.invoke(name, args);
   } catch (e) {
-    throw new KioskError(sentence(e));
+    throw refusal(e);
   }
 }
 
-/** { schoolName, demo, online, pending, lastImport, importing, inactivitySeconds, storageProblem } */
+/** @returns {Promise<HomeStatus>} */
 export const homeStatus = () => call('home_status');
 
-/** { studentExactMatch, reasonExactMatch, typedCollectorAllowed } */
+/** @returns {Promise<KioskSettings>} */
 export const kioskSettings = () => call('kiosk_settings');
 
-/** At most 8 pupils: [{ upi, name, year, registrationGroup }]. */
+/** At most 8 pupils. @returns {Promise<Pupil[]>} */
 export const searchStudents = (query) => call('search_students', { query });
 
-/** [{ label }] for "late_sign_in" or "early_sign_out"; upi is null for a typed name. */
+/** The reasons for "late_sign_in" or "early_sign_out"; upi is null for a typed name.
+ *  @returns {Promise<Reason[]>} */
 export const reasons = (kind, upi) => call('reasons', { kind, upi });
 
-/** [{ id, name, relationship }] */
+/** @returns {Promise<Contact[]>} */
 export const contacts = (upi) => call('contacts', { upi });
 
-/** [{ upi, name, year, registrationGroup, at }] */
+/** @returns {Promise<SignedOut[]>} */
 export const signedOutToday = () => call('signed_out_today');
 
-/** Records one event; resolves to { id, name, kind, time }. */
+/** Records one event. @param {NewEvent} event @returns {Promise<Recorded>} */
 export const recordEvent = (event) => call('record_event', { event });
 
-/** Calls cb(payload) on every pushed `sync-status` ({ online, pending }). */
-export async function onSyncStatus(cb) {
-  const t = window.__TAURI__;
-  if (!t || !t.event || typeof t.event.listen !== 'function') return () => {};
-  return t.event.listen('sync-status', (e) => cb(e && e.payload ? e.payload : {}));
-}
-
-/** Calls cb(payload) on every pushed event `name`; resolves to an unlisten function. */
+/** Calls cb(payload) on every pushed event `name` (contract.js EVENTS); resolves to an unlisten
+ *  function. */
 export async function onEvent(name, cb) {
   const t = window.__TAURI__;
   if (!t || !t.event || typeof t.event.listen !== 'function') return () => {};
@@ -69,11 +87,11 @@ export async function onEvent(name, cb) {
 
 // ---------- staff area (R5) ----------
 // Every staff command but the PIN ones takes the `session` handed out by staffUnlock; an expired
-// one rejects with "Please enter the staff PIN again." (staff.js sends the user back to the pad).
+// one rejects with code SESSION_EXPIRED (staff.js sends the user back to the pad).
 
 /** Number of configuration-check problems, for the badge on the Staff button (no session). */
 export const staffCheckCount = () => call('staff_check_count');
-/** { pinSet, lockedForSeconds } */
+/** @returns {Promise<PinStatus>} */
 export const staffPinStatus = () => call('staff_pin_status');
 /** currentPin is null only on first run. */
 export const staffSetPin = (pin, currentPin) => call('staff_set_pin', { pin, currentPin });

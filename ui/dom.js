@@ -124,3 +124,19 @@ export function markTab(tab) {
     t.tabIndex = on ? 0 : -1;
   }
 }
+
+/**
+ * `draw` wrapped to run only when one of its arguments is not the one it last drew (the kiosk's
+ * state is never changed in place): a list is not rebuilt under the focus for nothing.
+ * `forget()` makes the next call draw.
+ */
+export function redrawn(draw) {
+  let last = null;
+  const run = (...parts) => {
+    if (last && parts.length === last.length && parts.every((p, i) => p === last[i])) return;
+    last = parts;
+    draw(...parts);
+  };
+  run.forget = () => { last = null; };
+  return run;
+}

@@ -3,9 +3,10 @@
 // (R5) has the same reset, four times slower, and locks itself on the way home.
 
 import * as api from './api.js';
-import { createFlows } from './flows.js';
+import { createKiosk } from './kiosk/kiosk.js';
 import { createStaff } from './staff.js';
 import { $, today, clockTime, shortDate, setSchoolZone } from './dom.js';
+import { EVENTS } from './contract.js';
 
 const DEFAULT_INACTIVITY_SECONDS = 60;
 const HOME_REFRESH_MS = 5 * 60 * 1000;
@@ -30,7 +31,7 @@ function showScreen(id, focusEl) {
 
 function goHome(why) {
   const fromStaff = isStaffScreen(current);
-  flows.reset();
+  kiosk.reset();
   showScreen('screen-home', why === 'boot' ? null : fromStaff ? $('btn-staff') : $('home-title'));
   if (why === 'idle') {
     say(fromStaff ? 'The staff area locked itself after a while without use.'
@@ -72,7 +73,7 @@ document.addEventListener('keydown', (e) => {
   if (current === 'screen-staff') return; // dialogs close themselves; the area locks with Lock
   if (current === 'screen-pin') { e.preventDefault(); staff.lock('cancel'); return; }
   e.preventDefault();
-  if (current === 'screen-done') goHome('flow'); else flows.back();
+  if (current === 'screen-done') goHome('flow'); else kiosk.back();
 });
 
 // A kiosk has no context menu (long press on a tablet).
@@ -137,22 +138,19 @@ function showHomeError(message, from) {
   e.hidden = false;
 }
 
-const flows = createFlows({
+const kiosk = createKiosk({
   showScreen,
   goHome: () => goHome('flow'),
   setBusy(on) { busy = Math.max(0, busy + (on ? 1 : -1)); },
   inactivitySeconds: () => inactivitySeconds,
+  startFailed: (sentence) => showHomeError(sentence, 'start'),
 });
 
 const staff = createStaff({ showScreen, goHome, say });
 
-async function startFlow(kind) {
+function startFlow(kind) {
   $('home-error').hidden = true;
-  try {
-    await flows.start(kind);
-  } catch (e) {
-    showHomeError(e.message, 'start');
-  }
+  kiosk.start(kind);
 }
 
 $('btn-late').addEventListener('click', () => startFlow('late'));
@@ -160,7 +158,7 @@ $('btn-early').addEventListener('click', () => startFlow('early'));
 $('btn-returning').addEventListener('click', () => startFlow('return'));
 $('btn-staff').addEventListener('click', () => { $('home-error').hidden = true; staff.open(); });
 
-api.onSyncStatus((p) => {
+api.onEvent(EVENTS.syncStatus, (p) => {
   if ('online' in p) status.online = p.online ?? null;
   if ('pending' in p) status.pending = p.pending ?? 0;
   renderStatus();
@@ -168,7 +166,7 @@ api.onSyncStatus((p) => {
 
 // A fresh kiosk opens before its first import ends; the backend says when the names are in. That
 // may happen before this listener is registered, so home is asked again once it is.
-api.onEvent('roster-ready', refreshHome).then(refreshHome).catch(() => {});
+api.onEvent(EVENTS.rosterReady, refreshHome).then(refreshHome).catch(() => {});
 
 setInterval(() => { if (current === 'screen-home') refreshHome(); }, HOME_REFRESH_MS);
 

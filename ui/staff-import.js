@@ -3,6 +3,7 @@
 // "Do not import" switch per person (R1.4), kept across imports by the backend.
 
 import * as api from './api.js';
+import { EVENTS } from './contract.js';
 import { $, el, showMessage, when, plural } from './dom.js';
 
 const STAGES = {
@@ -23,7 +24,7 @@ export function createImport(ctx) {
   let queryTimer = null;
 
   // ---------- run now ----------
-  api.onEvent('import-progress', (p) => {
+  api.onEvent(EVENTS.importProgress, (p) => {
     if (!running) return;
     const bar = $('import-bar');
     const stage = STAGES[p.stage] || p.stage || 'Working';

@@ -3,22 +3,11 @@
 // Writeback tabs, Retry, and CSV export for a range of days.
 
 import * as api from './api.js';
+import { EVENTS, KINDS, STATUSES } from './contract.js';
 import { $, el, showMessage, today, addDays, longDate, when, yearGroup, plural, wireTabs, markTab } from './dom.js';
 
-/** Status ids as the backend sends them, with their words and count keys. */
-export const STATUSES = [
-  { id: 'pending', label: 'Pending', count: 'pending' },
-  { id: 'successful', label: 'Successful', count: 'successful' },
-  { id: 'failed', label: 'Failed', count: 'failed' },
-  { id: 'not_required', label: 'Not Required', count: 'notRequired' },
-  { id: 'expired', label: 'Expired', count: 'expired' },
-];
-const KINDS = [
-  { id: null, label: 'All types' },
-  { id: 'late_sign_in', label: 'Late sign-in' },
-  { id: 'early_sign_out', label: 'Early sign-out' },
-  { id: 'return', label: 'Returned' },
-];
+/** The type chips: every kind, or all of them. */
+const KIND_CHIPS = [{ id: null, label: 'All types' }, ...KINDS];
 
 /** A coloured chip that always carries its words. */
 export function statusChip(status, label) {
@@ -61,7 +50,7 @@ export function createLog(ctx) {
     }
     const kd = $('log-kind');
     kd.textContent = '';
-    for (const k of KINDS) kd.append(chipButton(k.label, f.kind === k.id, () => setFilter({ kind: k.id })));
+    for (const k of KIND_CHIPS) kd.append(chipButton(k.label, f.kind === k.id, () => setFilter({ kind: k.id })));
   }
 
   function setFilter(patch, focusSame = true) {
@@ -139,7 +128,7 @@ export function createLog(ctx) {
   }
 
   // Live: a status that changes elsewhere shows without reloading.
-  api.onEvent('event-changed', (p) => {
+  api.onEvent(EVENTS.eventChanged, (p) => {
     if (!ctx.isActive('log')) return;
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(() => {

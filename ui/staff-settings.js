@@ -7,8 +7,7 @@ import * as api from './api.js';
 import { $, el, showMessage } from './dom.js';
 import { field, input, select, toggle, card } from './staff-form.js';
 import { renderGroups } from './staff-groups.js';
-
-const PIN_RE = /^\d{4,8}$/;
+import { PIN_RE } from './contract.js';
 
 function timeZones(current) {
   let zones = [];

@@ -8,9 +8,9 @@ import { createLog } from './staff-log.js';
 import { createOnSite, createCheck } from './staff-lists.js';
 import { createImport } from './staff-import.js';
 import { createSettings } from './staff-settings.js';
+import { ERROR, PIN_RE } from './contract.js';
 
-const PIN_RE = /^\d{4,8}$/;
-const EXPIRED_RE = /enter the staff PIN again/i;
+const PAUSED = 'Too many wrong tries.';
 
 /** Thrown instead of an expired session's error: the PIN pad is already showing, nothing to say. */
 class Dropped extends Error {}
@@ -85,17 +85,17 @@ export function createStaff(ui) {
   }
 
   /** Disables the pad and counts down while the backend says it is locked. */
-  function startLockout(seconds, sentence) {
+  function startLockout(seconds) {
     clearInterval(lockTimer);
     let left = Math.ceil(seconds);
     setPadDisabled(true);
     const render = () => {
-      pinMessage.textContent = `${sentence ? sentence + ' ' : ''}The pad opens again in ${left} ${left === 1 ? 'second' : 'seconds'}.`;
+      pinMessage.textContent = `${PAUSED} The pad opens again in ${left} ${left === 1 ? 'second' : 'seconds'}.`;
     };
     render();
     lockTimer = setInterval(() => {
       left -= 1;
-      if (left > 0) { sentence = 'Too many wrong tries.'; render(); return; }
+      if (left > 0) { render(); return; }
       clearInterval(lockTimer);
       lockTimer = null;
       setPadDisabled(false);
@@ -119,7 +119,7 @@ export function createStaff(ui) {
     }
     setPinMode(status.pinSet ? 'unlock' : 'setup');
     ui.showScreen('screen-pin', pinInput);
-    if (status.pinSet && status.lockedForSeconds > 0) startLockout(status.lockedForSeconds, 'Too many wrong tries.');
+    if (status.pinSet && status.lockedForSeconds > 0) startLockout(status.lockedForSeconds);
   }
 
   let submitting = false;
@@ -144,16 +144,18 @@ export function createStaff(ui) {
     } catch (e) {
       pinInput.value = '';
       pinMessage.textContent = e.message;
-      if (mode === 'unlock') await checkLockout(e.message);
+      // A wrong PIN says the tries left; anything else may be the pause (an older core sends no code).
+      if (mode === 'unlock' && e.code !== ERROR.PIN_WRONG) await checkLockout();
     } finally {
       submitting = false;
     }
   }
 
-  async function checkLockout(sentence) {
+  /** The pad's pause, from the backend's own count (the sentence's "N seconds" would go stale). */
+  async function checkLockout() {
     try {
       const s = await api.staffPinStatus();
-      if (s.lockedForSeconds > 0) startLockout(s.lockedForSeconds, sentence.replace(/\s*Try again in \d+ seconds?\.?/i, ''));
+      if (s.lockedForSeconds > 0) startLockout(s.lockedForSeconds);
     } catch { /* the sentence already shown is enough */ }
   }
 
@@ -169,7 +171,7 @@ export function createStaff(ui) {
         return value;
       } catch (e) {
         if (e instanceof Dropped || mine !== gen) throw e instanceof Dropped ? e : new Dropped('stale');
-        if (EXPIRED_RE.test(e.message)) { expire(e.message); throw new Dropped('expired'); }
+        if (e.code === ERROR.SESSION_EXPIRED) { expire(e.message); throw new Dropped('expired'); }
         throw e;
       }
     },

@@ -134,8 +134,10 @@ function installFakeStaff(config) {
     return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   };
   const today = () => dayOf(0);
-  const TYPE = { late_sign_in: 'Late sign-in', early_sign_out: 'Early sign-out', return: 'Returned' };
-  const LABEL = { pending: 'Pending', successful: 'Successful', failed: 'Failed', not_required: 'Not Required', expired: 'Expired' };
+  const { refusal } = fake;
+  const TYPE = Object.fromEntries(config.contract.kinds.map((k) => [k.id, k.label]));
+  const LABEL = Object.fromEntries(config.contract.statuses.map((st) => [st.id, st.label]));
+  const PIN = new RegExp(config.contract.pin);
   const sessions = new Set();
   let wrong = 0;
   let lockedUntil = 0;
@@ -163,11 +165,11 @@ function installFakeStaff(config) {
     status: e.status, statusLabel: LABEL[e.status], cause: e.cause, canRetry: e.status === 'failed' && e.date === today(),
   });
   const lockedFor = () => Math.max(0, Math.ceil((lockedUntil - Date.now()) / 1000));
-  const need = (a) => { if (!sessions.has(a.session)) throw 'Please enter the staff PIN again.'; };
+  const need = (a) => { if (!sessions.has(a.session)) throw refusal('SESSION_EXPIRED', 'Please enter the staff PIN again.'); };
   const fold = (x) => String(x).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
   const find = (id) => {
     const e = events.find((x) => x.id === id);
-    if (!e) throw 'That event is no longer in the log.';
+    if (!e) throw refusal('INVALID', 'That event is no longer in the log.');
     return e;
   };
 
@@ -192,22 +194,22 @@ function installFakeStaff(config) {
     staff_check_count: () => checks().filter((c) => c.severity === 'problem').length,
     staff_pin_status: () => ({ pinSet: s.pin !== null, lockedForSeconds: lockedFor() }),
     staff_set_pin: ({ pin, currentPin }) => {
-      if (!/^\d{4,8}$/.test(pin || '')) throw 'A staff PIN is 4 to 8 digits.';
-      if (s.pin !== null && currentPin !== s.pin) throw 'The current PIN is not right.';
+      if (!PIN.test(pin || '')) throw refusal('INVALID', 'A staff PIN is 4 to 8 digits.');
+      if (s.pin !== null && currentPin !== s.pin) throw refusal('PIN_WRONG', 'The current PIN is not right.');
       s.pin = pin;
       return null;
     },
     staff_unlock: ({ pin }) => {
-      if (lockedFor() > 0) throw `Too many wrong tries. Try again in ${lockedFor()} seconds.`;
-      if (s.pin === null) throw 'Choose a staff PIN first.';
+      if (lockedFor() > 0) throw refusal('PIN_PAUSED', `Too many wrong tries. Try again in ${lockedFor()} seconds.`);
+      if (s.pin === null) throw refusal('PIN_NOT_SET', 'Choose a staff PIN first.');
       if (pin !== s.pin) {
         wrong += 1;
         if (wrong >= 5) {
           wrong = 0;
           lockedUntil = Date.now() + s.lockSeconds * 1000;
-          throw `Too many wrong tries. Try again in ${s.lockSeconds} seconds.`;
+          throw refusal('PIN_PAUSED', `Too many wrong tries. Try again in ${s.lockSeconds} seconds.`);
         }
-        throw `Wrong PIN. ${5 - wrong} ${5 - wrong === 1 ? 'try' : 'tries'} left.`;
+        throw refusal('PIN_WRONG', `Wrong PIN. ${5 - wrong} ${5 - wrong === 1 ? 'try' : 'tries'} left.`);
       }
       wrong = 0;
       nextSession += 1;
@@ -231,7 +233,7 @@ function installFakeStaff(config) {
     staff_retry: (a) => {
       need(a);
       const e = find(a.id);
-      if (!row(e).canRetry) throw "Only today's failed events can be retried.";
+      if (!row(e).canRetry) throw refusal('INVALID', "Only today's failed events can be retried.");
       e.status = 'pending';
       e.cause = '';
       return row(e);
@@ -251,16 +253,16 @@ function installFakeStaff(config) {
       const st = a.settings;
       for (const g of [st.default_group, ...st.groups]) {
         if (g.am_late > g.am_unauthorised) {
-          throw `In group '${g.name}' the AM late time (${g.am_late}) is after the AM unauthorised time (${g.am_unauthorised}).`;
+          throw refusal('INVALID', `In group '${g.name}' the AM late time (${g.am_late}) is after the AM unauthorised time (${g.am_unauthorised}).`);
         }
       }
-      if (!(st.retention_days >= 1 && st.retention_days <= 3650)) throw 'Keep events for between 1 and 3650 days.';
+      if (!(st.retention_days >= 1 && st.retention_days <= 3650)) throw refusal('INVALID', 'Keep events for between 1 and 3650 days.');
       s.settings = JSON.parse(JSON.stringify(st));
       return null;
     },
     staff_test_connection: (a) => {
       need(a);
-      if (a.schoolId === 'bad') throw 'Wonde did not accept the token (401). Check it and try again.';
+      if (a.schoolId === 'bad') throw refusal('CONNECTION', 'Wonde did not accept the token (401). Check it and try again.');
       return { schoolName: 'Riverside Academy', mis: 'SIMS' };
     },
     staff_save_connection: (a) => {
@@ -281,7 +283,7 @@ function installFakeStaff(config) {
       const stages = [['school', 1, 1], ['codes', 9, 9], ['students', 4, 9], ['students', 9, 9], ['contacts', 12, 12],
         ['employees', 3, 3], ['saving', 0, null]];
       if (!s.importDelayMs) {
-        for (const [stage, done, total] of stages) fake.emit('import-progress', { stage, done, total });
+        for (const [stage, done, total] of stages) fake.emit(config.contract.events.importProgress, { stage, done, total });
         return result();
       }
       return new Promise((resolve) => {
@@ -289,7 +291,7 @@ function installFakeStaff(config) {
         const step = () => {
           if (i === stages.length) { resolve(result()); return; }
           const [stage, done, total] = stages[i++];
-          fake.emit('import-progress', { stage, done, total });
+          fake.emit(config.contract.events.importProgress, { stage, done, total });
           setTimeout(step, s.importDelayMs);
         };
         step();
@@ -304,7 +306,7 @@ function installFakeStaff(config) {
     staff_set_import: (a) => {
       need(a);
       const p = s.people[a.kind].find((x) => x.misId === a.misId);
-      if (!p) throw 'That person is not in the MIS any more.';
+      if (!p) throw refusal('INVALID', 'That person is not in the MIS any more.');
       p.imported = !!a.imported;
       return null;
     },
@@ -328,7 +330,7 @@ function installFakeStaff(config) {
       const e = find(id);
       e.status = status;
       e.cause = cause;
-      fake.emit('event-changed', { id, status });
+      fake.emit(config.contract.events.eventChanged, { id, status });
     },
   };
 }

@@ -4,10 +4,15 @@
 // `window.__fake.calls` so tests can check what the UI sent, and lets a test push events with
 // `window.__fake.emit(name, payload)`.
 //
+// Refusals are { code, message } as the core sends them, with the codes of ui/contract.js; only
+// Tauri's own refusals (an unknown command, malformed arguments) are bare strings.
+//
 // `installFakeTauri` is serialised into the page by Playwright, so it must not use anything
-// from this file's scope. The staff commands are in fake-staff.js (`config.staff`).
+// from this file's scope: what it needs of ui/contract.js reaches it as `config.contract`. The
+// staff commands are in fake-staff.js (`config.staff`).
 
 const { STAFF_DEFAULTS } = require('./fake-staff.js');
+const { ERROR, KINDS, STATUSES, EVENTS, PIN_RE } = require('../../ui/contract.js');
 
 /** The fake school: same-name pupils, siblings with a shared parent, an accented name. */
 const ROSTER = [
@@ -56,14 +61,19 @@ const DEFAULTS = {
   ],
   /** Times handed out by record_event, in order; the last one repeats. */
   times: ['09:42'],
-  /** Command name -> queue of failures, one per call: a sentence, or { skip, sentence } to let
-   *  `skip` calls through first. */
+  /** Command name -> queue of refusals, one per call: { code, message } as the core sends it, a
+   *  bare string as Tauri itself does, or { skip, error } to let `skip` calls through first. */
   failures: {},
   /** The staff area's state: PIN, events, settings, codes, people, import runs (fake-staff.js). */
   staff: STAFF_DEFAULTS,
 };
 
 function installFakeTauri(config) {
+  /** A refusal as the core sends it; a code ui/contract.js lacks is the test's own mistake. */
+  const refusal = (code, message) => {
+    if (!(code in config.contract.errors)) throw new Error(`no such error code ${code}`);
+    return { code, message };
+  };
   const fold = (s) => String(s).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
   const calls = [];
   const listeners = {};
@@ -106,7 +116,7 @@ function installFakeTauri(config) {
       timeIndex += 1;
       eventId += 1;
       const p = event.upi ? config.roster.find((r) => r.upi === event.upi) : null;
-      if (event.upi && !p) throw 'That pupil is not on the roster.';
+      if (event.upi && !p) throw refusal('INVALID', 'That pupil is not on the roster.');
       return { id: eventId, name: p ? fullName(p) : event.typedName, kind: event.kind, time };
     },
   };
@@ -114,12 +124,15 @@ function installFakeTauri(config) {
   window.__fake = {
     calls,
     handlers,
+    refusal,
     callsTo: (name) => calls.filter((c) => c.name === name).map((c) => c.args),
     emit(name, payload) {
       for (const cb of listeners[name] || []) cb({ event: name, id: 0, payload });
     },
-    failNext(name, sentence, skip = 0) {
-      (config.failures[name] = config.failures[name] || []).push(skip ? { skip, sentence } : sentence);
+    /** Fails the call to `name` after `skip` more go through, with `error` ({ code, message }, or
+     *  a bare string for Tauri's own refusals). */
+    failNext(name, error, skip = 0) {
+      (config.failures[name] = config.failures[name] || []).push({ skip, error });
     },
     setHome(patch) { Object.assign(config.home, patch); },
   };
@@ -134,11 +147,11 @@ function installFakeTauri(config) {
             const queued = config.failures[name];
             if (queued && queued.length) {
               const f = queued[0];
-              if (typeof f === 'object' && f.skip > 0) {
+              if (f && f.skip > 0) {
                 f.skip -= 1; // let this call through; fail a later one
               } else {
                 queued.shift();
-                reject(typeof f === 'object' ? f.sentence : f);
+                reject(f && 'skip' in f ? f.error : f);
                 return;
               }
             }
@@ -162,9 +175,10 @@ function installFakeTauri(config) {
   };
 }
 
-/** The fake's configuration: DEFAULTS with `overrides` merged one level deep. */
+/** The fake's configuration: DEFAULTS with `overrides` merged one level deep, and the contract. */
 function fakeConfig(overrides = {}) {
   const c = JSON.parse(JSON.stringify(DEFAULTS));
+  c.contract = { errors: ERROR, kinds: KINDS, statuses: STATUSES, events: EVENTS, pin: PIN_RE.source };
   for (const [k, v] of Object.entries(overrides)) {
     c[k] = v && typeof v === 'object' && !Array.isArray(v) && c[k] && typeof c[k] === 'object' && !Array.isArray(c[k])
       ? { ...c[k], ...v }

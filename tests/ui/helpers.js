@@ -4,7 +4,8 @@
 const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
-const { before, after } = require('node:test');
+const { before, after, afterEach } = require('node:test');
+const assert = require('node:assert/strict');
 const { chromium } = require('playwright-core');
 const { installFakeTauri, fakeConfig } = require('./fake-tauri.js');
 const { installFakeStaff } = require('./fake-staff.js');
@@ -109,7 +110,8 @@ async function openKiosk(browser, baseUrl, overrides = {},
     errors,
     calls: (name) => page.evaluate((n) => window.__fake.callsTo(n), name),
     emit: (name, payload) => page.evaluate(([n, p]) => window.__fake.emit(n, p), [name, payload]),
-    failNext: (name, sentence, skip = 0) => page.evaluate(([n, s, k]) => window.__fake.failNext(n, s, k), [name, sentence, skip]),
+    /** The next call to `name` (after `skip`) fails with `error`: { code, message }, or a bare string. */
+    failNext: (name, error, skip = 0) => page.evaluate(([n, e, k]) => window.__fake.failNext(n, e, k), [name, error, skip]),
     close: () => context.close(),
   };
 }
@@ -122,4 +124,86 @@ async function tapKeys(page, text) {
   }
 }
 
-module.exports = { sharedBrowser, openKiosk, tapKeys, todayAt, ROOT };
+/**
+ * For a test file: one browser, and `open(overrides, options)` (openKiosk's) for a fresh kiosk
+ * per test, closed after it. A test fails if its page logged an error: Chromium reports CSP
+ * violations as console errors, so those fail it too.
+ */
+function kioskPerTest() {
+  const shared = sharedBrowser();
+  let kiosk = null;
+  afterEach(async () => {
+    if (!kiosk) return;
+    const errors = kiosk.errors.slice();
+    await kiosk.close();
+    kiosk = null;
+    assert.deepEqual(errors, [], 'the page logged errors');
+  });
+  return async (overrides, options) => {
+    kiosk = await openKiosk(shared.browser, shared.server.url, overrides, options);
+    return kiosk;
+  };
+}
+
+const SHOTS = path.join(__dirname, 'screenshots');
+
+/** Rewrites screenshots/<name>.png, the pictures in the README. */
+async function screenshot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+const screenIs = (page, name) => page.waitForFunction((n) => document.body.dataset.screen === n, name, { timeout: 5000 });
+
+// ---------- the kiosk's journeys ----------
+
+const visible = (page) => page.locator('.screen:not([hidden])');
+const resultButtons = (page) => page.locator('#find-results button');
+
+async function waitResults(page, n) {
+  await page.waitForFunction((count) => document.querySelectorAll('#find-results button').length === count, n,
+    { timeout: 5000 });
+}
+
+/** A late sign-in as far as the reasons: "I'm late", types "zo" and picks Zoë. */
+async function lateUpToReasons(page) {
+  await page.getByRole('button', { name: /I'm late/ }).tap();
+  await page.keyboard.type('zo');
+  await waitResults(page, 1);
+  await resultButtons(page).first().tap();
+  await screenIs(page, 'choose');
+}
+
+// ---------- the staff area ----------
+
+/** Screenshots show the same day every run (timers still run). */
+const FIXED = '2025-11-24T12:40:00';
+const pinMessage = (page) => page.locator('#pin-message');
+const logRows = (page) => page.locator('#log-rows tr');
+const chip = (page, label) => page.locator('#log-status .chip, #log-kind .chip').filter({
+  has: page.locator('.chip-label', { hasText: new RegExp(`^${label}$`) }),
+});
+
+async function tapPin(page, digits, submit = true) {
+  for (const d of digits) await page.locator('#pin-pad').getByRole('button', { name: d, exact: true }).tap();
+  if (submit) await page.locator('#pin-ok').tap();
+}
+
+async function waitRows(page, n) {
+  await page.waitForFunction((c) => document.querySelectorAll('#log-rows tr').length === c, n, { timeout: 5000 });
+}
+
+/** Staff button, PIN, and the log showing `rows` rows. */
+async function unlock(page, rows = 9) {
+  await page.getByRole('button', { name: /^Staff/ }).tap();
+  await screenIs(page, 'pin');
+  await tapPin(page, '2468');
+  await screenIs(page, 'staff');
+  await page.waitForFunction((n) => document.querySelectorAll('#log-rows tr').length === n, rows);
+}
+
+module.exports = {
+  sharedBrowser, openKiosk, kioskPerTest, tapKeys, todayAt, screenshot, screenIs, ROOT,
+  visible, resultButtons, waitResults, lateUpToReasons,
+  FIXED, pinMessage, logRows, chip, tapPin, waitRows, unlock,
+};

@@ -274,5 +274,7 @@ test('the CSV export is saved as a file holding the day as the log shows it; fiv
   assert.ok(await page.locator('#pin-input').isDisabled());
   // The right PIN is refused too while the pad is paused.
   const status = await backend.post('/invoke/staff_unlock', { pin: PIN });
-  assert.match(status.error, /Too many wrong tries/);
+  // { code, message } from the core; a bare sentence from a core built before the codes.
+  if (typeof status.error === 'string') assert.match(status.error, /Too many wrong tries/);
+  else assert.deepEqual([status.error.code, /Too many wrong tries/.test(status.error.message)], ['PIN_PAUSED', true]);
 });

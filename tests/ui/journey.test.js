@@ -1,0 +1,217 @@
+// The kiosk's journeys as the state machine (ui/kiosk/journey.js) runs them, in plain Node with no
+// browser: what each tap leads to, what the core is asked, and what is recorded.
+
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { initial, next, current, DONE_SECONDS } = require('../../ui/kiosk/journey.js');
+
+const ZOE = { upi: 'A100', name: "Zoë O'Brien", year: '9', registrationGroup: '9RB' };
+const AMY = { upi: 'A200', name: 'Amy Smith-Jones', year: '7', registrationGroup: '7JM' };
+const BEN = { upi: 'A201', name: 'Ben Smith-Jones', year: '10', registrationGroup: '10KP' };
+const REASONS = [{ label: 'Medical appointment' }, { label: 'Illness' }];
+const SETTINGS = { studentExactMatch: true, reasonExactMatch: true, typedCollectorAllowed: true };
+
+/**
+ * Runs `steps` from a fresh kiosk. A step is an action, or the core's reply to the oldest call
+ * still open by that name (the newest with `newest: true`): { answer: 'reasons', value } or
+ * { refuse: 'reasons', message }.
+ * Returns { s, calls, effects, open }: every call asked for (name and args), every effect.
+ */
+function run(...steps) {
+  let s = initial();
+  const calls = [];
+  const effects = [];
+  const open = [];
+  for (const step of steps) {
+    let action = step;
+    const name = step.answer || step.refuse;
+    if (name) {
+      const i = step.newest ? open.findLastIndex((e) => e.call === name) : open.findIndex((e) => e.call === name);
+      assert.ok(i >= 0, `no ${name} call is open`);
+      const [effect] = open.splice(i, 1);
+      action = step.answer ? { type: 'answered', effect, value: step.value } : { type: 'failed', effect, error: { code: null, message: step.message } };
+    }
+    s = next(s, action);
+    for (const e of s.effects) {
+      effects.push(e);
+      if (e.call) { calls.push([e.call, ...e.args]); open.push(e); }
+    }
+  }
+  return { s, calls, effects, open };
+}
+
+const start = (flow, settings = SETTINGS) => [{ type: 'start', flow }, { answer: 'kioskSettings', value: settings }];
+const find = (query, found) => [{ type: 'query', text: query }, { answer: 'searchStudents', value: found }];
+const stepNames = (s) => s.steps.map((x) => x.name);
+const recorded = (calls) => calls.filter(([name]) => name === 'recordEvent').map(([, event]) => event);
+const times = (...ts) => ts.map((time, i) => ({ answer: 'recordEvent', value: { id: i + 1, name: null, time } }));
+
+test('a late sign-in goes find, reason, confirm, done and records one late sign-in', () => {
+  const { s, calls } = run(...start('late'), ...find('zo', [ZOE]), { type: 'pick', pupil: ZOE },
+    { answer: 'reasons', value: REASONS }, { type: 'choose', index: 0 }, { type: 'confirm' }, ...times('09:42'));
+  assert.deepEqual(stepNames(s), ['find', 'reasons', 'done']); // done replaces confirm: Back never undoes it
+  assert.deepEqual(calls.find(([n]) => n === 'reasons'), ['reasons', 'late_sign_in', 'A100']);
+  assert.deepEqual(recorded(calls), [{
+    kind: 'late_sign_in', upi: 'A100', typedName: null, reason: 'Medical appointment', reasonTyped: false, collectedBy: null,
+  }]);
+});
+
+test('an early sign-out of two siblings asks who is collecting once, for the first child, and records each child', () => {
+  const { s, calls } = run(...start('early'), ...find('smith', [AMY, BEN]), { type: 'pick', pupil: AMY },
+    ...find('ben', [BEN]), { type: 'pick', pupil: BEN }, { type: 'picked' },
+    { answer: 'reasons', value: REASONS }, { type: 'choose', index: 1 },
+    { answer: 'contacts', value: [{ id: 'C1', name: 'Claire Smith-Jones', relationship: 'Mother' }] },
+    { type: 'choose', index: 0 }, { type: 'confirm' }, ...times('14:05', '14:06'));
+  assert.deepEqual(calls.filter(([n]) => n === 'contacts'), [['contacts', 'A200']]);
+  assert.deepEqual(recorded(calls).map((e) => [e.upi, e.reason, e.collectedBy]),
+    [['A200', 'Illness', 'Claire Smith-Jones'], ['A201', 'Illness', 'Claire Smith-Jones']]);
+  assert.equal(current(s).name, 'done');
+});
+
+test('picking a sibling twice adds them once, and a removed one can be picked again', () => {
+  const picked = run(...start('early'), { type: 'pick', pupil: AMY }, { type: 'pick', pupil: AMY });
+  assert.deepEqual(picked.s.children.map((c) => c.name), ['Amy Smith-Jones']);
+  assert.deepEqual(picked.s.hint, { kind: 'added', name: 'Amy Smith-Jones' });
+  const removed = run(...start('early'), { type: 'pick', pupil: AMY }, { type: 'remove', index: 0 }, { type: 'pick', pupil: AMY });
+  assert.equal(removed.s.children.length, 1);
+});
+
+test('a pupil back from an appointment picks from today\'s sign-outs and signs back in with no reason', () => {
+  const { s, calls } = run(...start('return'),
+    { answer: 'signedOutToday', value: [{ ...ZOE, at: '10:15' }] }, { type: 'choose', index: 0 });
+  assert.deepEqual(stepNames(s), ['returning', 'confirm']);
+  assert.equal(s.children[0].at, '10:15');
+  const done = run(...start('return'), { answer: 'signedOutToday', value: [{ ...ZOE, at: '10:15' }] },
+    { type: 'choose', index: 0 }, { type: 'confirm' });
+  assert.deepEqual(recorded(done.calls), [{
+    kind: 'return', upi: 'A100', typedName: null, reason: null, reasonTyped: false, collectedBy: null,
+  }]);
+  assert.ok(!calls.some(([n]) => n === 'reasons'), 'no reasons are asked for a return');
+});
+
+// The typed-text variants the exact-match settings allow (R2.3, R2.4).
+for (const { name, settings, taps, expect } of [
+  { name: 'a name that isn\'t listed is typed, its reasons asked with no upi, and recorded by name',
+    settings: { studentExactMatch: false },
+    taps: [{ type: 'notListed' }, { type: 'typing', text: '  new   pupil ' }, { type: 'typed' },
+      { answer: 'reasons', value: REASONS }, { type: 'choose', index: 0 }],
+    expect: (r) => {
+      assert.deepEqual(r.calls.find(([n]) => n === 'reasons'), ['reasons', 'late_sign_in', null]);
+      assert.deepEqual([r.s.children[0].name, r.s.children[0].typed], ['new pupil', true]);
+    } },
+  { name: 'another reason is typed and recorded as typed',
+    settings: { reasonExactMatch: false },
+    taps: [{ type: 'pick', pupil: ZOE }, { answer: 'reasons', value: REASONS }, { type: 'other' },
+      { type: 'typing', text: 'M - Dentist' }, { type: 'typed' }],
+    expect: (r) => assert.deepEqual([r.s.reason, r.s.reasonTyped, current(r.s).name], ['M - Dentist', true, 'confirm']) },
+  { name: 'with Reason Exact Match on, "Other reason" leads nowhere',
+    settings: { reasonExactMatch: true },
+    taps: [{ type: 'pick', pupil: ZOE }, { answer: 'reasons', value: REASONS }, { type: 'other' }],
+    expect: (r) => assert.equal(current(r.s).name, 'reasons') },
+  { name: 'fewer than 2 letters typed cannot be used',
+    settings: { studentExactMatch: false },
+    taps: [{ type: 'notListed' }, { type: 'typing', text: "j '" }, { type: 'typed' }],
+    expect: (r) => assert.equal(current(r.s).name, 'type') },
+]) {
+  test(name, () => expect(run(...start('late', { ...SETTINGS, ...settings }), ...taps)));
+}
+
+test('someone else collecting types their name only when typed collectors are allowed', () => {
+  const upToCollector = (allowed) => run(...start('early', { ...SETTINGS, typedCollectorAllowed: allowed }),
+    { type: 'pick', pupil: AMY }, { type: 'picked' }, { answer: 'reasons', value: REASONS }, { type: 'choose', index: 0 },
+    { answer: 'contacts', value: [] }, { type: 'other' });
+  assert.equal(current(upToCollector(false).s).name, 'collector');
+  const allowed = upToCollector(true);
+  assert.deepEqual(current(allowed.s), { name: 'type', arg: 'collector' });
+  const s = next(next(allowed.s, { type: 'typing', text: "Mary-Jane O'Neil" }), { type: 'typed' });
+  assert.deepEqual([s.collector, s.collectorTyped, current(s).name], ["Mary-Jane O'Neil", true, 'confirm']);
+});
+
+test('a typed child joins the list and the find screen says so', () => {
+  const { s } = run(...start('early', { ...SETTINGS, studentExactMatch: false }), { type: 'query', text: 'new' },
+    { type: 'notListed' }, { type: 'typing', text: 'New Child' }, { type: 'typed' });
+  assert.deepEqual(stepNames(s), ['find']);
+  assert.deepEqual([s.children[0].name, s.query, s.hint.kind], ['New Child', '', 'added']);
+});
+
+test('a pupil with no reasons for their group goes straight to confirm', () => {
+  const { s } = run(...start('late'), { type: 'pick', pupil: ZOE }, { answer: 'reasons', value: [] });
+  assert.deepEqual([current(s).name, s.reason], ['confirm', null]);
+});
+
+test('an answer that arrives after Start again is dropped', () => {
+  const r = run(...start('late'), { type: 'pick', pupil: ZOE }, { type: 'reset' }, { answer: 'reasons', value: REASONS });
+  assert.deepEqual(r.s.steps, []);
+  assert.equal(r.s.waiting, 0);
+});
+
+test('a second tap while the reasons are being fetched waits, even for a call from before Start again', () => {
+  const r = run(...start('late'), { type: 'pick', pupil: ZOE }, { type: 'pick', pupil: ZOE });
+  assert.equal(r.calls.filter(([n]) => n === 'reasons').length, 1);
+  const again = run(...start('late'), { type: 'pick', pupil: ZOE }, ...start('late'), { type: 'pick', pupil: ZOE });
+  assert.equal(again.calls.filter(([n]) => n === 'reasons').length, 1, 'the old call still runs');
+  const after = run(...start('late'), { type: 'pick', pupil: ZOE }, ...start('late'),
+    { answer: 'reasons', value: REASONS }, { type: 'pick', pupil: ZOE });
+  assert.equal(after.calls.filter(([n]) => n === 'reasons').length, 2);
+});
+
+test('nothing is searched before 2 letters, and an older answer never replaces a newer one', () => {
+  const short = run(...start('late'), { type: 'query', text: "z '-" });
+  assert.ok(!short.calls.some(([n]) => n === 'searchStudents'));
+  assert.equal(short.s.hint.kind, 'short');
+  const r = run(...start('late'), { type: 'query', text: 'zo' }, { type: 'query', text: 'zoe' },
+    { answer: 'searchStudents', value: [ZOE], newest: true }, { answer: 'searchStudents', value: [ZOE, AMY] });
+  assert.deepEqual(r.s.results, [ZOE], "the answer for 'zo' came last and is dropped");
+  const late = run(...start('late'), { type: 'query', text: 'zoe' }, { type: 'query', text: 'z' },
+    { answer: 'searchStudents', value: [ZOE] });
+  assert.deepEqual(late.s.results, []);
+});
+
+test('a failed search keeps the results and says why', () => {
+  const { s } = run(...start('late'), ...find('zo', [ZOE]), { type: 'query', text: 'zoe' },
+    { refuse: 'searchStudents', message: 'The names are still loading.' });
+  assert.deepEqual(s.results, [ZOE]);
+  assert.deepEqual(s.hint, { kind: 'message', message: 'The names are still loading.', error: true });
+});
+
+test('a failed save keeps the children already recorded and a retry records only the rest', () => {
+  const upToConfirm = [...start('early'), { type: 'pick', pupil: AMY }, { type: 'pick', pupil: BEN }, { type: 'picked' },
+    { answer: 'reasons', value: [] }, { answer: 'contacts', value: [{ id: 'C1', name: 'Claire' }] }, { type: 'choose', index: 0 }];
+  const failed = run(...upToConfirm, { type: 'confirm' }, ...times('14:05'),
+    { refuse: 'recordEvent', message: 'The kiosk could not save this.' });
+  assert.deepEqual([current(failed.s).name, failed.s.error, failed.s.saving], ['confirm', 'The kiosk could not save this.', false]);
+  const retried = run(...upToConfirm, { type: 'confirm' }, ...times('14:05'),
+    { refuse: 'recordEvent', message: 'The kiosk could not save this.' }, { type: 'confirm' }, ...times('14:06'));
+  assert.deepEqual(recorded(retried.calls).map((e) => e.upi), ['A200', 'A201', 'A201']);
+  assert.deepEqual(retried.s.recorded.map((x) => x.time), ['14:05', '14:06']);
+});
+
+test('a second tap on Sign in while saving records nothing more', () => {
+  const { calls } = run(...start('late'), { type: 'pick', pupil: ZOE }, { answer: 'reasons', value: [] },
+    { type: 'confirm' }, { type: 'confirm' });
+  assert.equal(recorded(calls).length, 1);
+});
+
+test('Back goes one step back and keeps what was typed; from the first step it goes home', () => {
+  const r = run(...start('late'), ...find('zo', [ZOE]), { type: 'pick', pupil: ZOE }, { answer: 'reasons', value: REASONS },
+    { type: 'back' });
+  assert.deepEqual([stepNames(r.s), r.s.query], [['find'], 'zo']);
+  assert.deepEqual(r.calls.filter(([n]) => n === 'searchStudents').length, 2, 'the results are asked again');
+  const home = run(...start('late'), { type: 'back' });
+  assert.ok(home.effects.some((e) => e.home));
+});
+
+test('the confirmation goes home after DONE_SECONDS, or sooner when the inactivity time is shorter', () => {
+  for (const [inactivitySeconds, seconds] of [[60, DONE_SECONDS], [3, 3], [null, DONE_SECONDS]]) {
+    const { s, effects } = run({ type: 'start', flow: 'late', inactivitySeconds }, { answer: 'kioskSettings', value: {} },
+      { type: 'pick', pupil: ZOE }, { answer: 'reasons', value: [] }, { type: 'confirm' }, ...times('09:42'));
+    assert.deepEqual(effects.filter((e) => e.countdown), [{ countdown: seconds }]);
+    assert.equal(next(next(s, { type: 'tick' }), { type: 'tick' }).countdown, Math.max(1, seconds - 2));
+  }
+});
+
+test('when a sign-in cannot start, home is told why', () => {
+  const { effects, s } = run({ type: 'start', flow: 'late' }, { refuse: 'kioskSettings', message: 'Still starting.' });
+  assert.deepEqual(effects.filter((e) => e.startFailed), [{ startFailed: 'Still starting.' }]);
+  assert.deepEqual(s.steps, []);
+});
