@@ -88,10 +88,13 @@ fn a_fresh_kiosk_says_it_is_loading_names_until_its_first_import_is_attached() {
     let kiosk = kiosk_on(std::sync::Arc::new(store), |builder| builder);
     let home = kiosk.call("home_status", json!({})).unwrap();
     assert_eq!((home["importing"].clone(), home["lastImport"].clone()), (json!(true), Value::Null));
-    let wait = kiosk.call("search_students", json!({ "query": "sam" })).unwrap_err();
+    let wait = kiosk.call_coded("search_students", json!({ "query": "sam" })).unwrap_err();
     assert_eq!(
-        wait,
-        "The kiosk is still loading the school's names. Please try again in a moment."
+        (wait.0.as_str(), wait.1.as_str()),
+        (
+            "ROSTER_LOADING",
+            "The kiosk is still loading the school's names. Please try again in a moment."
+        )
     );
 
     // The background work as `run()` starts it beside the window: the demo school imported.
@@ -206,19 +209,20 @@ fn tauri_core_commands_the_kiosk_does_not_use_are_refused() {
 fn staff_commands_need_the_pin_and_five_wrong_tries_pause_the_pad() {
     let kiosk = kiosk();
     assert_eq!(kiosk.call("staff_pin_status", json!({})).unwrap()["pinSet"], false);
-    let refused = kiosk.call("staff_log", json!({ "session": "guess", "date": "2026-11-23", "status": null, "kind": null, "text": null }));
-    assert_eq!(refused.unwrap_err(), "Please enter the staff PIN again.");
+    let refused = kiosk.call_coded("staff_log", json!({ "session": "guess", "date": "2026-11-23", "status": null, "kind": null, "text": null }));
+    let (code, sentence) = refused.unwrap_err();
+    assert_eq!((code.as_str(), sentence.as_str()), ("SESSION_EXPIRED", "Please enter the staff PIN again."));
     let session = kiosk.staff_session();
     let log = kiosk.call("staff_log", json!({ "session": session, "date": "2026-11-23", "status": null, "kind": null, "text": null })).unwrap();
     assert_eq!(log["counts"]["pending"], 0);
 
     for _ in 0..4 {
-        assert!(kiosk
-            .call("staff_unlock", json!({ "pin": "1111" }))
-            .unwrap_err()
-            .starts_with("Wrong PIN."));
+        let (code, sentence) =
+            kiosk.call_coded("staff_unlock", json!({ "pin": "1111" })).unwrap_err();
+        assert!(code == "PIN_WRONG" && sentence.starts_with("Wrong PIN."), "{code}: {sentence}");
     }
-    let locked = kiosk.call("staff_unlock", json!({ "pin": "1111" })).unwrap_err();
+    let (code, locked) = kiosk.call_coded("staff_unlock", json!({ "pin": "1111" })).unwrap_err();
+    assert_eq!(code, "PIN_PAUSED");
     assert!(locked.contains("Try again in 60 seconds"), "{locked}");
     assert_eq!(kiosk.call("staff_pin_status", json!({})).unwrap()["lockedForSeconds"], 60);
     kiosk.call("staff_lock", json!({ "session": session })).unwrap();

@@ -127,7 +127,8 @@ fn a_data_directory_that_cannot_be_written_refuses_a_sign_in_and_says_so_on_the_
     let read_only = Arc::new(Store::open(Path::new(&format!("file:{path}?mode=ro"))).unwrap());
     let kiosk = kiosk_on(read_only, |builder| builder);
 
-    assert_eq!(kiosk.sign_in("u2").unwrap_err(), NOT_SAVED);
+    let refused = kiosk.call_coded("record_event", json!({ "event": { "kind": "late_sign_in", "upi": "u2", "typedName": null, "reason": null, "reasonTyped": false, "collectedBy": null } }));
+    assert_eq!(refused.unwrap_err(), ("NOT_SAVED".to_string(), NOT_SAVED.to_string()));
     assert_eq!(storage_problem(&kiosk), json!(CANNOT_SAVE));
     assert_eq!(writable.snapshot(), before, "nothing recorded, nothing lost");
     assert_eq!(

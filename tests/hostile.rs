@@ -129,8 +129,14 @@ fn assert_sentence(cmd: &str, args: &str, answer: &str) {
 /// Calls `cmd` with `args` and checks the answer is data or a sentence and nothing changed.
 fn call_changes_nothing(kiosk: &Kiosk, before: &str, cmd: &str, args: Value) {
     let printed = args.to_string().chars().take(120).collect::<String>();
-    if let Err(answer) = kiosk.call(cmd, args) {
+    if let Err((code, answer)) = kiosk.call_coded(cmd, args) {
         assert_sentence(cmd, &printed, &answer);
+        // Ours carry the code the window decides by; only Tauri's own refusal of malformed
+        // arguments, which the window never shows, has none.
+        assert!(
+            !code.is_empty() || answer.starts_with("invalid args `"),
+            "{cmd} {printed}: a refusal without a code: {answer}"
+        );
     }
     assert!(kiosk.snapshot() == before, "{cmd} {printed} changed the kiosk's data");
 }

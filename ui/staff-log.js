@@ -210,7 +210,7 @@ export function createLog(ctx) {
     $('event-tab-writeback').textContent = `Writeback (${attempts.length})`;
     $('event-attempts-empty').hidden = attempts.length > 0;
     attempts.forEach((a, i) => {
-      const li = el('li', `attempt attempt-${/succe|accept|ok/i.test(a.outcome) ? 'good' : 'bad'}`);
+      const li = el('li', `attempt attempt-${a.good ? 'good' : 'bad'}`);
       const head = el('div', 'attempt-head');
       head.append(el('strong', '', `Attempt ${i + 1}`), el('span', 'attempt-when', when(a.startedAt)),
         el('span', 'attempt-outcome', a.outcome));

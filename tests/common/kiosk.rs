@@ -78,8 +78,15 @@ pub fn kiosk_on(
 }
 
 impl Kiosk {
-    /// Invokes a command as the window would; an error is the sentence the window gets.
+    /// Invokes a command as the window would; an error is the sentence the window shows (every
+    /// refusal of ours carries a code too: see [`Kiosk::call_coded`]).
     pub fn call(&self, cmd: &str, args: Value) -> Result<Value, String> {
+        self.call_coded(cmd, args).map_err(|(_, sentence)| sentence)
+    }
+
+    /// Invokes a command; an error is the code the window decides by and the sentence it shows.
+    /// Tauri's own refusals (malformed arguments) have no code: `""`.
+    pub fn call_coded(&self, cmd: &str, args: Value) -> Result<Value, (String, String)> {
         let request = InvokeRequest {
             cmd: cmd.into(),
             callback: tauri::ipc::CallbackFn(0),
@@ -91,7 +98,10 @@ impl Kiosk {
         };
         get_ipc_response(&self.webview, request)
             .map(|body| body.deserialize::<Value>().unwrap())
-            .map_err(|e| e.as_str().map(str::to_string).unwrap_or_else(|| e.to_string()))
+            .map_err(|e| match (e["code"].as_str(), e["message"].as_str()) {
+                (Some(code), Some(message)) => (code.to_string(), message.to_string()),
+                _ => (String::new(), e.as_str().map(str::to_string).unwrap_or_else(|| e.to_string())),
+            })
     }
 
     /// Sets the PIN and opens a staff session.

@@ -34,8 +34,8 @@ const group = (over) => ({
   ...over,
 });
 
-const ok = (ms, sent) => ({ durationMs: ms, sent, httpStatus: 200, misMessage: null, outcome: 'Accepted' });
-const bad = (ms, sent, status, msg, outcome = 'Failed') => ({ durationMs: ms, sent, httpStatus: status, misMessage: msg, outcome });
+const ok = (ms, sent) => ({ durationMs: ms, sent, httpStatus: 200, misMessage: null, outcome: 'Accepted by Wonde as writeback wb-1', kind: 'accepted', good: true });
+const bad = (ms, sent, status, msg, outcome = 'Refused by the MIS') => ({ durationMs: ms, sent, httpStatus: status, misMessage: msg, outcome, kind: 'refused', good: false });
 
 /** Events by day offset (0 = today); attempts get their startedAt in the page. */
 const STAFF_EVENTS = [
