@@ -8,9 +8,11 @@ run: deps
 	cargo run --bin reception-kiosk
 
 # Every test runs, and every failure is reported (not only the first binary's); any failure
-# makes the whole command fail.
+# makes the whole command fail. Formatting and lints are checked first: they are part of the tests.
 test: deps
 	@failed=0; \
+	cargo fmt --all --check || failed=1; \
+	cargo clippy --workspace --all-targets --examples -- -D warnings || failed=1; \
 	cargo test --workspace --all-targets --no-fail-fast || failed=1; \
 	{ cargo build -p reception-kiosk --example kiosk-ui-backend && npm ci --prefix tests/ui --no-audit --no-fund \
 	  && npm test --prefix tests/ui; } || failed=1; \

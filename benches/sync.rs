@@ -3,6 +3,7 @@
 //! - tap to MIS: from a sign-in being recorded to the mark being in the "MIS" (target p99 <= 1 s);
 //! - a backlog of 100, 1,000 and 10,000 events, recorded offline, drained once the network
 //!   returns (target <= 10 s for 1,000).
+//!
 //! `cargo bench --bench sync` runs the full sizes; under `cargo test` a small smoke run.
 
 use std::sync::Arc;

@@ -7,6 +7,11 @@ use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 use tauri::{Emitter, Manager, Runtime};
 
 use crate::commands::{kiosk, setup, staff};
+#[cfg(unix)]
+use crate::window::exit_on_signals;
+#[cfg(desktop)]
+use crate::window::focus_main_window;
+use crate::window::{kiosk_shell, open_main_window, Shell};
 use kiosk_core::background::Background;
 use kiosk_core::mis_capabilities::MisCapabilities;
 use kiosk_core::paths::default_data_dir;
@@ -282,120 +287,6 @@ pub async fn restart_background<R: Runtime>(
     *state.lifecycle() = Lifecycle::Idle;
     attach_background(app, backend);
     Ok(())
-}
-
-/// The label of the one window, as declared in `tauri.conf.json`.
-pub const MAIN_WINDOW: &str = "main";
-
-/// How the shell presents its window, decided once at start from the settings (R2.5).
-pub struct Shell {
-    /// Full screen, undecorated, always on top and not closable by the user.
-    pub kiosk: bool,
-    /// Set once the app has decided to exit (a signal, or `exit` from code), so the kiosk's close
-    /// guard does not hold the window open against the app's own shutdown.
-    exiting: AtomicBool,
-}
-
-impl Shell {
-    pub fn new(kiosk: bool) -> Self {
-        Self { kiosk, exiting: AtomicBool::new(false) }
-    }
-
-    pub fn mark_exiting(&self) {
-        self.exiting.store(true, Ordering::SeqCst);
-    }
-
-    /// Whether a close request from the user (window manager, Alt+F4) is honoured: in kiosk mode
-    /// only the app itself ends the session; otherwise closing the window quits as usual.
-    pub fn allows_close(&self) -> bool {
-        !self.kiosk || self.exiting.load(Ordering::SeqCst)
-    }
-}
-
-/// Adds the kiosk's window rules to a builder: the close guard, and no default menu (macOS adds
-/// one unless told not to; Linux and Windows have none unless the app builds one, and this app
-/// builds none). Generic so the guard can be exercised on the mock runtime.
-pub fn kiosk_shell<R: Runtime>(builder: tauri::Builder<R>, shell: Shell) -> tauri::Builder<R> {
-    builder.manage(shell).enable_macos_default_menu(false).on_window_event(|window, event| {
-        if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-            if !window.state::<Shell>().allows_close() {
-                tracing::info!(window = window.label(), "close request refused: kiosk mode");
-                api.prevent_close();
-            }
-        }
-    })
-}
-
-/// Creates the main window from its declaration in `tauri.conf.json` (`create: false` there, so
-/// the kiosk setting decides its shape before it first appears): full screen, undecorated,
-/// always on top and not closable in kiosk mode; a normal 1280x800 window for development.
-pub fn open_main_window<R: Runtime, M: Manager<R>>(
-    manager: &M,
-    kiosk: bool,
-) -> tauri::Result<tauri::WebviewWindow<R>> {
-    let config = manager
-        .config()
-        .app
-        .windows
-        .iter()
-        .find(|w| w.label == MAIN_WINDOW)
-        .cloned()
-        .ok_or_else(|| tauri::Error::WindowNotFound)?;
-    let mut window = tauri::WebviewWindowBuilder::from_config(manager, &config)?;
-    if kiosk {
-        window = window
-            .fullscreen(true)
-            .decorations(false)
-            .always_on_top(true)
-            .closable(false)
-            .resizable(false);
-    }
-    window.focused(true).build()
-}
-
-/// Brings the running kiosk's window to the front when someone launches the app again (the
-/// second process exits at once, before opening a window of its own).
-#[cfg(desktop)]
-fn focus_main_window<R: Runtime>(app: &tauri::AppHandle<R>) {
-    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
-    tracing::info!("second launch: focused the running kiosk");
-}
-
-/// SIGTERM (systemd, `kill`, logout) and SIGINT (Ctrl+C) end the app the way a normal exit does:
-/// `RunEvent::Exit` stops the sync engine and the process exits 0. The handlers are installed
-/// before the slow part of start-up so an early signal is not fatal; the exit then waits until
-/// the app exists to receive it.
-#[cfg(unix)]
-fn exit_on_signals() -> tokio::sync::oneshot::Sender<tauri::AppHandle> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (tx, rx) = tokio::sync::oneshot::channel::<tauri::AppHandle>();
-    let signals = tauri::async_runtime::block_on(async {
-        Ok::<_, std::io::Error>((
-            signal(SignalKind::terminate())?,
-            signal(SignalKind::interrupt())?,
-        ))
-    });
-    match signals {
-        Ok((mut term, mut int)) => {
-            tauri::async_runtime::spawn(async move {
-                let name = tokio::select! {
-                    _ = term.recv() => "SIGTERM",
-                    _ = int.recv() => "SIGINT",
-                };
-                tracing::info!(signal = name, "asked to stop: exiting cleanly");
-                if let Ok(app) = rx.await {
-                    app.state::<Shell>().mark_exiting();
-                    app.exit(0);
-                }
-            });
-        }
-        Err(e) => tracing::warn!(error = %e, "could not listen for SIGTERM/SIGINT"),
-    }
-    tx
 }
 
 /// Starts the desktop app on the data directory.

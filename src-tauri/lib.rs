@@ -4,9 +4,9 @@
 mod app;
 mod commands;
 mod error;
+mod window;
 
 pub use error::{Code as ErrorCode, Error as CommandError};
 
-pub use app::{
-    attach_background, build, kiosk_shell, open_main_window, run, AppState, Shell, MAIN_WINDOW,
-};
+pub use app::{attach_background, build, run, AppState};
+pub use window::{kiosk_shell, open_main_window, Shell, MAIN_WINDOW};

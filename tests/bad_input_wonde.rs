@@ -1,3 +1,5 @@
+//! Over 400 lines on purpose: one table of every answer the client parses, one loopback server.
+//!
 //! Bad input from Wonde (issue 7): every answer the client parses (school, students with their
 //! includes, leavers, contacts, employees, groups, deletions, attendance codes, session marks,
 //! lessons, writeback answers and statuses) fed arbitrary bytes, arbitrary JSON and real pages

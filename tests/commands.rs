@@ -211,7 +211,10 @@ fn staff_commands_need_the_pin_and_five_wrong_tries_pause_the_pad() {
     assert_eq!(kiosk.call("staff_pin_status", json!({})).unwrap()["pinSet"], false);
     let refused = kiosk.call_coded("staff_log", json!({ "session": "guess", "date": "2026-11-23", "status": null, "kind": null, "text": null }));
     let (code, sentence) = refused.unwrap_err();
-    assert_eq!((code.as_str(), sentence.as_str()), ("SESSION_EXPIRED", "Please enter the staff PIN again."));
+    assert_eq!(
+        (code.as_str(), sentence.as_str()),
+        ("SESSION_EXPIRED", "Please enter the staff PIN again.")
+    );
     let session = kiosk.staff_session();
     let log = kiosk.call("staff_log", json!({ "session": session, "date": "2026-11-23", "status": null, "kind": null, "text": null })).unwrap();
     assert_eq!(log["counts"]["pending"], 0);

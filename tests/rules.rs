@@ -1,3 +1,5 @@
+//! Over 400 lines on purpose: the rules' tables read best side by side, as the spec lists them.
+//!
 //! The attendance rules (R3) in the schools' own examples, plus properties that must hold for
 //! every input.
 

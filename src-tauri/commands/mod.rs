@@ -43,7 +43,7 @@ impl<'de, R: Runtime> CommandArg<'de, R> for StaffSession {
             Some(token) => state.staff.check(token, state.clock.now()).map_err(Error::from),
             None => Err(Error::from(kiosk_core::staff::StaffError::SessionExpired)),
         };
-        checked.map(|()| StaffSession).map_err(|e| InvokeError::from(e))
+        checked.map(|()| StaffSession).map_err(InvokeError::from)
     }
 }
 

@@ -100,7 +100,9 @@ impl Kiosk {
             .map(|body| body.deserialize::<Value>().unwrap())
             .map_err(|e| match (e["code"].as_str(), e["message"].as_str()) {
                 (Some(code), Some(message)) => (code.to_string(), message.to_string()),
-                _ => (String::new(), e.as_str().map(str::to_string).unwrap_or_else(|| e.to_string())),
+                _ => {
+                    (String::new(), e.as_str().map(str::to_string).unwrap_or_else(|| e.to_string()))
+                }
             })
     }
 

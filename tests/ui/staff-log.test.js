@@ -57,7 +57,9 @@ test('the Writeback tab lists every attempt: time, what was sent, HTTP status, W
   const attempts = await page.locator('#event-attempts li').allTextContents();
   assert.equal(attempts.length, 3);
   assert.match(attempts[0], /Attempt 1.*09:21:03.*No answer \(timed out after 10 s\).*Sent\s*U for AM.*HTTP status\s*No answer.*Took\s*10004 ms/);
-  assert.match(attempts[1], /Attempt 2.*Failed.*HTTP status\s*422.*Wonde's message\s*The register for this session is locked\..*Took\s*655 ms/);
+  assert.match(attempts[1], /Attempt 2.*Refused by the MIS.*HTTP status\s*422.*Wonde's message\s*The register for this session is locked\..*Took\s*655 ms/);
+  // Coloured by the attempt's kind, not by its words.
+  assert.deepEqual(await page.locator('#event-attempts li').evaluateAll((lis) => lis.map((li) => li.className)), ['attempt attempt-bad', 'attempt attempt-bad', 'attempt attempt-bad']);
   await screenshot(page, 'staff-writeback-tab');
   await dialog.getByRole('button', { name: 'Close' }).tap();
   await dialog.waitFor({ state: 'hidden' });

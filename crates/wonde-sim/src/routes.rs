@@ -27,10 +27,11 @@ const DEFAULT_PER_PAGE: usize = 50;
 const MAX_PER_PAGE: usize = 200;
 
 pub(crate) fn router(state: Arc<SimState>) -> Router {
-    Router::new()
+    // Every path that names a school answers 404 for any other school, as Wonde does for a
+    // school that has not approved access.
+    let school_routes = Router::new()
         .route("/v1.0/schools/{school}", get(school))
         .route("/v1.0/meta/schools/{school}", get(meta))
-        .route("/v1.0/attendance-codes", get(global_codes))
         .route("/v1.0/schools/{school}/attendance-codes", get(school_codes))
         .route("/v1.0/schools/{school}/students", get(students))
         .route("/v1.0/schools/{school}/students/{id}", get(one_student))
@@ -45,6 +46,10 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
             get(writes::session_marks).post(writes::post_session),
         )
         .route("/v1.0/schools/{school}/attendance/lesson", axum::routing::post(writes::post_lesson))
+        .route_layer(middleware::from_fn_with_state(state.clone(), known_school));
+    Router::new()
+        .merge(school_routes)
+        .route("/v1.0/attendance-codes", get(global_codes))
         .route("/v1.0/writebacks/{id}", get(writes::writeback))
         .fallback(|| async {
             error(StatusCode::NOT_FOUND, "not_found", "The requested resource was not found.")
@@ -143,12 +148,21 @@ fn unauthenticated() -> Response {
 }
 
 /// Answers 404 unless the path names the simulated school.
-pub(crate) fn check_school(state: &SimState, school: &str) -> Result<(), Response> {
-    if state.school.read().unwrap_or_else(|p| p.into_inner()).id == school {
-        Ok(())
-    } else {
-        Err(error(StatusCode::NOT_FOUND, "not_found", "School not found or access not approved."))
+async fn known_school(
+    State(state): St,
+    Path(params): Path<BTreeMap<String, String>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let known = with_school(&state, |s| params.get("school") == Some(&s.id));
+    if !known {
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "School not found or access not approved.",
+        );
     }
+    next.run(request).await
 }
 
 pub(crate) fn with_school<T>(state: &SimState, f: impl FnOnce(&SchoolData) -> T) -> T {
@@ -218,10 +232,7 @@ pub(crate) fn paged<T>(
     .into_response()
 }
 
-async fn school(State(state): St, Path(school): Path<String>) -> Response {
-    if let Err(r) = check_school(&state, &school) {
-        return r;
-    }
+async fn school(State(state): St) -> Response {
     with_school(&state, |s| {
         Json(json!({ "data": {
             "id": s.id, "name": s.name, "establishment_number": "4000", "urn": 100000, "phase_of_education": "SECONDARY",
@@ -237,10 +248,7 @@ async fn school(State(state): St, Path(school): Path<String>) -> Response {
     })
 }
 
-async fn meta(State(state): St, Path(school): Path<String>) -> Response {
-    if let Err(r) = check_school(&state, &school) {
-        return r;
-    }
+async fn meta() -> Response {
     Json(json!({ "data": { "online": true, "approved": true, "audited": true, "custom_attendance_codes": true } })).into_response()
 }
 
@@ -248,46 +256,24 @@ async fn global_codes(State(state): St, uri: axum::http::Uri, Query(q): Q) -> Re
     with_school(&state, |s| paged(&state, uri.path(), &q, &s.codes, |c| c.to_json()))
 }
 
-async fn school_codes(
-    State(state): St,
-    uri: axum::http::Uri,
-    Path(school): Path<String>,
-    Query(q): Q,
-) -> Response {
-    if let Err(r) = check_school(&state, &school) {
-        return r;
-    }
+async fn school_codes(State(state): St, uri: axum::http::Uri, Query(q): Q) -> Response {
     with_school(&state, |s| paged(&state, uri.path(), &q, &s.codes, |c| c.to_json()))
 }
 
-async fn students(
-    State(state): St,
-    uri: axum::http::Uri,
-    Path(school): Path<String>,
-    Query(q): Q,
-) -> Response {
-    list_students(&state, uri.path(), &school, &q, false)
+async fn students(State(state): St, uri: axum::http::Uri, Query(q): Q) -> Response {
+    list_students(&state, uri.path(), &q, false)
 }
 
-async fn leavers(
-    State(state): St,
-    uri: axum::http::Uri,
-    Path(school): Path<String>,
-    Query(q): Q,
-) -> Response {
-    list_students(&state, uri.path(), &school, &q, true)
+async fn leavers(State(state): St, uri: axum::http::Uri, Query(q): Q) -> Response {
+    list_students(&state, uri.path(), &q, true)
 }
 
 fn list_students(
     state: &SimState,
     path: &str,
-    school: &str,
     q: &BTreeMap<String, String>,
     leavers: bool,
 ) -> Response {
-    if let Err(r) = check_school(state, school) {
-        return r;
-    }
     let incl = includes(q);
     with_school(state, |s| {
         let lookups = s.lookups();
@@ -299,12 +285,9 @@ fn list_students(
 
 async fn one_student(
     State(state): St,
-    Path((school, id)): Path<(String, String)>,
+    Path((_school, id)): Path<(String, String)>,
     Query(q): Q,
 ) -> Response {
-    if let Err(r) = check_school(&state, &school) {
-        return r;
-    }
     let incl = includes(&q);
     with_school(&state, |s| match s.student(&id) {
         Some(st) => {
@@ -314,30 +297,14 @@ async fn one_student(
     })
 }
 
-async fn contacts(
-    State(state): St,
-    uri: axum::http::Uri,
-    Path(school): Path<String>,
-    Query(q): Q,
-) -> Response {
-    if let Err(r) = check_school(&state, &school) {
-        return r;
-    }
+async fn contacts(State(state): St, uri: axum::http::Uri, Query(q): Q) -> Response {
     with_school(&state, |s| {
         let rows: Vec<_> = s.contacts.iter().filter(|c| changed(&q, c.updated_at)).collect();
         paged(&state, uri.path(), &q, &rows, |c| c.to_json())
     })
 }
 
-async fn employees(
-    State(state): St,
-    uri: axum::http::Uri,
-    Path(school): Path<String>,
-    Query(q): Q,
-) -> Response {
-    if let Err(r) = check_school(&state, &school) {
-        return r;
-    }
+async fn employees(State(state): St, uri: axum::http::Uri, Query(q): Q) -> Response {
     let incl = includes(&q);
     with_school(&state, |s| {
         let rows: Vec<_> = s.employees.iter().filter(|e| changed(&q, e.updated_at)).collect();
@@ -345,27 +312,11 @@ async fn employees(
     })
 }
 
-async fn groups(
-    State(state): St,
-    uri: axum::http::Uri,
-    Path(school): Path<String>,
-    Query(q): Q,
-) -> Response {
-    if let Err(r) = check_school(&state, &school) {
-        return r;
-    }
+async fn groups(State(state): St, uri: axum::http::Uri, Query(q): Q) -> Response {
     with_school(&state, |s| paged(&state, uri.path(), &q, &s.groups, |g| g.to_json()))
 }
 
-async fn deletions(
-    State(state): St,
-    uri: axum::http::Uri,
-    Path(school): Path<String>,
-    Query(q): Q,
-) -> Response {
-    if let Err(r) = check_school(&state, &school) {
-        return r;
-    }
+async fn deletions(State(state): St, uri: axum::http::Uri, Query(q): Q) -> Response {
     with_school(&state, |s| {
         let kind = q.get("type");
         let rows: Vec<_> = s
@@ -379,15 +330,7 @@ async fn deletions(
     })
 }
 
-async fn lessons(
-    State(state): St,
-    uri: axum::http::Uri,
-    Path(school): Path<String>,
-    Query(q): Q,
-) -> Response {
-    if let Err(r) = check_school(&state, &school) {
-        return r;
-    }
+async fn lessons(State(state): St, uri: axum::http::Uri, Query(q): Q) -> Response {
     let incl = includes(&q);
     let after = instant(&q, "lessons_start_after").map(|t| t.naive_utc());
     let before = instant(&q, "lessons_start_before").map(|t| t.naive_utc());

@@ -17,7 +17,7 @@ use axum::Json;
 use chrono::{NaiveDate, Timelike};
 use serde_json::{json, Map, Value};
 
-use super::routes::{check_school, error, includes, paged, with_school};
+use super::routes::{error, includes, paged, with_school};
 use super::{SimMark, SimState};
 use kiosk_model::Session;
 
@@ -43,12 +43,8 @@ type St = State<Arc<SimState>>;
 pub(crate) async fn session_marks(
     State(state): St,
     uri: axum::http::Uri,
-    Path(school): Path<String>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
-    if let Err(r) = check_school(&state, &school) {
-        return r;
-    }
     let marks: Vec<SimMark> =
         state.marks.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect();
     let rows: Vec<SimMark> = marks
@@ -76,20 +72,12 @@ pub(crate) async fn session_marks(
     })
 }
 
-pub(crate) async fn post_session(
-    State(state): St,
-    Path(school): Path<String>,
-    body: axum::body::Bytes,
-) -> Response {
-    accept(&state, &school, &body, "session").await
+pub(crate) async fn post_session(State(state): St, body: axum::body::Bytes) -> Response {
+    accept(&state, &body, "session").await
 }
 
-pub(crate) async fn post_lesson(
-    State(state): St,
-    Path(school): Path<String>,
-    body: axum::body::Bytes,
-) -> Response {
-    accept(&state, &school, &body, "lesson").await
+pub(crate) async fn post_lesson(State(state): St, body: axum::body::Bytes) -> Response {
+    accept(&state, &body, "lesson").await
 }
 
 fn invalid(errors: Map<String, Value>) -> Response {
@@ -100,10 +88,7 @@ fn invalid(errors: Map<String, Value>) -> Response {
         .into_response()
 }
 
-async fn accept(state: &Arc<SimState>, school: &str, body: &[u8], kind: &'static str) -> Response {
-    if let Err(r) = check_school(state, school) {
-        return r;
-    }
+async fn accept(state: &Arc<SimState>, body: &[u8], kind: &'static str) -> Response {
     let Ok(doc) = serde_json::from_slice::<Value>(body) else {
         return error(StatusCode::BAD_REQUEST, "invalid_json", "The request body is not JSON.");
     };

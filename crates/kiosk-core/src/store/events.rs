@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use super::{text_column, Result, Store, StoreError};
-use kiosk_model::{AttemptOutcome, EventKind, Status};
+use super::{text_column, Attempt, Result, Store, StoreError};
+use kiosk_model::{EventKind, Status};
 
 /// An event about to be recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,35 +62,6 @@ pub struct EventFilter {
     pub kind: Option<EventKind>,
     /// Matched against the person, reason and collector.
     pub text: Option<String>,
-}
-
-/// One writeback attempt (R4.7). `sent` summarises the request; it never holds the token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Attempt {
-    pub started_at: DateTime<Utc>,
-    pub duration_ms: i64,
-    pub sent: String,
-    pub http_status: Option<u16>,
-    pub mis_message: Option<String>,
-    pub outcome: AttemptOutcome,
-    /// What the outcome refers to: the writeback id Wonde gave, the code the MIS holds.
-    pub detail: Option<String>,
-}
-
-impl Attempt {
-    /// The outcome as office staff read it.
-    pub fn outcome_text(&self) -> String {
-        self.outcome.describe(self.detail.as_deref())
-    }
-}
-
-/// The latest writeback traffic, for the configuration check.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WritebackActivity {
-    /// When the latest attempt started, and the HTTP status it got (none: no answer).
-    pub last_answer: Option<(DateTime<Utc>, Option<u16>)>,
-    /// When an event last became Successful.
-    pub last_written_at: Option<DateTime<Utc>>,
 }
 
 /// One change the sync engine makes to an event (see [`Store::update_events`]).
@@ -250,24 +221,6 @@ impl Store {
         )?)
     }
 
-    /// When Wonde last answered a writeback, and when a mark was last written (R5.5).
-    pub fn writeback_activity(&self) -> Result<WritebackActivity> {
-        let conn = self.conn();
-        let last_answer = conn
-            .query_row(
-                "SELECT started_at, http_status FROM attempts ORDER BY id DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let last_written_at = conn.query_row(
-            "SELECT MAX(updated_at) FROM events WHERE status = 'successful'",
-            [],
-            |r| r.get(0),
-        )?;
-        Ok(WritebackActivity { last_answer, last_written_at })
-    }
-
     /// Counts of events per status, for one day or all time.
     pub fn status_counts(&self, date: Option<NaiveDate>) -> Result<BTreeMap<Status, i64>> {
         let conn = self.conn();
@@ -283,15 +236,6 @@ impl Store {
             }
         }
         Ok(counts)
-    }
-
-    /// Keeps an attempt in the event's Writeback tab (R4.7).
-    pub fn add_attempt(&self, event_id: i64, attempt: &Attempt) -> Result<()> {
-        self.update_events(
-            vec![EventUpdate::Attempt(event_id, attempt.clone())],
-            attempt.started_at,
-        )?;
-        Ok(())
     }
 
     /// Applies the sync engine's changes to several events in one transaction: one disk sync
@@ -335,29 +279,6 @@ impl Store {
         }
         tx.commit()?;
         Ok(applied)
-    }
-
-    /// Every attempt of an event, oldest first.
-    pub fn attempts(&self, event_id: i64) -> Result<Vec<Attempt>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT started_at, duration_ms, sent, http_status, mis_message, outcome, detail FROM attempts
-             WHERE event_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt
-            .query_map([event_id], |r| {
-                Ok(Attempt {
-                    started_at: r.get(0)?,
-                    duration_ms: r.get(1)?,
-                    sent: r.get(2)?,
-                    http_status: r.get(3)?,
-                    mis_message: r.get(4)?,
-                    outcome: text_column(r, 5)?,
-                    detail: r.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
     }
 
     /// Keeps a pending event pending until `next_attempt_at`, with what is known so far (the

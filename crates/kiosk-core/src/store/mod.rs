@@ -4,6 +4,7 @@
 //! this module only; schema changes are numbered migrations in `migrations/`, applied in order
 //! and tracked by SQLite's `user_version`.
 
+mod attempts;
 mod events;
 mod roster;
 mod roster_merge;
@@ -16,7 +17,8 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::settings::{Settings, SettingsError};
 
-pub use events::{Attempt, Event, EventFilter, EventUpdate, NewEvent, Outcome, WritebackActivity};
+pub use attempts::{Attempt, WritebackActivity};
+pub use events::{Event, EventFilter, EventUpdate, NewEvent, Outcome};
 pub use kiosk_model::roster::{
     AttendanceCode, Contact, Employee, Group, GroupKind, SchoolRecord, Student, StudentContact,
 };

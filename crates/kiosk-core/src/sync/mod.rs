@@ -9,6 +9,7 @@
 mod backoff;
 mod outcome;
 mod pass;
+mod send;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

@@ -6,15 +6,16 @@ use std::time::Instant;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::outcome::worth_retrying;
+use super::send::Outgoing;
 use super::{Engine, PassReport, SyncError};
 use crate::rules::{
     decide, Decision, EventFacts, Mark, MisFacts, ReasonGiven, Session, Subject, Target,
 };
 use crate::settings::Settings;
-use crate::store::{Attempt, Event, EventUpdate, Status};
+use crate::store::{Attempt, Event, Status};
 use kiosk_model::clock::school_date;
 use kiosk_model::AttemptOutcome;
-use wonde_client::{LessonRecord, SessionRecord, WondeError};
+use wonde_client::WondeError;
 
 /// The MIS as the rules need it, read once per pass.
 struct MisView {
@@ -29,15 +30,6 @@ const BULK_READ_FROM: usize = 10;
 
 /// The MIS's session marks of one day, by (student id, session).
 type DayMarks = HashMap<(String, Session), String>;
-
-/// An event on its way to Wonde.
-struct Outgoing {
-    event: Event,
-    mark: Mark,
-    student_id: String,
-    code_id: String,
-    lesson_id: Option<String>,
-}
 
 impl Engine {
     /// One pass over the queue (R4.2-R4.9).
@@ -203,6 +195,28 @@ impl Engine {
         Ok(Some(marks))
     }
 
+    /// A read before the write failed: the event waits for a later pass. Returns whether the
+    /// network has gone, when the rest of the batch waits too.
+    fn read_failed(
+        &mut self,
+        event: &Event,
+        mark: &Mark,
+        sent: &str,
+        e: &WondeError,
+        report: &mut PassReport,
+    ) -> Result<bool, SyncError> {
+        self.failed_attempt(
+            event,
+            Some(mark),
+            sent,
+            e,
+            Instant::now(),
+            AttemptOutcome::WillRetry,
+            report,
+        )?;
+        Ok(report.offline)
+    }
+
     /// Reads current marks, re-decides with them (R3.4), then writes what is left. Returns the
     /// writeback Wonde accepted, to follow.
     async fn write_batch(
@@ -238,20 +252,8 @@ impl Engine {
             let current = match read {
                 Ok(current) => current,
                 Err(e) => {
-                    let sent = format!(
-                        "GET current {} mark of student {} on {}",
-                        mark.session, student.wonde_id, mark.date
-                    );
-                    self.failed_attempt(
-                        &event,
-                        Some(&mark),
-                        &sent,
-                        &e,
-                        Instant::now(),
-                        AttemptOutcome::WillRetry,
-                        report,
-                    )?;
-                    if report.offline {
+                    let sent = current_mark_request(&mark, &student.wonde_id);
+                    if self.read_failed(&event, &mark, &sent, &e, report)? {
                         return Ok(Vec::new());
                     }
                     continue;
@@ -264,14 +266,10 @@ impl Engine {
                 && current.as_deref() == Some(mark.code.as_str())
                 && self.sent_unanswered(&event)?
             {
-                let sent = format!(
-                    "GET current {} mark of student {} on {}",
-                    mark.session, student.wonde_id, mark.date
-                );
                 let attempt = Attempt {
                     started_at: now,
                     duration_ms: 0,
-                    sent,
+                    sent: current_mark_request(&mark, &student.wonde_id),
                     http_status: None,
                     mis_message: None,
                     outcome: AttemptOutcome::AlreadyHeld,
@@ -319,16 +317,7 @@ impl Engine {
                             "GET first lesson of student {} on {} {}",
                             student.wonde_id, mark.date, mark.session
                         );
-                        self.failed_attempt(
-                            &event,
-                            Some(&mark),
-                            &sent,
-                            &e,
-                            Instant::now(),
-                            AttemptOutcome::WillRetry,
-                            report,
-                        )?;
-                        if report.offline {
+                        if self.read_failed(&event, &mark, &sent, &e, report)? {
                             return Ok(Vec::new());
                         }
                         continue;
@@ -355,118 +344,6 @@ impl Engine {
             }
         }
         Ok(accepted)
-    }
-
-    /// Sends one writeback request; returns the accepted writeback and its events, to follow.
-    async fn send(
-        &mut self,
-        group: Vec<Outgoing>,
-        report: &mut PassReport,
-    ) -> Result<Option<(String, Vec<Event>)>, SyncError> {
-        // The last moment to notice that the school day ended while this pass was under way:
-        // an event of an earlier day is never sent (R4.4).
-        let now = self.clock.now();
-        let today = school_date(now, self.store.settings_or_default().time_zone);
-        let (group, late): (Vec<Outgoing>, Vec<Outgoing>) =
-            group.into_iter().partition(|o| o.mark.date >= today);
-        for o in &late {
-            report.finished +=
-                usize::from(self.finish_decided(&o.event, Decision::Expired, now)?);
-        }
-        if group.is_empty() {
-            return Ok(None);
-        }
-        let started = Instant::now();
-        let lesson = group[0].lesson_id.is_some();
-        let result = if lesson {
-            let records: Vec<LessonRecord> = group
-                .iter()
-                .map(|o| LessonRecord {
-                    lesson_id: o.lesson_id.clone().unwrap_or_default(),
-                    student_id: o.student_id.clone(),
-                    attendance_code_id: o.code_id.clone(),
-                    comment: o.mark.comment.clone(),
-                })
-                .collect();
-            self.client.write_lesson_marks(&records).await
-        } else {
-            let records: Vec<SessionRecord> = group
-                .iter()
-                .map(|o| SessionRecord {
-                    student_id: o.student_id.clone(),
-                    date: o.mark.date,
-                    session: o.mark.session,
-                    attendance_code_id: o.code_id.clone(),
-                    comment: o.mark.comment.clone(),
-                    minutes_late: o.mark.minutes_late,
-                })
-                .collect();
-            self.client.write_session_marks(&records).await
-        };
-        report.sent += group.len();
-        let now = self.clock.now();
-        match result {
-            Ok(accepted) => {
-                let mut updates = Vec::with_capacity(group.len() * 2);
-                for o in &group {
-                    let attempt = Attempt {
-                        started_at: now,
-                        duration_ms: started.elapsed().as_millis() as i64,
-                        sent: record_summary(o),
-                        http_status: Some(accepted.http_status),
-                        mis_message: None,
-                        outcome: AttemptOutcome::Accepted,
-                        detail: Some(accepted.writeback_id.clone()),
-                    };
-                    updates.push(EventUpdate::Attempt(o.event.id, attempt));
-                    updates.push(EventUpdate::Defer {
-                        id: o.event.id,
-                        next_attempt_at: now,
-                        session: Some(o.mark.session.to_string()),
-                        code: Some(o.mark.code.clone()),
-                        writeback_id: Some(accepted.writeback_id.clone()),
-                    });
-                    self.failures.remove(&o.event.id);
-                    self.solo.remove(&o.event.id);
-                }
-                self.store.update_events(updates, now)?;
-                let events = group.into_iter().map(|o| o.event).collect();
-                return Ok(Some((accepted.writeback_id, events)));
-            }
-            Err(e) if !worth_retrying(&e) && !e.is_auth() && group.len() > 1 => {
-                // A batch refused as a whole: find the record at fault by sending them singly.
-                for o in &group {
-                    self.record_attempt(
-                        &o.event,
-                        &record_summary(o),
-                        &e,
-                        started,
-                        AttemptOutcome::BatchRefused,
-                    )?;
-                    self.solo.insert(o.event.id);
-                }
-            }
-            Err(e) => {
-                // No readable answer (dropped, timed out, garbled): the MIS may hold the marks.
-                let note = if e.http_status().is_none() {
-                    AttemptOutcome::AnswerLost
-                } else {
-                    AttemptOutcome::WillRetry
-                };
-                for o in &group {
-                    self.failed_attempt(
-                        &o.event,
-                        Some(&o.mark),
-                        &record_summary(o),
-                        &e,
-                        started,
-                        note,
-                        report,
-                    )?;
-                }
-            }
-        }
-        Ok(None)
     }
 }
 
@@ -502,24 +379,7 @@ fn facts(event: &Event) -> EventFacts<'_> {
     }
 }
 
-/// What was sent for one event, for its Writeback tab: ids and the mark, no names, no token.
-fn record_summary(o: &Outgoing) -> String {
-    let m = &o.mark;
-    let mut text = match &o.lesson_id {
-        Some(lesson) => format!(
-            "POST attendance/lesson: lesson {lesson}, student {}, code {} ({})",
-            o.student_id, m.code, o.code_id
-        ),
-        None => format!(
-            "POST attendance/session: student {}, {} {}, code {} ({})",
-            o.student_id, m.date, m.session, m.code, o.code_id
-        ),
-    };
-    if let Some(minutes) = m.minutes_late {
-        text.push_str(&format!(", {minutes} minutes late"));
-    }
-    if let Some(comment) = &m.comment {
-        text.push_str(&format!(", comment \"{comment}\""));
-    }
-    text
+/// The read of the mark the MIS holds, as the Writeback tab shows it.
+fn current_mark_request(mark: &Mark, student_id: &str) -> String {
+    format!("GET current {} mark of student {} on {}", mark.session, student_id, mark.date)
 }
