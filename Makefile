@@ -1,5 +1,5 @@
 # One word per job. `make run` opens the kiosk; `make test` runs every test.
-.PHONY: run test bench deps package package-test screenshots start-bench
+.PHONY: run test test-other-readings bench deps package package-test screenshots start-bench
 
 deps:
 	@.ci/deps
@@ -14,9 +14,16 @@ test: deps
 	cargo fmt --all --check || failed=1; \
 	cargo clippy --workspace --all-targets --examples -- -D warnings || failed=1; \
 	cargo test --workspace --all-targets --no-fail-fast || failed=1; \
+	$(MAKE) --no-print-directory test-other-readings || failed=1; \
 	{ cargo build -p reception-kiosk --example kiosk-ui-backend && npm ci --prefix tests/ui --no-audit --no-fund \
 	  && npm test --prefix tests/ui; } || failed=1; \
 	exit $$failed
+
+# The tests that talk to the simulator again, under its other reading of what Wonde does not
+# document (WONDE_SIM_READINGS=other): they expect the same marks either way (R4.10).
+test-other-readings:
+	WONDE_SIM_READINGS=other cargo test -p kiosk-core --no-fail-fast \
+	  --test sync --test faults --test time --test import --test wonde_client
 
 bench: deps
 	cargo bench --workspace

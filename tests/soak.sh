@@ -73,6 +73,7 @@ for ((run = 1; run <= runs; run++)); do
       TZ=UTC DONT_FAKE_MONOTONIC=1 faketime "$at" "$exe" >>"$log" 2>&1 || status=1
     done
   fi
+  make --no-print-directory test-other-readings >>"$log" 2>&1 || status=1
   { cargo build -p reception-kiosk --example kiosk-ui-backend && npm ci --prefix tests/ui --no-audit --no-fund \
     && npm test --prefix tests/ui; } >>"$log" 2>&1 || status=1
   failed="$(failures "$log" | sort -u)"

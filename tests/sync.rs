@@ -96,8 +96,28 @@ async fn a_student_the_mis_does_not_know_fails_with_its_message_and_is_not_retri
         failed.cause
     );
     let attempts = run.school.store.attempts(event.id).unwrap();
-    assert_eq!(attempts.len(), 1, "a permanent refusal is not retried: {attempts:?}");
-    assert!(attempts[0].mis_message.is_some());
+    let sent: Vec<_> = attempts.iter().filter(|a| a.sent.starts_with("POST")).collect();
+    assert_eq!(sent.len(), 1, "a permanent refusal is not sent again: {attempts:?}");
+    assert!(attempts.iter().any(|a| a.mis_message.is_some()), "{attempts:?}");
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_batch_only_the_pupil_the_mis_refused_fails_and_the_others_are_written() {
+    // Wonde may list a result for every record or only the refused ones, by index or by
+    // student (WONDE.md [X]); the simulator's two readings answer each way (R4.10).
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    let pupils: Vec<_> = (0..3).map(|n| run.pupil(n)).collect();
+    run.school.sim.delete_student(&pupils[1].1);
+    let mis_ids: Vec<&str> = pupils.iter().map(|(mis_id, _)| mis_id.as_str()).collect();
+    let events = run.record_together(EventKind::LateSignIn, &mis_ids, local(monday(), 9, 10));
+    run.drained().await;
+    let statuses: Vec<Status> = events.iter().map(|e| run.event(e.id).status).collect();
+    assert_eq!(statuses, [Status::Successful, Status::Failed, Status::Successful]);
+    for n in [0, 2] {
+        assert_eq!(run.mark(&pupils[n].1, monday(), Session::AM).unwrap().code, "L");
+    }
+    assert!(run.mark(&pupils[1].1, monday(), Session::AM).is_none());
     run.sync.shutdown().await;
 }
 

@@ -75,17 +75,33 @@ impl Running {
 
     /// Records an event at `at` (the clock moves there first) and wakes the engine.
     pub fn record(&self, kind: EventKind, mis_id: &str, at: DateTime<Utc>) -> Event {
+        self.record_together(kind, &[mis_id], at).remove(0)
+    }
+
+    /// Records one event for each pupil at `at` before waking the engine, so they go out in
+    /// one batch.
+    pub fn record_together(
+        &self,
+        kind: EventKind,
+        mis_ids: &[&str],
+        at: DateTime<Utc>,
+    ) -> Vec<Event> {
         self.clock.set(at);
-        let request = Request {
-            kind,
-            person: Person::MisId(mis_id.into()),
-            reason: None,
-            collected_by: None,
-            at: None,
-        };
-        let event = recording::record(&self.school.store, &request, at).expect("recorded");
+        let events = mis_ids
+            .iter()
+            .map(|mis_id| {
+                let request = Request {
+                    kind,
+                    person: Person::MisId((*mis_id).into()),
+                    reason: None,
+                    collected_by: None,
+                    at: None,
+                };
+                recording::record(&self.school.store, &request, at).expect("recorded")
+            })
+            .collect();
         self.sync.wake();
-        event
+        events
     }
 
     /// Waits (at most 20 s) until nothing is pending.

@@ -196,11 +196,20 @@ impl Running {
                     return id;
                 }
             }
-            assert!(
-                Instant::now() < deadline,
-                "openbox manages no window titled Reception Kiosk: {listed}\n{}",
-                self.log()
-            );
+            if Instant::now() >= deadline {
+                // What the display holds, to tell a window never mapped from one the window
+                // manager did not take (or a window manager that has gone).
+                let tree = self.x("xwininfo").args(["-root", "-tree"]).output();
+                let wm = self.x("wmctrl").arg("-m").output();
+                panic!(
+                    "openbox manages no window titled Reception Kiosk: {listed}\nwmctrl -m: {}\n\
+                     windows: {}\n{}",
+                    wm.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default(),
+                    tree.map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                        .unwrap_or_default(),
+                    self.log()
+                );
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
     }

@@ -60,8 +60,10 @@ pub enum WritebackStatus {
 /// The outcome of one record of a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowOutcome {
-    /// Position in the request's records.
-    pub index: usize,
+    /// Position in the request's records, when Wonde gave one [X].
+    pub index: Option<usize>,
+    /// The student the row is about, when Wonde named one [X].
+    pub student_id: Option<String>,
     pub ok: bool,
     pub message: Option<String>,
 }
@@ -157,26 +159,32 @@ impl WondeClient {
             {
                 continue;
             }
-            let letter = match mark.attendance_code.get().and_then(|c| c.code.clone()).or(mark.code)
-            {
+            let code_id = mark.attendance_code_id.or(mark.attendance_code.id);
+            let letter = match mark.attendance_code.code.or(mark.code) {
                 Some(letter) => Some(letter),
-                None => match mark
-                    .attendance_code_id
-                    .or_else(|| mark.attendance_code.get().and_then(|c| c.id.clone()))
-                {
+                None => match &code_id {
                     Some(code_id) => self
                         .codes_cached()
                         .await?
                         .into_iter()
-                        .find(|c| c.wonde_id == code_id)
+                        .find(|c| &c.wonde_id == code_id)
                         .map(|c| c.code),
                     None => None,
                 },
             };
-            match letter {
-                Some(letter) => letters.insert((student, session), letter),
-                None => letters.remove(&(student, session)),
+            // A mark whose code cannot be told is unknown, never "no mark": taking it for none
+            // could write over a protected code (R3.4, R4.10).
+            let Some(letter) = letter else {
+                return Err(WondeError::Malformed {
+                    excerpt: format!(
+                        "the current mark is unknown: a {session} mark of {} has code {}, which is \
+                         not among the school's codes",
+                        date,
+                        code_id.as_deref().map_or("(none)", |id| id)
+                    ),
+                });
             };
+            letters.insert((student, session), letter);
         }
         Ok(letters)
     }
@@ -325,9 +333,7 @@ pub fn read_status(value: &Value) -> Option<WritebackStatus> {
     let message = text(doc.get("message")).or_else(|| text(doc.get("error")));
     let mut rows: Vec<RowOutcome> = Vec::new();
     for key in ["results", "rows", "records"] {
-        for (position, item) in
-            doc.get(key).and_then(Value::as_array).into_iter().flatten().enumerate()
-        {
+        for item in doc.get(key).and_then(Value::as_array).into_iter().flatten() {
             let ok = match (item.get("success").or_else(|| item.get("ok")), item.get("status")) {
                 (Some(Value::Bool(b)), _) => *b,
                 (_, Some(Value::String(s))) => matches!(
@@ -337,17 +343,21 @@ pub fn read_status(value: &Value) -> Option<WritebackStatus> {
                 _ => false,
             };
             rows.push(RowOutcome {
-                index: row_index(item, position),
+                index: row_index(item),
+                student_id: row_student(item),
                 ok,
                 message: text(item.get("message")).or_else(|| text(item.get("error"))),
             });
         }
     }
-    for (position, item) in
-        doc.get("errors").and_then(Value::as_array).into_iter().flatten().enumerate()
-    {
+    for item in doc.get("errors").and_then(Value::as_array).into_iter().flatten() {
         let message = item.as_str().map(str::to_string).or_else(|| text(item.get("message")));
-        rows.push(RowOutcome { index: row_index(item, position), ok: false, message });
+        rows.push(RowOutcome {
+            index: row_index(item),
+            student_id: row_student(item),
+            ok: false,
+            message,
+        });
     }
     match status.as_deref() {
         Some(
@@ -368,11 +378,16 @@ pub fn read_status(value: &Value) -> Option<WritebackStatus> {
     }
 }
 
-fn row_index(item: &Value, position: usize) -> usize {
+fn row_index(item: &Value) -> Option<usize> {
     item.get("index")
         .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
         .map(|n| n as usize)
-        .unwrap_or(position)
+}
+
+fn row_student(item: &Value) -> Option<String> {
+    let id = item.get("student_id").or_else(|| item.get("student"))?;
+    let id = id.get("data").and_then(|d| d.get("id")).unwrap_or(id);
+    id.as_str().map(str::to_string).or_else(|| id.as_i64().map(|n| n.to_string()))
 }
 
 #[cfg(test)]
@@ -395,8 +410,13 @@ mod tests {
             done,
             Some(WritebackStatus::Done {
                 rows: vec![
-                    RowOutcome { index: 0, ok: true, message: None },
-                    RowOutcome { index: 1, ok: false, message: Some("unknown student".into()) },
+                    RowOutcome { index: Some(0), student_id: None, ok: true, message: None },
+                    RowOutcome {
+                        index: Some(1),
+                        student_id: None,
+                        ok: false,
+                        message: Some("unknown student".into())
+                    },
                 ]
             })
         );
@@ -408,7 +428,25 @@ mod tests {
         assert_eq!(
             errors,
             Some(WritebackStatus::Done {
-                rows: vec![RowOutcome { index: 2, ok: false, message: Some("bad code".into()) }]
+                rows: vec![RowOutcome {
+                    index: Some(2),
+                    student_id: None,
+                    ok: false,
+                    message: Some("bad code".into())
+                }]
+            })
+        );
+        let by_student = read_status(&json!({"status": "SUCCESS", "errors": [
+            {"student_id": "A7", "message": "register locked"}]}));
+        assert_eq!(
+            by_student,
+            Some(WritebackStatus::Done {
+                rows: vec![RowOutcome {
+                    index: None,
+                    student_id: Some("A7".into()),
+                    ok: false,
+                    message: Some("register locked".into())
+                }]
             })
         );
         assert_eq!(read_status(&json!({"status": "mystery"})), None);

@@ -280,11 +280,36 @@ pub struct SessionMarkJson {
     #[serde(default, deserialize_with = "string")]
     pub session: Option<String>,
     #[serde(default)]
-    pub attendance_code: Related<CodeJson>,
+    pub attendance_code: CodeRelation,
     #[serde(default, deserialize_with = "string")]
     pub attendance_code_id: Option<String>,
     #[serde(default, deserialize_with = "string")]
     pub code: Option<String>,
+}
+
+/// A mark's `attendance_code` either way Wonde may send it [X]: included (`{data: {id, code}}`),
+/// or the bare id of a relation that was not included (Wonde's shape for every other relation).
+#[derive(Debug, Default)]
+pub struct CodeRelation {
+    pub id: Option<String>,
+    pub code: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for CodeRelation {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(d)?;
+        let inner = value.get("data").cloned().unwrap_or(value);
+        let text = |v: Option<&Value>| v.cloned().and_then(|v| string(v).ok().flatten());
+        Ok(match &inner {
+            Value::String(_) | Value::Number(_) => {
+                CodeRelation { id: text(Some(&inner)), code: None }
+            }
+            Value::Object(map) => {
+                CodeRelation { id: text(map.get("id")), code: text(map.get("code")) }
+            }
+            _ => CodeRelation::default(),
+        })
+    }
 }
 
 /// A lesson with its class and the class's students (`include=class.students`).

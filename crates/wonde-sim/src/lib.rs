@@ -29,6 +29,41 @@ pub use faults::{Fault, FaultHandle};
 use kiosk_model::clock::{Clock, SystemClock};
 use kiosk_model::Session;
 
+/// Which reading of Wonde's unconfirmed behaviour the simulator serves (`shared/WONDE.md` [X],
+/// `research/wonde-fidelity.md`). The kiosk must write the same marks under both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Readings {
+    /// The convenient reading: included relations, a writeback known at once, a result for
+    /// every record with its index.
+    #[default]
+    Plain,
+    /// The other plausible reading: a mark's `attendance_code` as a bare id (the include
+    /// ignored), a writeback unknown (404) for its first seconds, then `SUCCESS` with only the
+    /// refused records listed, by `student_id` and with no index.
+    Other,
+}
+
+impl std::str::FromStr for Readings {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "plain" | "" => Ok(Readings::Plain),
+            "other" => Ok(Readings::Other),
+            other => Err(format!("unknown readings '{other}': plain or other")),
+        }
+    }
+}
+
+impl Readings {
+    /// `WONDE_SIM_READINGS` (plain or other), so a whole test suite runs under either.
+    pub fn from_env() -> Readings {
+        std::env::var("WONDE_SIM_READINGS")
+            .ok()
+            .map(|v| v.parse().unwrap_or_else(|e| panic!("WONDE_SIM_READINGS: {e}")))
+            .unwrap_or_default()
+    }
+}
+
 /// How to run a simulator.
 #[derive(Clone)]
 pub struct SimConfig {
@@ -45,6 +80,8 @@ pub struct SimConfig {
     pub port: u16,
     /// Stamps `updated_at` / `deleted_at` of changes made through the test API.
     pub clock: Arc<dyn Clock>,
+    /// Which reading of unconfirmed behaviour to serve (default: `WONDE_SIM_READINGS`).
+    pub readings: Readings,
 }
 
 impl SimConfig {
@@ -58,6 +95,7 @@ impl SimConfig {
             writeback_delay: Duration::ZERO,
             port: 0,
             clock: Arc::new(SystemClock),
+            readings: Readings::from_env(),
         }
     }
 
@@ -98,6 +136,7 @@ pub(crate) struct SimState {
     pub(crate) next_id: AtomicU64,
     pub(crate) requests: AtomicU64,
     pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) readings: Readings,
 }
 
 impl SimState {
@@ -154,6 +193,7 @@ impl Simulator {
             next_id: AtomicU64::new(1),
             requests: AtomicU64::new(0),
             clock: config.clock,
+            readings: config.readings,
         });
         let app = routes::router(state.clone())
             .into_make_service_with_connect_info::<faults::ConnHandle>();

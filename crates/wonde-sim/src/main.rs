@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use wonde_sim::{demo, Fault, SchoolData, SimConfig, Simulator};
+use wonde_sim::{demo, Fault, Readings, SchoolData, SimConfig, Simulator};
 
 #[derive(Parser)]
 #[command(
@@ -50,6 +50,10 @@ struct Args {
     /// Send a body that is not JSON for the first N requests.
     #[arg(long, default_value_t = 0)]
     malformed: usize,
+    /// Which reading of Wonde's unconfirmed behaviour to serve: plain, or other (bare-id
+    /// relations, writebacks unknown at first, results keyed by student).
+    #[arg(long, env = "WONDE_SIM_READINGS", default_value = "plain")]
+    readings: Readings,
 }
 
 fn school(args: &Args) -> Result<SchoolData, String> {
@@ -86,6 +90,7 @@ async fn main() -> ExitCode {
     config.port = args.port;
     config.latency = Duration::from_millis(args.latency_ms);
     config.writeback_delay = Duration::from_millis(args.writeback_delay_ms);
+    config.readings = args.readings;
     if let Some(token) = &args.token {
         config.token = token.clone();
     }

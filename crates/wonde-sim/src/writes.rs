@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -18,11 +18,12 @@ use chrono::{NaiveDate, Timelike};
 use serde_json::{json, Map, Value};
 
 use super::routes::{error, includes, paged, with_school};
-use super::{SimMark, SimState};
+use super::{Readings, SimMark, SimState};
 use kiosk_model::Session;
 
 pub(crate) struct Writeback {
     kind: &'static str,
+    accepted_at: Instant,
     ready_at: Instant,
     applied: bool,
     rows: Vec<RowResult>,
@@ -62,10 +63,16 @@ pub(crate) async fn session_marks(
         paged(&state, uri.path(), &q, &rows, |m| {
             let code = s.codes.iter().find(|c| c.code == m.code);
             let mut v = json!({ "student_id": m.student_id, "date": m.date.format("%Y-%m-%d").to_string(),
-                "session": m.session.to_string(), "attendance_code_id": code.map(|c| c.id.clone()),
-                "comment": m.comment, "minutes_late": m.minutes_late });
-            if include_code {
-                v["attendance_code"] = json!({ "data": code.map(|c| c.to_json()) });
+                "session": m.session.to_string(), "comment": m.comment, "minutes_late": m.minutes_late });
+            match state.readings {
+                Readings::Plain => {
+                    v["attendance_code_id"] = json!(code.map(|c| c.id.clone()));
+                    if include_code {
+                        v["attendance_code"] = json!({ "data": code.map(|c| c.to_json()) });
+                    }
+                }
+                // The include not honoured: the relation is its bare id, as for every other.
+                Readings::Other => v["attendance_code"] = json!(code.map(|c| c.id.clone())),
             }
             v
         })
@@ -123,7 +130,13 @@ async fn accept(state: &Arc<SimState>, body: &[u8], kind: &'static str) -> Respo
     }
     let id = state.new_id("WB");
     let delay = *state.writeback_delay.lock().unwrap_or_else(|p| p.into_inner());
-    let writeback = Writeback { kind, ready_at: Instant::now() + delay, applied: false, rows };
+    let writeback = Writeback {
+        kind,
+        accepted_at: Instant::now(),
+        ready_at: Instant::now() + delay,
+        applied: false,
+        rows,
+    };
     state.writebacks.lock().unwrap_or_else(|p| p.into_inner()).insert(id.clone(), writeback);
     tracing::debug!(writeback_id = %id, kind, "simulated writeback accepted");
     if delay.is_zero() {
@@ -247,6 +260,9 @@ fn check_record(
     })
 }
 
+/// Under the other readings, how long a new writeback is unknown to the status endpoint.
+const UNKNOWN_AT_FIRST: Duration = Duration::from_secs(1);
+
 /// `GET /writebacks/{id}`: `pending` until the MIS has taken the rows, then `completed` with a
 /// result per row (the real status vocabulary is [X]; the client reads several).
 pub(crate) async fn writeback(State(state): St, Path(id): Path<String>) -> Response {
@@ -254,6 +270,20 @@ pub(crate) async fn writeback(State(state): St, Path(id): Path<String>) -> Respo
     let Some(wb) = writebacks.get(&id) else {
         return error(StatusCode::NOT_FOUND, "not_found", "Writeback not found.");
     };
+    if state.readings == Readings::Other && wb.accepted_at.elapsed() < UNKNOWN_AT_FIRST {
+        return error(StatusCode::NOT_FOUND, "not_found", "Writeback not found.");
+    }
+    if state.readings == Readings::Other && wb.applied && Instant::now() >= wb.ready_at {
+        let errors: Vec<Value> = wb
+            .rows
+            .iter()
+            .filter_map(|r| {
+                r.error.as_ref().map(|e| json!({ "student_id": r.student_id, "message": e }))
+            })
+            .collect();
+        return Json(json!({ "data": { "id": id, "status": "SUCCESS", "errors": errors } }))
+            .into_response();
+    }
     if !wb.applied || Instant::now() < wb.ready_at {
         return Json(json!({ "data": { "id": id, "type": wb.kind, "status": "pending" } }))
             .into_response();

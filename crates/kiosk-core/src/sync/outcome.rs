@@ -9,14 +9,16 @@ use super::{backoff, Engine, EventChange, PassReport, SyncError};
 use crate::rules::{Decision, Mark};
 use crate::store::{Attempt, Event, EventUpdate, Outcome, Status};
 use kiosk_model::AttemptOutcome;
-use wonde_client::{WondeError, WritebackStatus};
+use wonde_client::{RowOutcome, WondeError, WritebackStatus};
 
 impl Engine {
     /// Follows an accepted writeback to its outcome (Wonde applies writes asynchronously: an
     /// HTTP 200 is "accepted", not "written"). Returns how many events it finished.
     ///
-    /// `events` are the events that carry this writeback id in the order they happened, which
-    /// is the order their records were sent in: row outcomes are matched by that position.
+    /// `events` are every event that carries this writeback id, followed together. A row of the
+    /// answer is matched to its event by student (one event per student per batch), else by its
+    /// index in the records as sent; an answer that names neither leaves the outcome unknown
+    /// unless it lists every record (R4.10).
     pub(super) async fn follow(
         &mut self,
         writeback_id: &str,
@@ -25,14 +27,25 @@ impl Engine {
     ) -> Result<usize, SyncError> {
         events.sort_by_key(|e| (e.occurred_at, e.id));
         let started = Instant::now();
+        let mut wait = self.config.status_poll_interval;
         loop {
             let now = self.clock.now();
-            match self.client.writeback_status(writeback_id).await {
+            let status = self.client.writeback_status(writeback_id).await;
+            // Not done yet, or not known yet (a new writeback may be unknown to the status
+            // endpoint for a while, a status word may be new): ask again, politely, each wait
+            // twice the last.
+            let not_yet = matches!(
+                &status,
                 Ok(WritebackStatus::Pending)
-                    if started.elapsed() < self.config.status_poll_limit =>
-                {
-                    tokio::time::sleep(self.config.status_poll_interval).await;
-                }
+                    | Err(WondeError::Permanent { http_status: 404, .. })
+                    | Err(WondeError::Malformed { .. })
+            );
+            if not_yet && started.elapsed() + wait <= self.config.status_poll_limit {
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+                continue;
+            }
+            match status {
                 Ok(WritebackStatus::Pending) => {
                     let later = now
                         + chrono::Duration::from_std(self.config.probe_interval)
@@ -43,9 +56,18 @@ impl Engine {
                     return Ok(0);
                 }
                 Ok(WritebackStatus::Done { rows }) => {
-                    let outcomes = events.iter().enumerate().map(|(index, event)| {
-                        let row = rows.iter().find(|r| r.index == index);
-                        match row {
+                    let Some(matched) = self.match_rows(&events, &rows)? else {
+                        let e = WondeError::Malformed {
+                            excerpt: "the writeback's results name no student or record, and \
+                                      do not list every record"
+                                .into(),
+                        };
+                        return self.status_unknown(writeback_id, &events, &e, started, report);
+                    };
+                    let outcomes = events
+                        .iter()
+                        .zip(matched)
+                        .map(|(event, row)| match row {
                             Some(r) if !r.ok => (
                                 event,
                                 Status::Failed,
@@ -58,9 +80,8 @@ impl Engine {
                                 None,
                                 row.and_then(|r| r.message.clone()),
                             ),
-                        }
-                    });
-                    let outcomes: Vec<_> = outcomes.collect();
+                        })
+                        .collect();
                     return self.finish_followed(writeback_id, outcomes, started, now);
                 }
                 Ok(WritebackStatus::Failed { message }) => {
@@ -71,39 +92,63 @@ impl Engine {
                         .collect();
                     return self.finish_followed(writeback_id, outcomes, started, now);
                 }
-                Err(WondeError::Permanent { http_status: 404, .. }) => {
-                    // Wonde no longer knows the writeback: write again (idempotent per
-                    // student, date and session, R4.8).
-                    for e in &events {
-                        self.store.defer_event(e.id, now, None, None, None, now)?;
-                    }
-                    return Ok(0);
-                }
-                Err(e) => {
-                    let sent = format!("GET writeback {writeback_id}");
-                    for event in &events {
-                        self.record_attempt(
-                            event,
-                            &sent,
-                            &e,
-                            started,
-                            AttemptOutcome::StatusUnread,
-                        )?;
-                        let later = self.backoff_until(event.id, &e, now);
-                        self.store.defer_event(
-                            event.id,
-                            later,
-                            None,
-                            None,
-                            Some(writeback_id),
-                            now,
-                        )?;
-                    }
-                    report.offline |= e.http_status().is_none() && e.is_transient();
-                    return Ok(0);
-                }
+                // A writeback Wonde does not know (yet), a status that cannot be read or is not
+                // one we know: the marks may be in the MIS. Keep the id and ask again later;
+                // never send again on a guess (R4.10).
+                Err(e) => return self.status_unknown(writeback_id, &events, &e, started, report),
             }
         }
+    }
+
+    /// For each event, in order, the row of a finished writeback's results about it, if any.
+    /// `None` when the rows cannot be told apart: they name no student and no index, and are
+    /// not one row per record.
+    fn match_rows<'r>(
+        &self,
+        events: &[Event],
+        rows: &'r [RowOutcome],
+    ) -> Result<Option<Vec<Option<&'r RowOutcome>>>, SyncError> {
+        let anonymous = rows.iter().any(|r| r.student_id.is_none() && r.index.is_none());
+        if anonymous && rows.len() != events.len() {
+            return Ok(None);
+        }
+        let mut matched = Vec::with_capacity(events.len());
+        for (position, event) in events.iter().enumerate() {
+            let student = match &event.student_upi {
+                Some(upi) => self.store.student(upi)?.map(|s| s.wonde_id),
+                None => None,
+            };
+            let row = rows
+                .iter()
+                .find(|r| r.student_id.is_some() && r.student_id == student)
+                .or_else(|| {
+                    rows.iter().find(|r| r.student_id.is_none() && r.index == Some(position))
+                })
+                .or_else(|| anonymous.then(|| &rows[position]));
+            matched.push(row);
+        }
+        Ok(Some(matched))
+    }
+
+    /// The outcome of a writeback is unknown: each event keeps the writeback id and waits,
+    /// longer each time.
+    fn status_unknown(
+        &mut self,
+        writeback_id: &str,
+        events: &[Event],
+        e: &WondeError,
+        started: Instant,
+        report: &mut PassReport,
+    ) -> Result<usize, SyncError> {
+        let now = self.clock.now();
+        let sent = format!("GET writeback {writeback_id}");
+        for event in events {
+            self.record_attempt(event, &sent, e, started, AttemptOutcome::StatusUnread)?;
+            let later = self.backoff_until(event.id, e, now);
+            self.store.defer_event(event.id, later, None, None, Some(writeback_id), now)?;
+        }
+        report.offline |= e.http_status().is_none() && e.is_transient();
+        Ok(0)
     }
 
     /// Records how a followed writeback ended for each of its events, in one transaction.
