@@ -11,6 +11,7 @@ mod http;
 mod lenient;
 pub mod model;
 mod roster;
+mod status;
 
 use std::fmt;
 use std::sync::{Arc, RwLock};
@@ -18,12 +19,11 @@ use std::time::{Duration, Instant};
 
 use reqwest::Url;
 
-pub use attendance::{
-    read_status, LessonRecord, RowOutcome, SessionRecord, WritebackAccepted, WritebackStatus,
-};
+pub use attendance::{LessonRecord, SessionRecord, WritebackAccepted};
 pub use error::WondeError;
 pub use http::MAX_PER_PAGE;
 pub use roster::ListQuery;
+pub use status::{read_status, RowOutcome, WritebackStatus};
 
 use kiosk_model::roster::{AttendanceCode, SchoolRecord};
 
