@@ -219,6 +219,9 @@ fn valid_pages() -> Vec<(&'static str, Value)> {
                 if let Some(next) = page.pointer_mut("/meta/pagination/next") {
                     *next = Value::Null;
                 }
+                if let Some(more) = page.pointer_mut("/meta/pagination/more") {
+                    *more = Value::Bool(false);
+                }
                 (endpoint, page)
             })
             .collect()
@@ -447,4 +450,25 @@ fn a_page_whose_next_link_is_huge_is_malformed_not_a_network_failure() {
         let result = wonde.call(endpoint);
         assert!(matches!(result, Err(WondeError::Malformed { .. })), "{endpoint}: {result:?}");
     }
+}
+
+#[test]
+fn a_page_that_says_there_is_more_but_links_no_next_page_is_malformed_not_the_end() {
+    // Taking it for the end would make a full import archive every pupil not yet read.
+    let wonde = wonde();
+    let page = |more: bool| {
+        serde_json::to_vec(&serde_json::json!({
+            "data": [{"id": "A1", "forename": "Ada", "surname": "Lovelace"}],
+            "meta": {"pagination": {"next": null, "previous": null, "more": more, "per_page": 1}}
+        }))
+        .unwrap()
+    };
+    wonde.answer(200, page(true));
+    let result = wonde.call("students");
+    assert!(
+        matches!(&result, Err(WondeError::Malformed { excerpt }) if excerpt.contains("says there is more")),
+        "{result:?}"
+    );
+    wonde.answer(200, page(false));
+    assert!(wonde.call("students").is_ok());
 }

@@ -101,19 +101,28 @@ impl WondeClient {
                     excerpt: format!("the page links of {} go round in a circle", url.path()),
                 });
             }
+            let path = url.path().to_string();
             let page: Page<T> = self.get_retrying(url, retries).await?;
             let data = page.data.ok_or_else(|| WondeError::Malformed {
                 excerpt: "a list page without `data`".into(),
             })?;
             rows.extend(data);
             on_page(rows.len());
-            let link = page
-                .meta
-                .and_then(|m| m.pagination)
-                .and_then(|p| p.next)
-                .filter(|n| !n.trim().is_empty());
-            if let Some(link) = link {
-                next = Some(self.same_host(&link)?);
+            let pagination = page.meta.and_then(|m| m.pagination);
+            let more = pagination.as_ref().and_then(|p| p.more) == Some(true);
+            let link = pagination.and_then(|p| p.next).filter(|n| !n.trim().is_empty());
+            match link {
+                Some(link) => next = Some(self.same_host(&link)?),
+                // Ending here would take part of a list for all of it (a full import would
+                // archive everyone not yet read).
+                None if more => {
+                    return Err(WondeError::Malformed {
+                        excerpt: format!(
+                            "a page of {path} says there is more but gives no next page"
+                        ),
+                    })
+                }
+                None => {}
             }
         }
         Ok(rows)
@@ -187,14 +196,20 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, WondeError> {
 }
 
 /// `Retry-After` in seconds or as an HTTP date.
+/// The longest a `Retry-After` is honoured: an answer asking for a day must not park the
+/// morning's marks until midnight.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
+
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = text.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = chrono::DateTime::parse_from_rfc2822(text).ok()?;
-    let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
+    let wait = match text.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => {
+            let at = chrono::DateTime::parse_from_rfc2822(text).ok()?;
+            (at.with_timezone(&chrono::Utc) - chrono::Utc::now()).to_std().unwrap_or_default()
+        }
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 #[cfg(test)]
@@ -208,6 +223,8 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::from_secs(12)));
         h.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
+        h.insert(RETRY_AFTER, "86400".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(MAX_RETRY_AFTER), "a day is bounded");
         h.insert(RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(retry_after(&h), None);
     }
