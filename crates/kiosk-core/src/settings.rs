@@ -1,3 +1,6 @@
+//! A little over 400 lines on purpose: the settings, their defaults and their one validation read
+//! best together.
+//!
 //! The school's settings: attendance rules per group of students, reasons, switches (R3, R5.3).
 //!
 //! Settings are plain data with defaults from Sign In App's published example. They are always
