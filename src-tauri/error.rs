@@ -34,6 +34,8 @@ pub enum Code {
     RosterLoading,
     /// Wonde could not be reached or refused the connection; the sentence says which.
     Connection,
+    /// A full import would archive many pupils or contacts at once: it ran only if confirmed.
+    ImportNeedsConfirm,
 }
 
 /// A command's failure, sent to the window as `{ code, message }`.
@@ -155,6 +157,9 @@ impl From<ImportError> for Error {
     fn from(e: ImportError) -> Self {
         match e {
             ImportError::Store(e) => e.into(),
+            e @ ImportError::LargeArchive { .. } => {
+                Error::new(Code::ImportNeedsConfirm, e.to_string())
+            }
             other => Error::new(Code::Connection, other.plain_words()),
         }
     }

@@ -13,7 +13,7 @@ use tokio_util::task::TaskTracker;
 
 use kiosk_core::import::employees_csv::import_employees_csv;
 use kiosk_core::import::schedule::{spawn_nightly, ClientSource};
-use kiosk_core::import::{run_import, ImportOptions, Progress, Stage};
+use kiosk_core::import::{run_import, ImportError, ImportOptions, Progress, Stage};
 use kiosk_core::store::Store;
 use kiosk_model::clock::{Clock, ManualClock, SystemClock};
 use kiosk_model::ImportOutcome;
@@ -291,5 +291,53 @@ async fn the_mis_record_wins_over_an_uploaded_employee_with_the_same_mis_id() {
     let again = import_employees_csv(&store, csv.as_bytes(), Utc::now()).unwrap();
     assert_eq!(again.held_by_mis.len(), 1);
     assert_eq!(again.held_by_mis[0].line, 2);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_full_import_that_would_archive_a_third_of_the_pupils_or_brings_no_codes_is_refused() {
+    // A scope withdrawn or the wrong region looks like most pupils leaving at once (R1.2).
+    let sim = simulator(60).await;
+    let (_dir, store) = store();
+    let c = client(&sim);
+    import(&c, &store, &SystemClock, &full()).await;
+    let before = store.students().unwrap();
+    let on_roll: std::collections::HashSet<_> = before.iter().map(|s| s.upi.clone()).collect();
+    let ids: Vec<String> = sim.read_school(|s| {
+        s.students
+            .iter()
+            .filter(|st| on_roll.contains(&st.upi))
+            .take(20)
+            .map(|st| st.id.clone())
+            .collect()
+    });
+    for id in &ids {
+        sim.delete_student(id);
+    }
+    let refused = run_import(&c, &store, &SystemClock, &full(), &quiet).await.unwrap_err();
+    assert!(
+        matches!(refused, ImportError::LargeArchive { pupils_leaving: 20, pupils, .. } if pupils == before.len()),
+        "{refused:?}"
+    );
+    assert_eq!(store.students().unwrap(), before, "the previous roster is kept");
+    let run = &store.import_runs(1).unwrap()[0];
+    assert_eq!(run.outcome, ImportOutcome::Failed);
+    assert!(run
+        .message
+        .as_deref()
+        .unwrap_or("")
+        .contains(&format!("20 of the school's {} pupils", before.len())));
+
+    let codes = sim.read_school(|s| s.codes.clone());
+    sim.school_data_mut(|s| s.codes.clear());
+    let no_codes = run_import(&c, &store, &SystemClock, &full(), &quiet).await.unwrap_err();
+    assert!(matches!(no_codes, ImportError::NoCodes), "{no_codes:?}");
+    assert_eq!(store.students().unwrap(), before);
+
+    // Staff confirm that they left: the codes are back and the twenty are archived.
+    sim.school_data_mut(|s| s.codes = codes);
+    let confirmed = ImportOptions { accept_large_archive: true, ..full() };
+    import(&c, &store, &SystemClock, &confirmed).await;
+    assert_eq!(store.students().unwrap().len(), before.len() - 20);
     sim.shutdown().await;
 }

@@ -112,7 +112,7 @@ const STAFF_COMMANDS = {
   saveSettings: 'staff_save_settings', // { settings }
   testConnection: 'staff_test_connection', // { schoolId, token } -> { schoolName, mis }
   saveConnection: 'staff_save_connection', // { schoolId, token }
-  importNow: 'staff_import_now', // { full } -> { students, contacts, employees, codes }
+  importNow: 'staff_import_now', // { full, acceptLargeArchive } -> { students, contacts, employees, codes }
   importRuns: 'staff_import_runs', // -> [{ startedAt, finishedAt, full, outcome, message }]
   people: 'staff_people', // { kind, query } -> [{ misId, name, detail, imported }]
   setImport: 'staff_set_import', // { kind, misId, imported }

@@ -25,6 +25,8 @@ export const ERROR = Object.freeze({
   ROSTER_LOADING: 'ROSTER_LOADING',
   /** A Wonde connection test or import failed. */
   CONNECTION: 'CONNECTION',
+  /** A full import would archive many pupils or contacts at once: staff may confirm and run it. */
+  IMPORT_NEEDS_CONFIRM: 'IMPORT_NEEDS_CONFIRM',
   /** Tauri itself refused malformed arguments (a developer's mistake, never the user's). */
   BAD_ARGS: 'BAD_ARGS',
 });

@@ -3,7 +3,7 @@
 // "Do not import" switch per person (R1.4), kept across imports by the backend.
 
 import * as api from './api.js';
-import { EVENTS } from './contract.js';
+import { ERROR, EVENTS } from './contract.js';
 import { $, el, showMessage, when, plural } from './dom.js';
 
 const STAGES = {
@@ -38,21 +38,24 @@ export function createImport(ctx) {
     }
   }).catch(() => {});
 
-  async function run(full) {
+  // A full run that would archive many pupils at once is refused until staff confirm it (R1.2).
+  async function run(full, acceptLargeArchive = false) {
     if (running) return;
     running = true;
     for (const b of [$('import-run'), $('import-full')]) b.disabled = true;
+    $('import-confirm').hidden = true;
     showMessage($('import-error'), '');
     $('import-result').textContent = '';
     $('import-progress').hidden = false;
     $('import-bar').removeAttribute('value');
     $('import-stage').textContent = full ? 'Starting a full import…' : 'Starting the import…';
     try {
-      const r = await ctx.call('importNow', { full });
+      const r = await ctx.call('importNow', { full, acceptLargeArchive });
       $('import-result').textContent = `Import finished: ${plural(r.students, 'pupil')}, ${plural(r.contacts, 'contact')}, `
         + `${plural(r.employees, 'member of staff', 'members of staff')} and ${plural(r.codes, 'attendance code')}.`;
     } catch (e) {
       if (!ctx.dropped(e)) showMessage($('import-error'), e.message);
+      $('import-confirm').hidden = e.code !== ERROR.IMPORT_NEEDS_CONFIRM;
     } finally {
       running = false;
       $('import-progress').hidden = true;
@@ -64,6 +67,7 @@ export function createImport(ctx) {
   }
   $('import-run').addEventListener('click', () => run(false));
   $('import-full').addEventListener('click', () => run(true));
+  $('import-confirm').addEventListener('click', () => run(true, true));
 
   // ---------- last runs ----------
   async function loadRuns() {

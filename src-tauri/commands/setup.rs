@@ -149,12 +149,17 @@ pub async fn staff_import_now<R: Runtime>(
     app: AppHandle<R>,
     _session: StaffSession,
     full: bool,
+    accept_large_archive: Option<bool>,
 ) -> Result<kiosk_core::store::Counts> {
     let state = app.state::<AppState>();
     let client = state
         .wonde_client()
         .ok_or_else(|| Error::invalid("The kiosk is still starting; try again in a moment."))?;
-    let options = ImportOptions { full, ..ImportOptions::default() };
+    let options = ImportOptions {
+        full,
+        accept_large_archive: accept_large_archive.unwrap_or(false),
+        ..ImportOptions::default()
+    };
     let sink = state.progress_sink();
     let progress = move |p: import::Progress| {
         if let Some(sink) = &sink {

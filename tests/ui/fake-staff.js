@@ -274,6 +274,10 @@ function installFakeStaff(config) {
     },
     staff_import_now: (a) => {
       need(a);
+      if (s.importArchivesMost && a.full && !a.acceptLargeArchive) {
+        throw refusal('IMPORT_NEEDS_CONFIRM', "This full import would archive 5 of the school's 7 pupils and 0 of its "
+          + '12 contacts, more than a fifth at once, so the previous roster was kept.');
+      }
       const result = () => {
         runs.unshift({ startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), full: !!a.full,
           outcome: 'succeeded', message: 'Imported from the demo school.' });

@@ -118,7 +118,7 @@ test('an import switch turned off stays off after "Run import now", with progres
   await page.waitForFunction(() => /Pupils: \d of 9/.test(document.getElementById('import-stage').textContent));
   assert.ok(await page.getByRole('button', { name: 'Run full import' }).isDisabled());
   await page.getByText(/^Import finished: 7 pupils, 12 contacts, 2 members of staff and 9 attendance codes\.$/).waitFor();
-  assert.deepEqual((await calls('staff_import_now')), [{ session: 'session-1', full: false }]);
+  assert.deepEqual((await calls('staff_import_now')), [{ session: 'session-1', full: false, acceptLargeArchive: false }]);
   await page.waitForFunction((n) => window.__fake.callsTo('staff_people').length > n, peopleBefore);
   await page.locator('#import-progress').waitFor({ state: 'hidden' });
   const after = page.getByRole('switch', { name: "Import Zoë O'Brien" });
@@ -130,6 +130,19 @@ test('an import switch turned off stays off after "Run import now", with progres
   assert.equal(await page.getByRole('switch', { name: 'Import Ms Rita Novak' }).getAttribute('aria-checked'), 'false');
   await page.locator('#people-query').fill('okaf');
   await page.waitForFunction(() => document.querySelectorAll('#people-list li').length === 1);
+});
+
+test('a full import that would archive most pupils runs only when staff confirm they left (R1.2)', async () => {
+  const { page, calls } = await open({ staff: { importArchivesMost: true } });
+  await unlock(page);
+  await page.getByRole('tab', { name: 'Import' }).tap();
+  await page.getByRole('button', { name: 'Run full import' }).tap();
+  await page.getByRole('alert').filter({ hasText: 'would archive 5 of the school' }).waitFor();
+  const confirm = page.getByRole('button', { name: 'They have left: run the full import' });
+  await confirm.tap();
+  await page.getByText(/^Import finished: /).waitFor();
+  assert.deepEqual((await calls('staff_import_now')).map((c) => c.acceptLargeArchive), [false, true]);
+  assert.ok(await confirm.isHidden(), 'the confirmation goes once the import ran');
 });
 
 test('On site now lists today\'s late, early and returned, and prints only that list (R5.6)', async () => {

@@ -33,6 +33,9 @@ pub struct ImportArgs {
     /// Download everything, not only what changed since the last import.
     #[arg(long)]
     full: bool,
+    /// Confirms a full import that archives more than a fifth of the pupils or contacts at once.
+    #[arg(long, requires = "full")]
+    accept_leavers: bool,
 }
 
 #[derive(Subcommand)]
@@ -114,7 +117,11 @@ pub fn import(store: &Store, args: ImportArgs) -> Result<(), Failure> {
     let config = connection::config(store, data_dir(store))?
         .ok_or_else(|| Failure::Refused(ImportError::NotConnected.to_string()))?;
     let client = WondeClient::new(config).map_err(wonde_failure)?;
-    let options = ImportOptions { full: args.full, ..Default::default() };
+    let options = ImportOptions {
+        full: args.full,
+        accept_large_archive: args.accept_leavers,
+        ..Default::default()
+    };
     let last_stage = std::sync::Mutex::new(None::<Stage>);
     let show = |p: Progress| {
         let mut last = last_stage.lock().unwrap_or_else(|e| e.into_inner());
@@ -140,6 +147,11 @@ pub fn import(store: &Store, args: ImportArgs) -> Result<(), Failure> {
         Err(ImportError::Wonde(e)) if !e.is_transient() => {
             Err(Failure::Refused(ImportError::Wonde(e).plain_words()))
         }
+        Err(e @ ImportError::LargeArchive { .. }) => Err(Failure::Refused(format!(
+            "{} To confirm: kioskctl import --full --accept-leavers",
+            e.plain_words()
+        ))),
+        Err(e @ ImportError::NoCodes) => Err(Failure::Refused(e.plain_words())),
         Err(e) => Err(Failure::Broken(e.plain_words())),
     }
 }

@@ -10,6 +10,7 @@ pub mod employees_csv;
 mod mapping;
 pub mod schedule;
 
+use std::collections::HashSet;
 use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
@@ -38,6 +39,20 @@ pub enum ImportError {
     NotConnected,
     #[error("{0}")]
     Invalid(String),
+    /// A full run of the same school that would archive more than a fifth of its pupils or
+    /// contacts at once: staff confirm it (`accept_large_archive`) or fix the approval (R1.2).
+    #[error(
+        "This full import would archive {pupils_leaving} of the school's {pupils} pupils and \
+         {contacts_leaving} of its {contacts} contacts, more than a fifth at once, so the previous \
+         roster was kept. If they really left, run it again and confirm; otherwise check the \
+         school's Wonde approval."
+    )]
+    LargeArchive { pupils_leaving: usize, pupils: usize, contacts_leaving: usize, contacts: usize },
+    #[error(
+        "Wonde sent no attendance codes, so no mark could be written; the previous roster was \
+         kept. Check that the school's Wonde approval includes attendance."
+    )]
+    NoCodes,
 }
 
 impl ImportError {
@@ -109,11 +124,13 @@ pub struct ImportOptions {
     pub full_every: Duration,
     /// Tries of a page that failed transiently before the run fails.
     pub retries: u32,
+    /// Staff have confirmed a full run that archives many pupils or contacts at once.
+    pub accept_large_archive: bool,
 }
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        Self { full: false, full_every: Duration::days(7), retries: 2 }
+        Self { full: false, full_every: Duration::days(7), retries: 2, accept_large_archive: false }
     }
 }
 
@@ -176,6 +193,49 @@ pub async fn run_import(
         }
     }
     result
+}
+
+/// More than this share of the school's current pupils (or contacts) missing from one full
+/// download is a download gone wrong (a scope withdrawn, the wrong region), not people who left.
+const MOST_A_FULL_RUN_MAY_ARCHIVE: f64 = 0.2;
+
+/// Refuses, before anything is saved, a full roster that brings no attendance codes, or one of
+/// the same school that would archive more than a fifth of its pupils or contacts unless staff
+/// confirmed it (R1.2, R1.5). A kiosk moving to another school (from the demo school, say)
+/// replaces its roster as it should.
+fn refuse_a_suspicious_full_roster(
+    store: &Store,
+    roster: &Roster,
+    options: &ImportOptions,
+) -> Result<(), ImportError> {
+    if roster.codes.is_empty() {
+        return Err(ImportError::NoCodes);
+    }
+    let same_school = match (store.school()?, &roster.school) {
+        (Some(before), Some(now)) => before.wonde_id == now.wonde_id,
+        _ => false,
+    };
+    if !same_school || options.accept_large_archive {
+        return Ok(());
+    }
+    let pupils_kept: HashSet<&str> = roster.students.iter().map(|s| s.upi.as_str()).collect();
+    let pupils = store.students()?;
+    let pupils_leaving = pupils.iter().filter(|s| !pupils_kept.contains(s.upi.as_str())).count();
+    let contacts_kept: HashSet<&str> = roster.contacts.iter().map(|c| c.upi.as_str()).collect();
+    let contacts = store.contact_upis()?;
+    let contacts_leaving =
+        contacts.iter().filter(|id| !contacts_kept.contains(id.as_str())).count();
+    let too_many =
+        |leaving: usize, of: usize| leaving as f64 > of as f64 * MOST_A_FULL_RUN_MAY_ARCHIVE;
+    if too_many(pupils_leaving, pupils.len()) || too_many(contacts_leaving, contacts.len()) {
+        return Err(ImportError::LargeArchive {
+            pupils_leaving,
+            pupils: pupils.len(),
+            contacts_leaving,
+            contacts: contacts.len(),
+        });
+    }
+    Ok(())
 }
 
 /// `None` for a full run; else the instant to ask for changes after.
@@ -262,6 +322,7 @@ async fn download_and_save(
                     .into(),
             ));
         }
+        refuse_a_suspicious_full_roster(store, &roster, options)?;
         // Earlier students missing from this download (left, deleted) are archived by the store.
         return Ok(summary(store.replace_roster(&roster, clock.now())?));
     };

@@ -136,6 +136,14 @@ impl Store {
         Ok(rows)
     }
 
+    /// The keys of the current (not archived) contacts.
+    pub fn contact_upis(&self) -> Result<Vec<String>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT upi FROM contacts WHERE archived = 0")?;
+        let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// The contacts of a student, highest priority first.
     pub fn contacts_of(&self, student_upi: &str) -> Result<Vec<(Contact, StudentContact)>> {
         let conn = self.conn();
