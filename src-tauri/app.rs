@@ -18,7 +18,7 @@ use kiosk_core::paths::default_data_dir;
 use kiosk_core::search::SearchIndex;
 use kiosk_core::staff::StaffGate;
 use kiosk_core::store::{Store, StoreError};
-use kiosk_core::sync::{SyncHandle, SyncStatus};
+use kiosk_core::sync::{SyncHandle, SyncPause, SyncStatus};
 use kiosk_model::clock::{Clock, SystemClock};
 
 /// What the window's commands share.
@@ -148,6 +148,10 @@ impl AppState {
         self.sync_status().and_then(|s| s.online)
     }
 
+    pub fn sync_paused(&self) -> Option<SyncPause> {
+        self.sync_status().and_then(|s| s.paused)
+    }
+
     fn sync_status(&self) -> Option<SyncStatus> {
         self.running(|b| b.sync.status().borrow().clone())
     }
@@ -209,6 +213,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         staff::staff_log,
         staff::staff_event,
         staff::staff_retry,
+        staff::staff_retry_failed_today,
         staff::staff_export_csv,
         setup::staff_settings,
         setup::staff_save_settings,

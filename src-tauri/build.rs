@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "staff_log",
     "staff_event",
     "staff_retry",
+    "staff_retry_failed_today",
     "staff_export_csv",
     "staff_settings",
     "staff_save_settings",

@@ -153,7 +153,7 @@ fn the_window_is_granted_exactly_the_declared_commands_and_event_listening() {
     granted.sort();
     expected.sort();
     assert_eq!(granted, expected);
-    assert_eq!(declared_commands().len(), 26, "7 kiosk commands and 19 staff commands");
+    assert_eq!(declared_commands().len(), 27, "7 kiosk commands and 20 staff commands");
 
     // Every declared command gets past the permission check (its own validation may still refuse).
     let kiosk = kiosk();

@@ -187,3 +187,73 @@ fn only_a_failed_event_can_be_retried() {
         stderr(&out)
     );
 }
+
+#[test]
+fn retry_all_failed_today_queues_every_failure_of_today_again() {
+    let dir = seeded();
+    for student in ["1001", "1002"] {
+        assert!(kioskctl(dir.path(), &["sign-in", "--student", student]).status.success());
+    }
+    let store = kiosk_core::store::Store::open_dir(dir.path()).unwrap();
+    let failed = kiosk_core::store::Outcome {
+        status: kiosk_core::store::Status::Failed,
+        cause: Some("The MIS refused the mark: the register is locked".into()),
+        session: None,
+        code: None,
+    };
+    for id in [1, 2] {
+        assert!(store.finish_event(id, &failed, chrono::Utc::now()).unwrap());
+    }
+    let out = kioskctl(dir.path(), &["retry", "--all-failed-today"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("2 of today's failed events are queued again"),
+        "{}",
+        stdout(&out)
+    );
+    let status: serde_json::Value =
+        serde_json::from_str(&stdout(&kioskctl(dir.path(), &["status", "--format", "json"])))
+            .unwrap();
+    assert_eq!(
+        (status["events"]["pending"].as_i64(), status["events"]["failed"].as_i64()),
+        (Some(2), Some(0))
+    );
+    let neither = kioskctl(dir.path(), &["retry"]);
+    assert_eq!(neither.status.code(), Some(2), "an event id or --all-failed-today is needed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kioskctl_sync_beside_the_running_kiosk_app_says_so_and_sends_nothing() {
+    let school = common::sim_school("SIMS", 5, chrono::Utc::now()).await;
+    let connection = kiosk_core::connection::Connection {
+        school_id: school.sim.school_id(),
+        base_url: school.sim.base_url(),
+    };
+    kiosk_core::connection::save(
+        &school.store,
+        school.dir.path(),
+        &connection,
+        &wonde_client::Token::new(school.sim.token()),
+    )
+    .unwrap();
+    // The app's engine holds the data directory.
+    let app = kiosk_core::sync::lock::EngineLock::try_acquire(school.store.path()).unwrap();
+    let dir = school.dir.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || kioskctl(&dir, &["sync", "--max-wait", "5"]))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("already writing back from this data directory"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(school.sim.marks().is_empty());
+
+    drop(app);
+    let dir = school.dir.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || kioskctl(&dir, &["sync", "--max-wait", "5"]))
+        .await
+        .unwrap();
+    assert!(out.status.success(), "once the app has stopped, kioskctl syncs: {}", stderr(&out));
+}

@@ -63,8 +63,13 @@ fn decide_with(
     current: Option<&str>,
 ) -> Decision {
     let codes = dfe_codes();
-    let facts =
-        MisFacts { codes: &codes, capability: mis, allows_writeback: true, current_mark: current };
+    let facts = MisFacts {
+        codes: &codes,
+        ambiguous: &BTreeSet::new(),
+        capability: mis,
+        allows_writeback: true,
+        current_mark: current,
+    };
     decide(event, settings, &facts, event.occurred_at)
 }
 
@@ -346,6 +351,28 @@ fn a_code_the_mis_does_not_have_fails_before_anything_is_sent() {
 }
 
 #[test]
+fn a_letter_the_mis_has_two_codes_for_fails_and_the_other_letters_are_written() {
+    let codes = dfe_codes();
+    let ambiguous: BTreeSet<String> = ["L".to_string()].into();
+    let sims = sims();
+    let facts = MisFacts {
+        codes: &codes,
+        ambiguous: &ambiguous,
+        capability: &sims,
+        allows_writeback: true,
+        current_mark: None,
+    };
+    let settings = Settings::default();
+    let late = event(EventKind::LateSignIn, at(9, 5), ReasonGiven::None);
+    assert_eq!(
+        decide(&late, &settings, &facts, at(9, 5)),
+        Decision::Failed(Failure::CodeAmbiguous("L".into()))
+    );
+    let very_late = event(EventKind::LateSignIn, at(9, 40), ReasonGiven::None);
+    assert_eq!(code_of(&decide(&very_late, &settings, &facts, at(9, 40))), Some("U"));
+}
+
+#[test]
 fn a_typed_name_is_recorded_but_never_written_back() {
     let facts = EventFacts {
         kind: EventKind::LateSignIn,
@@ -376,14 +403,25 @@ fn the_sixth_form_group_has_its_own_times() {
         am_unauthorised: hm(10, 30),
         ..GroupRules::default()
     });
-    let sixth = EventFacts {
-        subject: Subject::Student { year: Some("12"), registration_group: None },
-        ..event(EventKind::LateSignIn, at(9, 30), ReasonGiven::None)
-    };
-    assert_eq!(
-        decide_sims(&sixth, &settings),
-        Decision::NotRequired(NotRequired::PresentWritebackOff)
-    );
+    // However the MIS writes the year, "12, 13" typed in the settings selects it.
+    for year in ["12", "Year 12", "Y13", "13", "year 013"] {
+        let sixth = EventFacts {
+            subject: Subject::Student { year: Some(year), registration_group: None },
+            ..event(EventKind::LateSignIn, at(9, 30), ReasonGiven::None)
+        };
+        assert_eq!(
+            decide_sims(&sixth, &settings),
+            Decision::NotRequired(NotRequired::PresentWritebackOff),
+            "{year}"
+        );
+    }
+    for year in ["1", "Year 11", "N1"] {
+        let other = EventFacts {
+            subject: Subject::Student { year: Some(year), registration_group: None },
+            ..event(EventKind::LateSignIn, at(9, 30), ReasonGiven::None)
+        };
+        assert_eq!(code_of(&decide_sims(&other, &settings)), Some("U"), "{year}");
+    }
     assert_eq!(
         code_of(&decide_sims(
             &event(EventKind::LateSignIn, at(9, 30), ReasonGiven::None),
@@ -398,8 +436,13 @@ fn an_event_is_decided_by_its_own_time_and_expires_after_local_midnight() {
     let settings = Settings::default();
     let codes = dfe_codes();
     let sims = sims();
-    let facts =
-        MisFacts { codes: &codes, capability: &sims, allows_writeback: true, current_mark: None };
+    let facts = MisFacts {
+        codes: &codes,
+        ambiguous: &BTreeSet::new(),
+        capability: &sims,
+        allows_writeback: true,
+        current_mark: None,
+    };
     let late = event(EventKind::LateSignIn, at(9, 5), ReasonGiven::None);
     // Written at 11:00 after a morning offline: still L, from 09:05.
     assert_eq!(code_of(&decide(&late, &settings, &facts, at(11, 0))), Some("L"));
@@ -505,7 +548,7 @@ proptest! {
     ) {
         let capability = MisCapabilities::builtin().unwrap().lookup(mis);
         let codes = dfe_codes();
-        let facts = MisFacts { codes: &codes, capability: &capability, allows_writeback: true, current_mark: current };
+        let facts = MisFacts { codes: &codes, ambiguous: &BTreeSet::new(), capability: &capability, allows_writeback: true, current_mark: current };
         let e = EventFacts { kind, occurred_at: when, subject: student(), reason };
         let first = decide(&e, &settings, &facts, now);
         prop_assert_eq!(&first, &decide(&e, &settings, &facts, now));
@@ -523,7 +566,7 @@ proptest! {
         let base = at(0, 0);
         let codes = dfe_codes();
         let capability = sims();
-        let facts = MisFacts { codes: &codes, capability: &capability, allows_writeback: true, current_mark: None };
+        let facts = MisFacts { codes: &codes, ambiguous: &BTreeSet::new(), capability: &capability, allows_writeback: true, current_mark: None };
         let code = |secs| {
             let e = event(EventKind::LateSignIn, base + Duration::seconds(secs), ReasonGiven::None);
             let d = decide(&e, &settings, &facts, e.occurred_at);

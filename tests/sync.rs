@@ -11,8 +11,9 @@ use common::engine::{fast, local, monday, start};
 use kiosk_core::mis_capabilities::MisCapabilities;
 use kiosk_core::rules::{EventKind, Session};
 use kiosk_core::store::Status;
-use kiosk_core::sync::Engine;
-use kiosk_model::clock::ManualClock;
+use kiosk_core::sync::lock::{EngineLock, LockError};
+use kiosk_core::sync::{run_until_idle, Engine, SyncError, SyncPause};
+use kiosk_model::clock::{Clock, ManualClock};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_all_morning_then_back_at_1100_writes_each_mark_from_its_own_time() {
@@ -39,7 +40,8 @@ async fn offline_all_morning_then_back_at_1100_writes_each_mark_from_its_own_tim
         kiosk_core::sync::SyncStatus {
             online: Some(true),
             pending: 0,
-            last_write_at: run.sync.status().borrow().last_write_at
+            last_write_at: run.sync.status().borrow().last_write_at,
+            paused: None,
         }
     );
     run.sync.shutdown().await;
@@ -250,4 +252,153 @@ async fn events_older_than_the_retention_period_are_purged_and_recent_ones_kept(
         "59 days old: kept, expired"
     );
     sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_engine_on_the_same_data_waits_and_sends_nothing_until_the_first_has_stopped() {
+    let school = common::sim_school("SIMS", 10, local(monday(), 8, 0)).await;
+    // The first engine: `kioskctl sync` in another process, say.
+    let first = EngineLock::try_acquire(school.store.path()).unwrap();
+    let run = common::engine::start_with(school, local(monday(), 8, 0));
+    let (a, a_id) = run.pupil(0);
+    let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 5));
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while run.sync.status().borrow().paused != Some(SyncPause::OtherEngine) {
+        assert!(std::time::Instant::now() < deadline, "the strip never said why it waits");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Awake and asked to write: still nothing sent while the other engine has the data.
+    run.sync.wake();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(run.event(event.id).status, Status::Pending);
+    assert_eq!(run.mark(&a_id, monday(), Session::AM), None);
+    let other = Engine::new(
+        run.school.store.clone(),
+        run.school.client.clone(),
+        run.clock.clone(),
+        MisCapabilities::builtin().unwrap(),
+        fast(),
+    );
+    assert!(
+        matches!(
+            run_until_idle(other, Duration::from_secs(1)).await,
+            Err(SyncError::Lock(LockError::Held))
+        ),
+        "a third engine is refused at once"
+    );
+
+    drop(first);
+    run.drained().await;
+    assert_eq!(run.event(event.id).status, Status::Successful);
+    assert_eq!(run.mark(&a_id, monday(), Session::AM).unwrap().writes, 1);
+    assert_eq!(run.sync.status().borrow().paused, None);
+    run.sync.shutdown().await;
+    EngineLock::try_acquire(run.school.store.path()).expect("a stopped engine lets go");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retrying_a_morning_failure_after_a_later_event_set_the_session_leaves_the_later_mark() {
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    let (a, a_id) = run.pupil(0);
+    let mut settings = run.school.store.settings().unwrap();
+    settings.default_group.late_code = "Q".into(); // not one of the MIS's codes
+    settings.default_group.early_leaver_code = Some("E".into());
+    run.school.store.save_settings(&settings).unwrap();
+    let late = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 5));
+    run.drained().await;
+    assert_eq!(run.event(late.id).status, Status::Failed, "no such code: failed");
+
+    // Collected before lunch: the AM mark is the early leaver's.
+    let early = run.record(EventKind::EarlySignOut, &a, local(monday(), 11, 0));
+    run.drained().await;
+    assert_eq!(run.event(early.id).status, Status::Successful);
+    assert_eq!(run.mark(&a_id, monday(), Session::AM).unwrap().code, "E");
+
+    // The office fixes the late code and retries the morning's failure.
+    settings.default_group.late_code = "L".into();
+    run.school.store.save_settings(&settings).unwrap();
+    run.school.store.retry_event(late.id, monday(), local(monday(), 11, 30)).unwrap();
+    run.clock.set(local(monday(), 11, 30));
+    run.sync.wake();
+    run.drained().await;
+    let retried = run.event(late.id);
+    assert_eq!(retried.status, Status::NotRequired);
+    assert!(
+        retried.cause.as_deref().unwrap_or_default().contains(&format!("event {}", early.id)),
+        "{retried:?}"
+    );
+    let mark = run.mark(&a_id, monday(), Session::AM).unwrap();
+    assert_eq!((mark.code.as_str(), mark.writes), ("E", 1), "the later mark stands");
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_whose_outcome_could_not_be_kept_is_never_made_and_goes_once_saving_works() {
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    // The attempts table refuses every row, as a full disk would refuse the intent.
+    let db = rusqlite::Connection::open(run.school.store.path()).unwrap();
+    db.execute_batch(
+        "CREATE TRIGGER full_disk BEFORE INSERT ON attempts BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;",
+    )
+    .unwrap();
+    let (a, a_id) = run.pupil(0);
+    let before = run.school.sim.request_count();
+    let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 5));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    // Two passes at least have read the current mark and stopped at the intent.
+    while run.school.sim.request_count() < before + 2 {
+        assert!(std::time::Instant::now() < deadline, "the engine never tried");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(run.mark(&a_id, monday(), Session::AM), None, "nothing sent unrecorded");
+    assert_eq!(run.event(event.id).status, Status::Pending);
+
+    db.execute_batch("DROP TRIGGER full_disk;").unwrap();
+    run.sync.wake();
+    run.drained().await;
+    let mark = run.mark(&a_id, monday(), Session::AM).unwrap();
+    assert_eq!((mark.code.as_str(), mark.writes), ("L", 1));
+    let attempts = run.school.store.attempts(event.id).unwrap();
+    assert!(
+        attempts.iter().all(|a| a.outcome != kiosk_model::AttemptOutcome::Sending),
+        "each intent was answered in place: {attempts:?}"
+    );
+    assert_eq!(run.event(event.id).status, Status::Successful);
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_letter_the_mis_has_two_codes_for_is_never_written_on_a_guess_and_the_check_says_so() {
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    // A second L, as an MIS with a historic code of the same letter lists it.
+    rusqlite::Connection::open(run.school.store.path())
+        .unwrap()
+        .execute(
+            "INSERT INTO attendance_codes (wonde_id, code, description) VALUES ('historic-L', 'L', 'Late (old)')",
+            [],
+        )
+        .unwrap();
+    let (a, a_id) = run.pupil(0);
+    let (b, b_id) = run.pupil(1);
+    let late = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 5));
+    let very_late = run.record(EventKind::LateSignIn, &b, local(monday(), 9, 40));
+    run.drained().await;
+    let failed = run.event(late.id);
+    assert_eq!(failed.status, Status::Failed);
+    assert!(failed.cause.unwrap().contains("more than one attendance code L"));
+    assert_eq!(run.mark(&a_id, monday(), Session::AM), None);
+    assert_eq!(run.mark(&b_id, monday(), Session::AM).unwrap().code, "U", "other codes still go");
+    assert_eq!(run.event(very_late.id).status, Status::Successful);
+    let findings = kiosk_core::staff::check::run(
+        &run.school.store,
+        &MisCapabilities::builtin().unwrap(),
+        run.clock.now(),
+    )
+    .unwrap();
+    assert!(
+        findings.iter().any(|f| f.title == "The MIS has more than one attendance code L"
+            && f.severity == kiosk_core::staff::check::Severity::Problem),
+        "{findings:?}"
+    );
+    run.sync.shutdown().await;
 }

@@ -107,8 +107,9 @@ const STAFF_COMMANDS = {
   log: 'staff_log', // { date, status, kind, text } -> { rows, counts }
   event: 'staff_event', // { id } -> { row, attempts }
   retry: 'staff_retry', // { id } -> row
+  retryFailedToday: 'staff_retry_failed_today', // -> number of events queued again
   exportCsv: 'staff_export_csv', // { from, to } -> { path, events }: the CSV file saved
-  settings: 'staff_settings', // -> { settings, codes, connection, demo }
+  settings: 'staff_settings', // -> { settings, codes, years, registrationGroups, connection, demo }
   saveSettings: 'staff_save_settings', // { settings }
   testConnection: 'staff_test_connection', // { schoolId, token } -> { schoolName, mis }
   saveConnection: 'staff_save_connection', // { schoolId, token }

@@ -62,6 +62,12 @@ export const EVENTS = Object.freeze({
   rosterReady: 'roster-ready',
 });
 
+/** Why the sync engine holds the queue (`paused` in SyncStatus), as the status strip says it. */
+export const PAUSES = Object.freeze({
+  token_refused: 'Writeback paused: Wonde refused the kiosk\'s token. Staff: check the connection.',
+  other_engine: 'Writeback paused: kioskctl sync is writing back for this kiosk.',
+});
+
 /** A staff PIN is 4 to 8 digits; the core refuses any other. */
 export const PIN_RE = /^\d{4,8}$/;
 
@@ -69,7 +75,8 @@ export const PIN_RE = /^\d{4,8}$/;
  * @typedef {{ code: keyof typeof ERROR | null, message: string }} Refusal
  * @typedef {{ schoolName: string|null, demo: boolean, online: boolean|null, pending: number,
  *   lastImport: string|null, importing: boolean, inactivitySeconds: number,
- *   storageProblem: string|null, timeZone: string|null }} HomeStatus
+ *   storageProblem: string|null, timeZone: string|null,
+ *   paused: keyof typeof PAUSES|null }} HomeStatus
  * @typedef {{ studentExactMatch: boolean, reasonExactMatch: boolean,
  *   typedCollectorAllowed: boolean }} KioskSettings
  * @typedef {{ upi: string, name: string, year: string|null, registrationGroup: string|null }} Pupil
@@ -79,7 +86,7 @@ export const PIN_RE = /^\d{4,8}$/;
  * @typedef {{ kind: string, upi: string|null, typedName: string|null, reason: string|null,
  *   reasonTyped: boolean, collectedBy: string|null }} NewEvent
  * @typedef {{ id: number, name: string, kind: string, time: string }} Recorded
- * @typedef {{ online?: boolean|null, pending?: number }} SyncStatus
+ * @typedef {{ online?: boolean|null, pending?: number, paused?: keyof typeof PAUSES|null }} SyncStatus
  * @typedef {{ pinSet: boolean, lockedForSeconds: number }} PinStatus
  * @typedef {{ id: number, date: string, time: string, person: string, year: string|null,
  *   registrationGroup: string|null, kind: string, type: string, reason: string,

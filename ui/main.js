@@ -6,7 +6,7 @@ import * as api from './api.js';
 import { createKiosk } from './kiosk/kiosk.js';
 import { createStaff } from './staff.js';
 import { $, today, clockTime, shortDate, setSchoolZone } from './dom.js';
-import { EVENTS } from './contract.js';
+import { EVENTS, PAUSES } from './contract.js';
 
 const DEFAULT_INACTIVITY_SECONDS = 60;
 const HOME_REFRESH_MS = 5 * 60 * 1000;
@@ -18,7 +18,7 @@ let inactivitySeconds = DEFAULT_INACTIVITY_SECONDS;
 let busy = 0;
 let idleTimer = null;
 let current = 'screen-home';
-const status = { online: null, pending: 0, lastImport: null, importing: false, demo: false };
+const status = { online: null, pending: 0, lastImport: null, importing: false, demo: false, paused: null };
 
 // ---------- screens ----------
 function showScreen(id, focusEl) {
@@ -90,8 +90,11 @@ function formatImport(iso) {
 
 function renderStatus() {
   const online = $('status-online');
-  online.classList.remove('is-online', 'is-offline', 'is-unknown');
-  if (status.online === true) {
+  online.classList.remove('is-online', 'is-offline', 'is-unknown', 'is-paused');
+  if (status.paused && PAUSES[status.paused]) {
+    online.textContent = PAUSES[status.paused];
+    online.classList.add('is-paused');
+  } else if (status.online === true) {
     online.textContent = 'Online';
     online.classList.add('is-online');
   } else if (status.online === false) {
@@ -118,6 +121,7 @@ async function refreshHome() {
     status.demo = !!h.demo;
     status.online = h.online ?? null;
     status.pending = h.pending ?? 0;
+    status.paused = h.paused ?? null;
     status.lastImport = h.lastImport ?? null;
     status.importing = !!h.importing;
     if (Number(h.inactivitySeconds) > 0) inactivitySeconds = Number(h.inactivitySeconds);
@@ -161,6 +165,7 @@ $('btn-staff').addEventListener('click', () => { $('home-error').hidden = true; 
 api.onEvent(EVENTS.syncStatus, (p) => {
   if ('online' in p) status.online = p.online ?? null;
   if ('pending' in p) status.pending = p.pending ?? 0;
+  if ('paused' in p) status.paused = p.paused ?? null;
   renderStatus();
 }).catch(() => {});
 

@@ -79,6 +79,33 @@ export function toggle(label, checked, onChange, hint) {
   return wrap;
 }
 
+/**
+ * A pick list: one toggle chip per choice (the imported years or registration groups), so staff
+ * pick what the MIS holds instead of typing it. A chosen value the roster no longer has stays
+ * shown, marked, until it is unpicked. onChange gets the chosen values in the choices' order.
+ */
+export function pickList(label, choices, chosen, onChange, hint) {
+  const wrap = el('fieldset', 'field pick-list');
+  wrap.append(el('legend', 'field-name', label));
+  const chips = el('div', 'chips');
+  const picked = new Set(chosen);
+  const all = [...choices, ...chosen.filter((v) => !choices.includes(v))];
+  for (const value of all) {
+    const missing = !choices.includes(value);
+    const b = el('button', `chip${missing ? ' chip-missing' : ''}`, missing ? `${value} (not in the roster)` : value,
+      { type: 'button', 'aria-pressed': String(picked.has(value)), 'data-value': value });
+    b.addEventListener('click', () => {
+      if (picked.has(value)) picked.delete(value); else picked.add(value);
+      b.setAttribute('aria-pressed', String(picked.has(value)));
+      onChange(all.filter((v) => picked.has(v)));
+    });
+    chips.append(b);
+  }
+  wrap.append(chips);
+  if (hint) wrap.append(el('small', 'field-hint', hint));
+  return wrap;
+}
+
 /** A card with a heading; returns [card, body]. */
 export function card(title, intro) {
   const c = el('section', 'card settings-card');

@@ -4,7 +4,7 @@
 // straight into the draft handed in; staff-settings.js saves it.
 
 import { el } from './dom.js';
-import { field, input, select, codeSelect, toggle, splitList, joinList } from './staff-form.js';
+import { field, input, select, codeSelect, toggle, pickList, splitList, joinList } from './staff-form.js';
 
 const TIMES = [
   ['am_late', 'AM late', 'Signing in after this is late.'],
@@ -38,10 +38,10 @@ function newGroup(settings) {
 }
 
 /**
- * Renders the groups card into `root` for `draft` (the settings document) with `codes`.
- * `changed()` is called after every edit.
+ * Renders the groups card into `root` for `draft` (the settings document) with `codes` and the
+ * `roster`'s { years, registrationGroups }. `changed()` is called after every edit.
  */
-export function renderGroups(root, draft, codes, changed, state) {
+export function renderGroups(root, draft, codes, roster, changed, state) {
   root.textContent = '';
   const all = () => [draft.default_group, ...draft.groups];
   if (state.index > draft.groups.length) state.index = 0;
@@ -50,7 +50,7 @@ export function renderGroups(root, draft, codes, changed, state) {
   all().forEach((g, i) => {
     const label = i === 0 ? `${g.name || 'Everyone'} (default)` : g.name || `Group ${i}`;
     const b = el('button', 'sbtn group-pick', label, { type: 'button', 'aria-pressed': String(i === state.index) });
-    b.addEventListener('click', () => { state.index = i; renderGroups(root, draft, codes, changed, state); root.querySelector('.group-pick[aria-pressed="true"]').focus(); });
+    b.addEventListener('click', () => { state.index = i; renderGroups(root, draft, codes, roster, changed, state); root.querySelector('.group-pick[aria-pressed="true"]').focus(); });
     picker.append(b);
   });
   const add = el('button', 'sbtn group-add', 'Add a group', { type: 'button' });
@@ -58,7 +58,7 @@ export function renderGroups(root, draft, codes, changed, state) {
     draft.groups.push(newGroup(draft));
     state.index = draft.groups.length;
     changed();
-    renderGroups(root, draft, codes, changed, state);
+    renderGroups(root, draft, codes, roster, changed, state);
     root.querySelector('.group-editor input').focus();
   });
   picker.append(add);
@@ -78,10 +78,16 @@ export function renderGroups(root, draft, codes, changed, state) {
   }, { maxlength: 40 });
   who.append(field('Group name', name));
   if (!isDefault) {
-    who.append(field('Years', input('text', joinList(g.years), (v) => set('years')(splitList(v)), { maxlength: 80 }),
-      'Comma separated, e.g. 7, 8, 9'));
-    who.append(field('Registration groups', input('text', joinList(g.registration_groups),
-      (v) => set('registration_groups')(splitList(v)), { maxlength: 200 }), 'Comma separated, e.g. 7JM, 7AB'));
+    // The roster's own years and groups to pick from; typed only before anything is imported.
+    who.append(roster.years.length
+      ? pickList('Years', roster.years, g.years, set('years'), 'The years in the roster.')
+      : field('Years', input('text', joinList(g.years), (v) => set('years')(splitList(v)), { maxlength: 80 }),
+        'Comma separated, e.g. 7, 8, 9'));
+    who.append(roster.registrationGroups.length
+      ? pickList('Registration groups', roster.registrationGroups, g.registration_groups, set('registration_groups'),
+        'The registration groups in the roster.')
+      : field('Registration groups', input('text', joinList(g.registration_groups),
+        (v) => set('registration_groups')(splitList(v)), { maxlength: 200 }), 'Comma separated, e.g. 7JM, 7AB'));
   } else {
     who.append(el('p', 'muted span-2', 'Pupils not in any other group follow these rules.'));
   }
@@ -147,7 +153,7 @@ export function renderGroups(root, draft, codes, changed, state) {
       draft.groups.splice(state.index - 1, 1);
       state.index = 0;
       changed();
-      renderGroups(root, draft, codes, changed, state);
+      renderGroups(root, draft, codes, roster, changed, state);
       root.querySelector('.group-pick').focus();
     });
     const line = el('div', 'row row-end');

@@ -1,6 +1,6 @@
 // The writeback log (R5.2): one day at a time, newest first; status and type chips with counts,
 // text search, live updates from `event-changed`, an event's detail with its Details and
-// Writeback tabs, Retry, and CSV export for a range of days.
+// Writeback tabs, Retry (one event, or all of today's failures), and CSV export for a range of days.
 
 import * as api from './api.js';
 import { EVENTS, KINDS, STATUSES } from './contract.js';
@@ -94,7 +94,26 @@ export function createLog(ctx) {
     counts = r.counts || {};
     renderChips();
     renderRows();
+    // Failures can only be retried on their own day (R4.6).
+    const failed = Number(counts.failed) || 0;
+    $('log-retry-failed').hidden = f.date !== today() || failed === 0;
+    $('log-retry-failed').textContent = `Retry all of today's failures (${failed})`;
   }
+
+  $('log-retry-failed').addEventListener('click', async () => {
+    const b = $('log-retry-failed');
+    b.disabled = true;
+    try {
+      const n = await ctx.call('retryFailedToday');
+      ctx.notice(`${plural(n, 'event')} will be tried again: Pending.`);
+      await load();
+    } catch (e) {
+      if (ctx.dropped(e)) return;
+      showMessage($('log-error'), e.message);
+    } finally {
+      b.disabled = false;
+    }
+  });
 
   function renderRows() {
     const body = $('log-rows');

@@ -20,6 +20,7 @@ export function createSettings(ctx) {
   let saved = null; // the settings as last loaded or saved (JSON)
   let draft = null;
   let codes = [];
+  let roster = { years: [], registrationGroups: [] };
   let connection = null;
   let demo = false;
   let seq = 0;
@@ -55,6 +56,8 @@ export function createSettings(ctx) {
     draft = JSON.parse(saved);
     draft.groups = draft.groups || [];
     codes = Array.isArray(r.codes) ? r.codes : [];
+    roster = { years: Array.isArray(r.years) ? r.years : [],
+      registrationGroups: Array.isArray(r.registrationGroups) ? r.registrationGroups : [] };
     connection = r.connection || null;
     demo = !!r.demo;
     say('', '');
@@ -153,7 +156,7 @@ export function createSettings(ctx) {
   function groupsCard() {
     const c = card('Groups and their rules', 'Times, codes and reasons by year or registration group.');
     const root = el('div', 'groups', null, { id: 'settings-groups' });
-    renderGroups(root, draft, codes, changed, groupState);
+    renderGroups(root, draft, codes, roster, changed, groupState);
     c.append(root);
     return c;
   }

@@ -10,6 +10,7 @@ use kiosk_core::recording::{self, Person, ReasonText, Request};
 use kiosk_core::search::Hit;
 use kiosk_core::signed_out::signed_out_at;
 use kiosk_core::store::Status;
+use kiosk_core::sync::SyncPause;
 use kiosk_model::clock::school_date;
 use kiosk_model::EventKind;
 
@@ -34,6 +35,8 @@ pub struct HomeStatus {
     /// Set when the kiosk cannot save sign-ins (disk full, data directory read-only): the home
     /// screen shows it until saving works again.
     pub storage_problem: Option<String>,
+    /// Why the sync engine holds the queue though Wonde answers (a refused token).
+    pub paused: Option<SyncPause>,
 }
 
 /// What the home screen says while nothing can be saved.
@@ -55,6 +58,7 @@ pub async fn home_status<R: Runtime>(app: AppHandle<R>) -> Result<HomeStatus> {
             inactivity_seconds: settings.inactivity_seconds,
             time_zone: settings.time_zone.name().to_string(),
             storage_problem: store.cannot_write().then(|| CANNOT_SAVE.to_string()),
+            paused: state.sync_paused(),
         })
     })
     .await

@@ -22,9 +22,13 @@ pub struct CodeChoice {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SettingsView {
     settings: Value,
     codes: Vec<CodeChoice>,
+    /// The imported years and registration groups, for a group's pick lists.
+    years: Vec<String>,
+    registration_groups: Vec<String>,
     connection: Option<ConnectionViewOut>,
     demo: bool,
 }
@@ -58,7 +62,15 @@ pub async fn staff_settings<R: Runtime>(
             .map(|c| CodeChoice { code: c.code, description: c.description })
             .collect();
         let connection = connection::view(&state.store, &state.data_dir())?.map(Into::into);
-        Ok(SettingsView { settings, codes, connection, demo: state.is_demo() })
+        let (years, registration_groups) = state.store.years_and_groups()?;
+        Ok(SettingsView {
+            settings,
+            codes,
+            years,
+            registration_groups,
+            connection,
+            demo: state.is_demo(),
+        })
     })
     .await
 }

@@ -255,6 +255,23 @@ pub async fn staff_retry<R: Runtime>(
     .await
 }
 
+/// "Retry all of today's failures": every Failed event of today back in the queue. Returns how
+/// many.
+#[tauri::command]
+pub async fn staff_retry_failed_today<R: Runtime>(
+    app: AppHandle<R>,
+    _session: StaffSession,
+) -> Result<usize> {
+    on_pool(app, move |state| {
+        let (_, today) = zone_and_today(state);
+        let retried = state.store.retry_failed_today(today, state.clock.now())?;
+        tracing::info!(retried, "today's failures retried by staff");
+        state.wake_sync();
+        Ok(retried)
+    })
+    .await
+}
+
 /// A saved CSV export: where it is and how many events it holds.
 #[derive(Serialize)]
 pub struct SavedExport {

@@ -39,6 +39,8 @@ pub fn fast() -> SyncConfig {
         probe_interval: Duration::from_millis(50),
         status_poll_interval: Duration::from_millis(10),
         status_poll_limit: Duration::from_secs(5),
+        // On the school clock, which tests that lose answers run at twice real speed.
+        unanswered_settle: Duration::from_secs(4),
     }
 }
 

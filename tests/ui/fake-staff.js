@@ -84,6 +84,8 @@ const STAFF_DEFAULTS = {
   demo: true,
   connection: null,
   codes: STAFF_CODES,
+  years: ['7', '8', '9', '10', '11', '12', '13'],
+  registrationGroups: ['7JM', '8AB', '9RB', '10KP', '11CD', '12S', '13S'],
   events: STAFF_EVENTS,
   settings: {
     time_zone: 'Europe/London', writeback_enabled: true, student_exact_match: true, reason_exact_match: true,
@@ -238,6 +240,12 @@ function installFakeStaff(config) {
       e.cause = '';
       return row(e);
     },
+    staff_retry_failed_today: (a) => {
+      need(a);
+      const failed = events.filter((e) => e.status === 'failed' && row(e).canRetry);
+      for (const e of failed) { e.status = 'pending'; e.cause = ''; }
+      return failed.length;
+    },
     staff_export_csv: (a) => {
       need(a);
       const count = events.filter((e) => e.date >= a.from && e.date <= a.to).length;
@@ -246,6 +254,7 @@ function installFakeStaff(config) {
     staff_settings: (a) => {
       need(a);
       return { settings: JSON.parse(JSON.stringify(s.settings)), codes: s.codes.map((c) => ({ ...c })),
+        years: [...s.years], registrationGroups: [...s.registrationGroups],
         connection: s.connection ? { ...s.connection } : null, demo: s.demo };
     },
     staff_save_settings: (a) => {

@@ -57,6 +57,19 @@ test('the offline banner appears on sync-status offline and goes when back onlin
   assert.equal(await page.locator('#status-pending').textContent(), 'Nothing waiting');
 });
 
+test('while Wonde refuses the token the strip says writeback is paused and who must act, until it is accepted', async () => {
+  const { page, emit } = await open();
+  const strip = page.locator('#status-online');
+  await emit('sync-status', { online: true, pending: 2, paused: 'token_refused' });
+  await page.waitForFunction(() => document.querySelector('#status-online').textContent.startsWith('Writeback paused'));
+  assert.equal(await strip.textContent(),
+    "Writeback paused: Wonde refused the kiosk's token. Staff: check the connection.");
+  assert.ok(await page.locator('#offline-banner').isHidden(), 'not offline: Wonde answered');
+  assert.equal(await page.locator('#status-pending').textContent(), '2 waiting');
+  await emit('sync-status', { online: true, pending: 0, paused: null });
+  await page.waitForFunction(() => document.querySelector('#status-online').textContent === 'Online');
+});
+
 test('when the kiosk cannot save, a banner says so, a sign-in says it was not saved, and both go once saving works', async () => {
   const cannotSave = 'This kiosk cannot save sign-ins at the moment. Please tell the school office.';
   const notSaved = 'This was not saved: the kiosk cannot store anything just now. Please tell the school office.';

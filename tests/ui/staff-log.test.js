@@ -42,6 +42,23 @@ test('log: today by default, counts per status, filter to Failed and retry one: 
   assert.match(await logRows(page).filter({ hasText: '09:21:02' }).textContent(), /Sam Patel.*Pending/);
 });
 
+test("retry all of today's failures: one button, every Failed event of today Pending; none on another day", async () => {
+  const { page, calls } = await open({}, { fixedTime: FIXED });
+  await unlock(page);
+  const button = page.getByRole('button', { name: "Retry all of today's failures (2)" });
+  await button.waitFor();
+  await button.tap();
+  await page.waitForFunction(() => document.querySelector('#log-retry-failed').hidden);
+  assert.deepEqual(await calls('staff_retry_failed_today'), [{ session: 'session-1' }]);
+  assert.equal(await chip(page, 'Failed').textContent(), 'Failed0');
+  assert.equal(await chip(page, 'Pending').textContent(), 'Pending4');
+  assert.match(await page.locator('#staff-notice').textContent(), /2 events will be tried again/);
+
+  await page.locator('#log-prev').tap();
+  await page.waitForFunction(() => document.querySelector('#log-date').value === '2025-11-23');
+  assert.ok(await page.locator('#log-retry-failed').isHidden(), 'only today can be retried');
+});
+
 test('the Writeback tab lists every attempt: time, what was sent, HTTP status, Wonde\'s message, duration (R5.2)', async () => {
   const { page, calls } = await open({}, { fixedTime: FIXED });
   await unlock(page);

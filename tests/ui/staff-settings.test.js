@@ -50,6 +50,26 @@ test('settings: a new AM late time is saved; a refused save shows the backend\'s
   assert.equal((await calls('staff_save_settings')).length, 2);
 });
 
+test("a group's years and registration groups are picked from the roster's, not typed (R5.3)", async () => {
+  const { page, calls } = await open({}, { fixedTime: FIXED });
+  await unlock(page);
+  await page.getByRole('tab', { name: 'Settings' }).tap();
+  await page.getByRole('button', { name: 'Sixth form' }).tap();
+  const years = page.getByRole('group', { name: 'Years' });
+  await years.waitFor();
+  assert.deepEqual(await years.getByRole('button').allTextContents(), ['7', '8', '9', '10', '11', '12', '13']);
+  assert.equal(await years.getByRole('button', { name: '12', exact: true }).getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.getByText('Comma separated').count(), 0, 'no typing of years or groups');
+  await years.getByRole('button', { name: '13', exact: true }).tap(); // unpicked
+  await years.getByRole('button', { name: '11', exact: true }).tap();
+  await page.getByRole('group', { name: 'Registration groups' }).getByRole('button', { name: '13S' }).tap();
+  await page.getByRole('button', { name: 'Save settings' }).tap();
+  await page.waitForFunction(() => document.getElementById('settings-message').textContent === 'Settings saved.');
+  const [saved] = await calls('staff_save_settings');
+  assert.deepEqual(saved.settings.groups[0].years, ['11', '12']);
+  assert.deepEqual(saved.settings.groups[0].registration_groups, ['13S']);
+});
+
 test('settings: a reason gets a code from the list; the connection token is typed once and then shown masked (R5.3)', async () => {
   const { page, calls } = await open();
   await unlock(page);

@@ -175,11 +175,15 @@ impl Default for GroupRules {
 
 impl GroupRules {
     /// Whether this group selects a student of the given year and registration group.
+    /// Years compare in their normal form ("12" selects "Year 12" and "Y12").
     pub fn selects(&self, year: Option<&str>, registration_group: Option<&str>) -> bool {
-        let matches = |list: &[String], value: Option<&str>| {
-            list.is_empty() || value.is_some_and(|v| list.iter().any(|x| x.eq_ignore_ascii_case(v)))
+        let matches = |list: &[String], value: Option<&str>, same: fn(&str, &str) -> bool| {
+            list.is_empty() || value.is_some_and(|v| list.iter().any(|x| same(x, v)))
         };
-        matches(&self.years, year) && matches(&self.registration_groups, registration_group)
+        matches(&self.years, year, kiosk_model::year::same_year)
+            && matches(&self.registration_groups, registration_group, |a, b| {
+                a.trim().eq_ignore_ascii_case(b.trim())
+            })
     }
 
     /// Every attendance code these rules may write: what the configuration check verifies (R3.8).

@@ -156,6 +156,13 @@ pub enum AttemptOutcome {
     BatchRefused,
     /// The mark an unanswered send carried is in the MIS: not sent again. Detail: the code.
     AlreadyHeld,
+    /// About to be sent: kept before the request goes, so a send whose answer is never recorded
+    /// (the kiosk stopped, the disk filled) is known to have happened. Its answer takes its
+    /// place; while it stands, the MIS is read before anything is sent again (R4.8).
+    Sending,
+    /// Wonde refused the kiosk's token: the event waits, with the rest of the queue, until the
+    /// connection is fixed (R4.6).
+    TokenRefused,
     /// A note kept from before outcomes were typed (migration 0002): the detail is its text.
     Note,
 }
@@ -193,6 +200,12 @@ impl AttemptOutcome {
             AttemptOutcome::AlreadyHeld => format!(
                 "The MIS already holds {detail} from the send whose answer was lost; not sent again"
             ),
+            AttemptOutcome::Sending => {
+                "Sent, but no answer was recorded; the MIS is read before sending again".into()
+            }
+            AttemptOutcome::TokenRefused => {
+                "Wonde refused the kiosk's token; waiting until the connection is fixed".into()
+            }
             AttemptOutcome::Note => detail.to_string(),
         }
     }

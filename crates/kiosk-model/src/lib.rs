@@ -4,5 +4,6 @@
 pub mod clock;
 mod event;
 pub mod roster;
+pub mod year;
 
 pub use event::{AttemptOutcome, EventKind, ImportOutcome, Session, Status};

@@ -78,9 +78,13 @@ enum Command {
         format: LogFormat,
     },
     /// Sends a Failed event of today back to the queue (R4.6), e.g. after fixing a mapping.
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["event_id", "all_failed_today"])))]
     Retry {
         /// The event's id, as `kioskctl log` shows it.
-        event_id: i64,
+        event_id: Option<i64>,
+        /// Every Failed event of today instead of one.
+        #[arg(long)]
+        all_failed_today: bool,
     },
     /// Writes waiting events to the MIS now, until none is left or --max-wait passes (R4).
     Sync {
@@ -216,13 +220,21 @@ fn run(
             }
             Ok(())
         }
-        Command::Retry { event_id } => {
+        Command::Retry { event_id, all_failed_today } => {
             let today = school_date(now, store.settings_or_default().time_zone);
-            let event = store.retry_event(event_id, today, now)?;
-            println!(
-                "Event {} is queued again; run `kioskctl sync` or let the kiosk write it.",
-                event.id
-            );
+            match event_id {
+                Some(id) if !all_failed_today => {
+                    let event = store.retry_event(id, today, now)?;
+                    println!(
+                        "Event {} is queued again; run `kioskctl sync` or let the kiosk write it.",
+                        event.id
+                    );
+                }
+                _ => {
+                    let retried = store.retry_failed_today(today, now)?;
+                    println!("{retried} of today's failed events are queued again; run `kioskctl sync` or let the kiosk write them.");
+                }
+            }
             Ok(())
         }
         Command::Sync { max_wait } => {

@@ -7,7 +7,8 @@ use std::time::Duration;
 use kiosk_core::background::configured_client;
 use kiosk_core::mis_capabilities::MisCapabilities;
 use kiosk_core::store::{Status, Store};
-use kiosk_core::sync::{run_until_idle, Engine, SyncConfig};
+use kiosk_core::sync::lock::LockError;
+use kiosk_core::sync::{run_until_idle, Engine, Idle, SyncConfig, SyncError, SyncPause};
 use kiosk_model::clock::{school_date, Clock, SystemClock};
 
 use crate::Failure;
@@ -26,15 +27,27 @@ pub fn sync(store: Arc<Store>, data_dir: &Path, max_wait: Duration) -> Result<()
         .enable_all()
         .build()
         .map_err(|e| Failure::Broken(format!("cannot start: {e}")))?;
-    let pending = runtime
-        .block_on(run_until_idle(engine, max_wait))
-        .map_err(|e| Failure::Broken(e.to_string()))?;
+    let idle = runtime.block_on(run_until_idle(engine, max_wait)).map_err(|e| match e {
+        SyncError::Lock(LockError::Held) => Failure::Refused(
+            "The kiosk app (or another kioskctl sync) is already writing back from this data \
+                 directory, so nothing was sent: it will write the waiting events itself."
+                .into(),
+        ),
+        e => Failure::Broken(e.to_string()),
+    })?;
     let counts = store.status_counts(Some(today))?;
     let summary: Vec<String> =
         Status::ALL.iter().map(|s| format!("{} {}", counts[s], s.label().to_lowercase())).collect();
     println!("Today ({today}): {}.", summary.join(", "));
-    if pending > 0 {
-        println!("{pending} events are still waiting (offline or retrying); the kiosk keeps trying until midnight.");
+    match idle {
+        Idle { pending, paused: Some(SyncPause::TokenRefused) } => Err(Failure::Refused(format!(
+            "Wonde refused the kiosk's token, so nothing more was sent; {pending} events wait. \
+             Check the token (kioskctl connect), then run kioskctl sync again."
+        ))),
+        Idle { pending, .. } if pending > 0 => {
+            println!("{pending} events are still waiting (offline or retrying); the kiosk keeps trying until midnight.");
+            Ok(())
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }

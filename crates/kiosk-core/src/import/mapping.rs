@@ -33,19 +33,22 @@ fn text(value: &Option<String>) -> String {
     value.as_deref().map(str::trim).unwrap_or_default().to_string()
 }
 
-/// The year as the rules match it ("7", "12"): the group's code, else its name without
-/// "Year ", else the education details' NC year. The year group's field names are [X].
+/// The year as the rules match it, in normal form ("7", "12", "R", "N1"): of the group's code,
+/// its name and the education details' NC year, the first that is a National Curriculum year,
+/// else the first given. The year group's field names are [X].
 fn year_of(s: &StudentJson) -> Option<String> {
     let group = s.year.get();
-    group
-        .and_then(|g| g.code.clone())
-        .or_else(|| {
-            group
-                .and_then(|g| g.name.clone())
-                .map(|n| n.trim().trim_start_matches("Year").trim().to_string())
-        })
-        .or_else(|| s.education_details.get().and_then(|e| e.current_nc_year.clone()))
-        .filter(|y| !y.is_empty())
+    let given: Vec<String> = [
+        group.and_then(|g| g.code.clone()),
+        group.and_then(|g| g.name.clone()),
+        s.education_details.get().and_then(|e| e.current_nc_year.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|y| kiosk_model::year::normal_year(&y))
+    .collect();
+    let numbered = given.iter().find(|y| y.bytes().all(|b| b.is_ascii_digit()) || *y == "R");
+    numbered.or(given.first()).cloned()
 }
 
 fn registration_of(s: &StudentJson) -> Option<String> {
@@ -214,6 +217,25 @@ mod tests {
             ("William", Some("Billy"))
         );
         assert_eq!((s.year.as_deref(), s.registration_group.as_deref()), (Some("7"), Some("7A")));
+    }
+
+    #[test]
+    fn a_year_however_the_mis_writes_it_is_kept_in_one_form() {
+        for (year, details, normal) in [
+            (r#"{"code":"Y7","name":"Year 7"}"#, "null", Some("7")),
+            (r#"{"code":"07","name":null}"#, "null", Some("7")),
+            (r#"{"code":"KS3","name":"Year 8"}"#, "null", Some("8")),
+            (r#"{"code":"YR","name":"Reception"}"#, "null", Some("R")),
+            (r#"{"code":"N1","name":"Nursery 1"}"#, "null", Some("N1")),
+            (r#"{"code":null,"name":null}"#, r#"{"current_nc_year":"12"}"#, Some("12")),
+            (r#"{"code":" ","name":""}"#, "null", None),
+        ] {
+            let s = student(&parse(&format!(
+                r#"{{"id":"A1","upi":"u1","forename":"A","surname":"B","year":{{"data":{year}}},"education_details":{{"data":{details}}}}}"#
+            )))
+            .unwrap();
+            assert_eq!(s.year.as_deref(), normal, "{year} {details}");
+        }
     }
 
     #[test]

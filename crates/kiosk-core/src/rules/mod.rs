@@ -52,6 +52,8 @@ pub struct EventFacts<'a> {
 pub struct MisFacts<'a> {
     /// The attendance codes imported from the MIS (by letter).
     pub codes: &'a BTreeSet<String>,
+    /// Letters the MIS has more than one code for: which one a mark means is not known.
+    pub ambiguous: &'a BTreeSet<String>,
     pub capability: &'a MisCapability,
     /// Wonde's `extended.allows_writeback` for the school.
     pub allows_writeback: bool,
@@ -116,6 +118,9 @@ impl fmt::Display for NotRequired {
 pub enum Failure {
     /// R3.8: the code is not among the MIS's imported attendance codes.
     CodeNotInMis(String),
+    /// The MIS has more than one code of this letter: writing either would be a guess at the
+    /// register (R4.10).
+    CodeAmbiguous(String),
 }
 
 impl fmt::Display for Failure {
@@ -124,6 +129,10 @@ impl fmt::Display for Failure {
             Self::CodeNotInMis(code) => write!(
                 f,
                 "The code {code} is not one of the MIS's attendance codes; check the reason and group settings."
+            ),
+            Self::CodeAmbiguous(code) => write!(
+                f,
+                "The MIS has more than one attendance code {code}; ask the MIS administrator which is meant, then retry."
             ),
         }
     }
@@ -206,6 +215,9 @@ pub fn decide(
     }
     if !mis.codes.contains(&code) {
         return Decision::Failed(Failure::CodeNotInMis(code));
+    }
+    if mis.ambiguous.contains(&code) {
+        return Decision::Failed(Failure::CodeAmbiguous(code));
     }
     if let Some(current) = mis.current_mark {
         if rules.protected_codes.iter().any(|p| p == current) {

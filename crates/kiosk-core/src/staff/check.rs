@@ -46,7 +46,19 @@ pub fn run(
             store.settings_or_default()
         }
     };
-    let codes = store.code_letters()?;
+    let all_codes = store.attendance_codes()?;
+    let codes: std::collections::BTreeSet<String> =
+        all_codes.iter().map(|c| c.code.clone()).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let shared: std::collections::BTreeSet<&str> =
+        all_codes.iter().filter(|c| !seen.insert(&c.code)).map(|c| c.code.as_str()).collect();
+    for code in shared {
+        found.push(finding(
+            Severity::Problem,
+            format!("The MIS has more than one attendance code {code}"),
+            format!("Events that need {code} fail rather than write one at random. Ask the MIS administrator to keep one code {code}, then import again."),
+        ));
+    }
     let school = store.school()?;
 
     match &school {
@@ -165,7 +177,7 @@ pub fn run(
         Some((at, Some(status @ (401 | 403)))) => found.push(finding(
             Severity::Problem,
             "Wonde refused the kiosk's token",
-            format!("Wonde answered HTTP {status} at {}. Nothing is written until the token is fixed: enter it again in Settings, Wonde connection, and test it.", local(at)),
+            format!("Wonde answered HTTP {status} at {}. Nothing is written until the token is fixed: enter it again in Settings, Wonde connection, and test it. The waiting events are sent by themselves once it is accepted.", local(at)),
         )),
         Some((at, Some(200..=299))) => found.push(finding(Severity::Ok, "The token is accepted", format!("Wonde accepted a writeback at {}.", local(at)))),
         _ => {}

@@ -68,6 +68,9 @@ pub struct EventFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventUpdate {
     Attempt(i64, Attempt),
+    /// The answer to the event's latest `Sending` attempt, in its place (a new attempt when
+    /// there is none).
+    Answer(i64, Attempt),
     /// Still pending until `next_attempt_at`; session, code and writeback id as known so far.
     Defer {
         id: i64,
@@ -257,11 +260,20 @@ impl Store {
         let mut applied = Vec::with_capacity(updates.len());
         for update in updates {
             let changed = match update {
-                EventUpdate::Attempt(event_id, a) => tx.execute(
-                    "INSERT INTO attempts (event_id, started_at, duration_ms, sent, http_status, mis_message, outcome, detail)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![event_id, a.started_at, a.duration_ms, a.sent, a.http_status, a.mis_message, a.outcome.as_str(), a.detail],
-                )?,
+                EventUpdate::Attempt(event_id, a) => insert_attempt(&tx, event_id, &a)?,
+                EventUpdate::Answer(event_id, a) => {
+                    let answered = tx.execute(
+                        "UPDATE attempts SET started_at = ?2, duration_ms = ?3, sent = ?4, http_status = ?5,
+                                             mis_message = ?6, outcome = ?7, detail = ?8
+                          WHERE id = (SELECT MAX(id) FROM attempts WHERE event_id = ?1 AND outcome = 'sending')",
+                        params![event_id, a.started_at, a.duration_ms, a.sent, a.http_status, a.mis_message, a.outcome.as_str(), a.detail],
+                    )?;
+                    if answered == 0 {
+                        insert_attempt(&tx, event_id, &a)?
+                    } else {
+                        answered
+                    }
+                }
                 EventUpdate::Defer { id, next_attempt_at, session, code, writeback_id } => tx.execute(
                     "UPDATE events SET next_attempt_at = ?2, session = COALESCE(?3, session), code = COALESCE(?4, code),
                                        writeback_id = ?5, updated_at = ?6
@@ -344,6 +356,34 @@ impl Store {
         Ok(self.event(id)?.expect("the event just updated"))
     }
 
+    /// Sends every Failed event of `today` back to the queue at once ("Retry all of today's
+    /// failures", after the office fixed what failed them). Returns how many.
+    pub fn retry_failed_today(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<usize> {
+        Ok(self.conn().execute(
+            "UPDATE events SET status = 'pending', cause = NULL, next_attempt_at = NULL, writeback_id = NULL,
+                               updated_at = ?2
+             WHERE status = 'failed' AND school_date = ?1",
+            params![today, now],
+        )?)
+    }
+
+    /// A later event of the same pupil whose mark for `session` of the same day is already in
+    /// the MIS, if there is one: an earlier event, retried, must not write over it (M7).
+    pub fn written_later(&self, event: &Event, session: &str) -> Result<Option<i64>> {
+        let Some(upi) = &event.student_upi else { return Ok(None) };
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id FROM events
+                  WHERE student_upi = ?1 AND school_date = ?2 AND session = ?3 AND status = 'successful'
+                    AND (occurred_at > ?4 OR (occurred_at = ?4 AND id > ?5))
+                  ORDER BY occurred_at, id LIMIT 1",
+                params![upi, event.school_date, session, event.occurred_at, event.id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Deletes events (and their attempts) of school days before `cutoff` (R6.2). Returns how many.
     pub fn purge_events_before(&self, cutoff: NaiveDate) -> Result<usize> {
         let mut conn = self.conn();
@@ -356,4 +396,16 @@ impl Store {
         tx.commit()?;
         Ok(n)
     }
+}
+
+fn insert_attempt(
+    tx: &rusqlite::Transaction,
+    event_id: i64,
+    a: &Attempt,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO attempts (event_id, started_at, duration_ms, sent, http_status, mis_message, outcome, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![event_id, a.started_at, a.duration_ms, a.sent, a.http_status, a.mis_message, a.outcome.as_str(), a.detail],
+    )
 }

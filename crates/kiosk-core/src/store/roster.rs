@@ -1,6 +1,6 @@
 //! The roster imported from the MIS: school, students, contacts, employees, codes, groups (R1).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
@@ -144,6 +144,24 @@ impl Store {
         Ok(rows)
     }
 
+    /// The years and the registration groups of the current pupils, each once, for staff to
+    /// pick from: years in school order (numbers, then the rest), groups alphabetically.
+    pub fn years_and_groups(&self) -> Result<(Vec<String>, Vec<String>)> {
+        let conn = self.conn();
+        let distinct = |column: &str| -> Result<Vec<String>> {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT DISTINCT {column} FROM students WHERE archived = 0 AND TRIM(COALESCE({column}, '')) <> '' ORDER BY {column}"
+            ))?;
+            let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        };
+        let mut years = distinct("year")?;
+        years.sort_by_key(|y: &String| {
+            (y.parse::<u32>().map_or(1, |_| 0), y.parse::<u32>().unwrap_or(0), y.clone())
+        });
+        Ok((years, distinct("registration_group")?))
+    }
+
     /// The contacts of a student, highest priority first.
     pub fn contacts_of(&self, student_upi: &str) -> Result<Vec<(Contact, StudentContact)>> {
         let conn = self.conn();
@@ -193,11 +211,6 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
-    }
-
-    /// The letters of the MIS's attendance codes: what the rules may write (R3.8).
-    pub fn code_letters(&self) -> Result<BTreeSet<String>> {
-        Ok(self.attendance_codes()?.into_iter().map(|c| c.code).collect())
     }
 
     /// Marks a person do-not-import (R1.4), or clears the mark; kept by MIS id across imports.

@@ -7,6 +7,8 @@
 //! at any point loses nothing: at start the engine simply carries on from what the store holds.
 
 mod backoff;
+pub mod lock;
+mod marks;
 mod outcome;
 mod pass;
 mod send;
@@ -24,6 +26,7 @@ use tokio_util::task::TaskTracker;
 use crate::mis_capabilities::MisCapabilities;
 use crate::store::{Status, Store, StoreError};
 use kiosk_model::clock::Clock;
+use lock::{EngineLock, LockError};
 use wonde_client::WondeClient;
 
 /// Tuning of the engine. The defaults suit a school; tests shorten them.
@@ -41,6 +44,10 @@ pub struct SyncConfig {
     pub status_poll_interval: Duration,
     /// How long one pass follows a writeback before leaving it to the next pass.
     pub status_poll_limit: Duration,
+    /// After a send whose answer was lost, how long the MIS is given to apply it (Wonde applies
+    /// writes asynchronously) before the mark not being there means it was not taken. [X] How
+    /// long Wonde takes to apply a write is not documented; the default is a guess.
+    pub unanswered_settle: Duration,
 }
 
 impl Default for SyncConfig {
@@ -53,6 +60,7 @@ impl Default for SyncConfig {
             probe_interval: Duration::from_secs(5),
             status_poll_interval: Duration::from_millis(250),
             status_poll_limit: Duration::from_secs(20),
+            unanswered_settle: Duration::from_secs(30),
         }
     }
 }
@@ -64,6 +72,20 @@ pub struct SyncStatus {
     pub online: Option<bool>,
     pub pending: i64,
     pub last_write_at: Option<DateTime<Utc>>,
+    /// Why the queue is held though Wonde answers: something only staff can fix.
+    pub paused: Option<SyncPause>,
+}
+
+/// Why the engine holds the whole queue rather than failing what is in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPause {
+    /// Wonde refused the kiosk's token (revoked, or the school withdrew the app): every request
+    /// would be refused the same way, so nothing is tried until a probe is accepted.
+    TokenRefused,
+    /// Another engine (`kioskctl sync`, say) is writing back from the same database: this one
+    /// waits for it to finish rather than send the same marks twice.
+    OtherEngine,
 }
 
 /// An event whose status changed, for live views of the log.
@@ -78,6 +100,8 @@ pub struct EventChange {
 pub enum SyncError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Lock(#[from] LockError),
 }
 
 /// The engine's own state; moved into its task.
@@ -92,6 +116,12 @@ pub struct Engine {
     failures: HashMap<i64, u32>,
     /// Events a batch refused as a whole: sent one at a time to find the one at fault.
     solo: HashSet<i64>,
+    /// The day's marks as read at the start of a drain (R4.9).
+    marks: marks::MarksCache,
+    /// Events whose send is on its way: the next attempt kept for one is the send's answer.
+    sending: HashSet<i64>,
+    /// Passes in a row that Wonde refused the token, for the wait before the next probe.
+    token_refusals: u32,
     /// The school day the retention purge last ran for.
     purged_on: Option<chrono::NaiveDate>,
     status: watch::Sender<SyncStatus>,
@@ -123,6 +153,9 @@ impl Engine {
             config,
             failures: HashMap::new(),
             solo: HashSet::new(),
+            token_refusals: 0,
+            sending: HashSet::new(),
+            marks: marks::MarksCache::default(),
             purged_on: None,
             status: watch::Sender::new(SyncStatus::default()),
             changes: broadcast::channel(1024).0,
@@ -146,6 +179,7 @@ impl Engine {
     }
 
     async fn run(mut self, wake: Arc<Notify>, stop: CancellationToken) {
+        let Some(_lock) = self.wait_for_lock(&stop).await else { return };
         tracing::info!("sync engine started");
         loop {
             // Dropping a pass mid-request abandons it safely: the event is still pending in
@@ -163,9 +197,42 @@ impl Engine {
         tracing::info!("sync engine stopped");
     }
 
+    /// Takes the database for this engine, waiting while another engine has it (`None` when
+    /// stopped first). A lock file that cannot be made at all does not stop the writeback: the
+    /// queue matters more than the guard, and the error is logged.
+    async fn wait_for_lock(&mut self, stop: &CancellationToken) -> Option<Option<EngineLock>> {
+        let mut waiting = false;
+        loop {
+            match EngineLock::try_acquire(self.store.path()) {
+                Ok(lock) => {
+                    if waiting {
+                        self.status.send_modify(|s| s.paused = None);
+                    }
+                    return Some(Some(lock));
+                }
+                Err(LockError::Held) => {
+                    if !waiting {
+                        tracing::warn!("another sync engine has this kiosk's data: waiting for it");
+                        self.status.send_modify(|s| s.paused = Some(SyncPause::OtherEngine));
+                        waiting = true;
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "running the sync engine without its lock");
+                    return Some(None);
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.config.probe_interval) => {}
+                _ = stop.cancelled() => return None,
+            }
+        }
+    }
+
     /// One pass, then how long to sleep before the next.
     async fn pass_and_plan(&mut self) -> Duration {
         match self.pass().await {
+            Ok(report) if report.token_refused => self.until_token_probe(),
             Ok(report) if report.offline => self.config.probe_interval,
             Ok(_) => self.until_next_due().unwrap_or(self.config.probe_interval),
             Err(e) => {
@@ -173,6 +240,17 @@ impl Engine {
                 self.config.probe_interval
             }
         }
+    }
+
+    /// While the token is refused, each probe waits twice as long as the last (up to the
+    /// longest backoff): a revoked token is fixed by people, not by asking again.
+    fn until_token_probe(&self) -> Duration {
+        backoff::delay(
+            self.token_refusals,
+            self.config.probe_interval,
+            self.config.max_backoff.max(self.config.probe_interval),
+            None,
+        )
     }
 
     /// Time until a pending event falls due or the school day ends, whichever is first.
@@ -186,12 +264,20 @@ impl Engine {
         Ok((next - now).to_std().unwrap_or(Duration::ZERO).min(Duration::from_secs(60)))
     }
 
-    fn publish(&self, online: Option<bool>, wrote: bool) {
+    fn publish(&mut self, online: Option<bool>, wrote: bool, token_refused: bool) {
         let pending =
             self.store.status_counts(None).map(|c| c[&Status::Pending]).unwrap_or_default();
         let now = self.clock.now();
+        // The pause ends when Wonde takes a write again, or when nothing is left to hold.
+        if token_refused {
+            self.token_refusals += 1;
+        } else if wrote || pending == 0 {
+            self.token_refusals = 0;
+        }
+        let paused = (self.token_refusals > 0).then_some(SyncPause::TokenRefused);
         self.status.send_modify(|s| {
             s.pending = pending;
+            s.paused = paused;
             if online.is_some() {
                 s.online = online;
             }
@@ -210,6 +296,15 @@ pub struct PassReport {
     /// Events sent to Wonde.
     pub sent: usize,
     pub offline: bool,
+    /// Wonde refused the token: the pass stopped and the queue waits (`SyncPause`).
+    pub token_refused: bool,
+}
+
+impl PassReport {
+    /// Whether the pass stopped sending: the network has gone, or Wonde refused the token.
+    pub fn stopped(&self) -> bool {
+        self.offline || self.token_refused
+    }
 }
 
 impl SyncHandle {
@@ -235,15 +330,28 @@ impl SyncHandle {
     }
 }
 
-/// Runs passes until nothing is pending or `max_wait` has passed (`kioskctl sync`). Returns the
-/// events still pending.
-pub async fn run_until_idle(mut engine: Engine, max_wait: Duration) -> Result<i64, SyncError> {
+/// Where `run_until_idle` left the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Idle {
+    /// Events still pending.
+    pub pending: i64,
+    /// Why it stopped early with events pending, if it did.
+    pub paused: Option<SyncPause>,
+}
+
+/// Runs passes until nothing is pending, Wonde refuses the token, or `max_wait` has passed
+/// (`kioskctl sync`). Refused at once (`LockError::Held`) while another engine has the database.
+pub async fn run_until_idle(mut engine: Engine, max_wait: Duration) -> Result<Idle, SyncError> {
+    let _lock = EngineLock::try_acquire(engine.store.path())?;
     let deadline = tokio::time::Instant::now() + max_wait;
     loop {
         let report = engine.pass().await?;
         let pending = engine.store.status_counts(None)?[&Status::Pending];
+        if report.token_refused {
+            return Ok(Idle { pending, paused: Some(SyncPause::TokenRefused) });
+        }
         if pending == 0 || tokio::time::Instant::now() >= deadline {
-            return Ok(pending);
+            return Ok(Idle { pending, paused: None });
         }
         let wait = if report.offline {
             engine.config.probe_interval

@@ -148,6 +148,7 @@ impl Engine {
             self.store.defer_event(event.id, later, None, None, Some(writeback_id), now)?;
         }
         report.offline |= e.http_status().is_none() && e.is_transient();
+        report.token_refused |= e.is_auth();
         Ok(0)
     }
 
@@ -200,7 +201,7 @@ impl Engine {
     }
 
     /// Keeps the attempt (with `retry_note` as its outcome when it will be retried), then
-    /// retries later (R4.6) or fails the event at once.
+    /// retries later (R4.6), holds the queue while the token is refused, or fails the event.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn failed_attempt(
         &mut self,
@@ -213,6 +214,13 @@ impl Engine {
         report: &mut PassReport,
     ) -> Result<(), SyncError> {
         let now = self.clock.now();
+        if error.is_auth() {
+            // Every request would be refused the same way: the queue waits for staff to fix
+            // the connection, and carries on by itself once a probe is accepted (R4.6).
+            self.record_attempt(event, sent, error, started, AttemptOutcome::TokenRefused)?;
+            report.token_refused = true;
+            return Ok(());
+        }
         if worth_retrying(error) {
             self.record_attempt(event, sent, error, started, retry_note)?;
             if error.is_transient() && error.http_status().is_none() {
@@ -233,21 +241,26 @@ impl Engine {
             )?;
         } else {
             self.record_attempt(event, sent, error, started, AttemptOutcome::Refused)?;
-            let cause = if error.is_auth() {
-                // Not the MIS's refusal: staff fix the connection, then retry (R4.6).
-                format!("Not written: {error} Then retry this event.")
-            } else {
-                mis_refusal(Some(&error.to_string()))
-            };
+            let cause = mis_refusal(Some(&error.to_string()));
             self.finish(event, Status::Failed, Some(cause), mark, now)?;
             report.finished += 1;
         }
         Ok(())
     }
 
-    /// Whether an earlier send of this event went unanswered, so the MIS may hold its mark.
-    pub(super) fn sent_unanswered(&self, event: &Event) -> Result<bool, SyncError> {
-        Ok(self.store.attempts(event.id)?.iter().any(|a| a.outcome == AttemptOutcome::AnswerLost))
+    /// When the latest send of this event that went unanswered was given up on, if one did:
+    /// the MIS may hold its mark, or still be applying it.
+    pub(super) fn sent_unanswered(
+        &self,
+        event: &Event,
+    ) -> Result<Option<DateTime<Utc>>, SyncError> {
+        Ok(self
+            .store
+            .attempts(event.id)?
+            .iter()
+            .rev()
+            .find(|a| matches!(a.outcome, AttemptOutcome::AnswerLost | AttemptOutcome::Sending))
+            .map(|a| a.started_at))
     }
 
     /// When an event may be tried again after one more transient failure (R4.6).
@@ -268,26 +281,32 @@ impl Engine {
         now + chrono::Duration::from_std(wait).unwrap_or_default()
     }
 
+    /// Keeps a failed try in the event's Writeback tab: in place of the send's intent when it
+    /// is the answer to a send.
     pub(super) fn record_attempt(
-        &self,
+        &mut self,
         event: &Event,
         sent: &str,
         error: &WondeError,
         started: Instant,
         outcome: AttemptOutcome,
     ) -> Result<(), SyncError> {
-        self.store.add_attempt(
-            event.id,
-            &Attempt {
-                started_at: self.clock.now(),
-                duration_ms: started.elapsed().as_millis() as i64,
-                sent: sent.to_string(),
-                http_status: error.http_status(),
-                mis_message: Some(error.to_string()),
-                outcome,
-                detail: None,
-            },
-        )?;
+        let now = self.clock.now();
+        let attempt = Attempt {
+            started_at: now,
+            duration_ms: started.elapsed().as_millis() as i64,
+            sent: sent.to_string(),
+            http_status: error.http_status(),
+            mis_message: Some(error.to_string()),
+            outcome,
+            detail: None,
+        };
+        let update = if self.sending.remove(&event.id) {
+            EventUpdate::Answer(event.id, attempt)
+        } else {
+            EventUpdate::Attempt(event.id, attempt)
+        };
+        self.store.update_events(vec![update], now)?;
         Ok(())
     }
 

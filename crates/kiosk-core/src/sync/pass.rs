@@ -5,12 +5,11 @@ use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::marks::MarksCache;
 use super::outcome::worth_retrying;
 use super::send::Outgoing;
 use super::{Engine, PassReport, SyncError};
-use crate::rules::{
-    decide, Decision, EventFacts, Mark, MisFacts, ReasonGiven, Session, Subject, Target,
-};
+use crate::rules::{decide, Decision, EventFacts, Mark, MisFacts, ReasonGiven, Subject, Target};
 use crate::settings::Settings;
 use crate::store::{Attempt, Event, Status};
 use kiosk_model::clock::school_date;
@@ -21,6 +20,8 @@ use wonde_client::WondeError;
 struct MisView {
     letters: BTreeSet<String>,
     code_ids: HashMap<String, String>,
+    /// Letters the MIS has more than one code for: which one a mark means is not known.
+    ambiguous: BTreeSet<String>,
     capability: crate::mis_capabilities::MisCapability,
     allows_writeback: bool,
 }
@@ -28,14 +29,14 @@ struct MisView {
 /// Events in one pass from which the day's marks are read in one go (R4.9).
 const BULK_READ_FROM: usize = 10;
 
-/// The MIS's session marks of one day, by (student id, session).
-type DayMarks = HashMap<(String, Session), String>;
-
 impl Engine {
     /// One pass over the queue (R4.2-R4.9).
     pub(super) async fn pass(&mut self) -> Result<PassReport, SyncError> {
         let now = self.clock.now();
         let mut report = PassReport::default();
+        // A pass that ended early (a store error) may have left sends open: never answer them
+        // with another pass's attempts.
+        self.sending.clear();
         let before = self.store.settings_or_default();
         let expired = self.store.expire_before(school_date(now, before.time_zone), now)?;
         if expired > 0 {
@@ -45,7 +46,7 @@ impl Engine {
         self.purge_once_a_day(&before, now)?;
         let Some(mis) = self.mis_view()? else {
             // Nothing imported yet: events wait for the roster and the MIS's codes.
-            self.publish(None, false);
+            self.publish(None, false, false);
             return Ok(report);
         };
 
@@ -84,26 +85,34 @@ impl Engine {
         for (writeback_id, events) in followed {
             report.finished += self.follow(&writeback_id, events, &mut report).await?;
         }
-        if !batches.is_empty() && !report.offline {
-            let current = match self.bulk_marks(&batches).await {
+        if batches.is_empty() {
+            // The drain is over: the next one reads the day afresh.
+            self.marks = MarksCache::default();
+        }
+        if !batches.is_empty() && !report.stopped() {
+            let bulk = match self.bulk_marks(&batches).await {
                 Ok(current) => current,
+                Err(e) if e.is_auth() => {
+                    tracing::warn!(error = %e, "Wonde refused the token: the queue waits");
+                    report.token_refused = true;
+                    self.publish(Some(true), false, true);
+                    return Ok(report);
+                }
                 Err(e) => {
                     // Wonde is unreachable or struggling: wait for the next probe rather than
                     // trying each event on its own.
                     tracing::warn!(error = %e, "could not read the day's marks");
                     report.offline = true;
-                    self.publish(Some(false), false);
+                    self.publish(Some(false), false, false);
                     return Ok(report);
                 }
             };
             let mut accepted = Vec::new();
             for batch in batches {
-                if report.offline {
+                if report.stopped() {
                     break;
                 }
-                accepted.extend(
-                    self.write_batch(batch, &settings, &mis, current.as_ref(), &mut report).await?,
-                );
+                accepted.extend(self.write_batch(batch, &settings, &mis, bulk, &mut report).await?);
             }
             // All batches are sent before any is followed: Wonde works on them side by side.
             for (writeback_id, events) in accepted {
@@ -117,7 +126,7 @@ impl Engine {
         } else {
             None
         };
-        self.publish(online, report.sent > 0);
+        self.publish(online, report.sent > 0, report.token_refused);
         Ok(report)
     }
 
@@ -145,9 +154,17 @@ impl Engine {
         if codes.is_empty() {
             return Ok(None);
         }
+        let mut code_ids = HashMap::new();
+        let mut ambiguous = BTreeSet::new();
+        for code in &codes {
+            if code_ids.insert(code.code.clone(), code.wonde_id.clone()).is_some() {
+                ambiguous.insert(code.code.clone());
+            }
+        }
         Ok(Some(MisView {
             letters: codes.iter().map(|c| c.code.clone()).collect(),
-            code_ids: codes.into_iter().map(|c| (c.code, c.wonde_id)).collect(),
+            code_ids,
+            ambiguous,
             capability: self.capabilities.lookup(&school.mis),
             allows_writeback: school.allows_writeback,
         }))
@@ -169,34 +186,32 @@ impl Engine {
         }
     }
 
-    /// For a backlog, the MIS's marks of the day in one paged read instead of one request per
-    /// event. `None` (a few events, or Wonde refused the read) means each event reads its own;
-    /// a transient failure is returned, to wait rather than hammer a struggling Wonde.
-    async fn bulk_marks(
-        &self,
-        batches: &[Vec<(Event, Mark)>],
-    ) -> Result<Option<HashMap<NaiveDate, DayMarks>>, WondeError> {
+    /// For a backlog, the MIS's marks of the day in one paged read per drain instead of one
+    /// request per event (kept in `self.marks`). `false` (a few events, or Wonde refused the
+    /// read) means each event reads its own; a transient failure or a refused token is
+    /// returned, to wait rather than hammer Wonde.
+    async fn bulk_marks(&mut self, batches: &[Vec<(Event, Mark)>]) -> Result<bool, WondeError> {
         let events: usize = batches.iter().map(Vec::len).sum();
         if events < BULK_READ_FROM {
-            return Ok(None);
+            return Ok(false);
         }
-        let dates: BTreeSet<NaiveDate> = batches.iter().flatten().map(|(_, m)| m.date).collect();
-        let mut marks = HashMap::new();
+        let dates: BTreeSet<NaiveDate> =
+            batches.iter().flatten().map(|(_, m)| m.date).filter(|d| !self.marks.has(*d)).collect();
         for date in dates {
             match self.client.session_marks_on(date).await {
-                Ok(day) => marks.insert(date, day),
-                Err(e) if worth_retrying(&e) => return Err(e),
+                Ok(day) => self.marks.insert(date, day),
+                Err(e) if worth_retrying(&e) || e.is_auth() => return Err(e),
                 Err(e) => {
                     tracing::warn!(error = %e, "could not read the day's marks in one go; reading them one by one");
-                    return Ok(None);
+                    return Ok(false);
                 }
             };
         }
-        Ok(Some(marks))
+        Ok(true)
     }
 
     /// A read before the write failed: the event waits for a later pass. Returns whether the
-    /// network has gone, when the rest of the batch waits too.
+    /// network has gone or the token was refused, when the rest of the batch waits too.
     fn read_failed(
         &mut self,
         event: &Event,
@@ -214,7 +229,7 @@ impl Engine {
             AttemptOutcome::WillRetry,
             report,
         )?;
-        Ok(report.offline)
+        Ok(report.stopped())
     }
 
     /// Reads current marks, re-decides with them (R3.4), then writes what is left. Returns the
@@ -224,7 +239,7 @@ impl Engine {
         batch: Vec<(Event, Mark)>,
         settings: &Settings,
         mis: &MisView,
-        day_marks: Option<&HashMap<NaiveDate, DayMarks>>,
+        bulk: bool,
         report: &mut PassReport,
     ) -> Result<Vec<(String, Vec<Event>)>, SyncError> {
         let now = self.clock.now();
@@ -242,9 +257,11 @@ impl Engine {
                 )?;
                 continue;
             };
-            let known = day_marks
-                .and_then(|d| d.get(&mark.date))
-                .map(|d| d.get(&(student.wonde_id.clone(), mark.session)).cloned());
+            let known = if bulk {
+                self.marks.current(&student.wonde_id, mark.date, mark.session)
+            } else {
+                None
+            };
             let read = match known {
                 Some(current) => Ok(current),
                 None => self.client.session_mark(&student.wonde_id, mark.date, mark.session).await,
@@ -259,12 +276,13 @@ impl Engine {
                     continue;
                 }
             };
+            let unanswered = self.sent_unanswered(&event)?;
             // The earlier send reached the MIS after all: writing again would write the mark
             // twice (WONDE.md: never blind-retry). This comes before the protected codes: the
             // mark the MIS holds is the kiosk's own, and a present `/` is itself protected.
             if mark.target == Target::Session
                 && current.as_deref() == Some(mark.code.as_str())
-                && self.sent_unanswered(&event)?
+                && unanswered.is_some()
             {
                 let attempt = Attempt {
                     started_at: now,
@@ -280,6 +298,14 @@ impl Engine {
                     usize::from(self.finish(&event, Status::Successful, None, Some(&mark), now)?);
                 continue;
             }
+            // Not there yet after a send whose answer was lost: Wonde may still be applying it
+            // (M11). The event waits for the MIS to settle before the mark's absence is believed.
+            let settle =
+                chrono::Duration::from_std(self.config.unanswered_settle).unwrap_or_default();
+            if let Some(settled_at) = unanswered.map(|at| at + settle).filter(|at| *at > now) {
+                self.store.defer_event(event.id, settled_at, None, None, None, now)?;
+                continue;
+            }
             // A fresh "now": the read may have waited across midnight (R4.4).
             let mark = match decide(
                 &facts(&event),
@@ -293,6 +319,22 @@ impl Engine {
                     continue;
                 }
             };
+            // An earlier event sent again (a staff retry) never writes over what a later one
+            // of the same pupil already put in the MIS for this session (M7).
+            if let Some(later) = self.store.written_later(&event, &mark.session.to_string())? {
+                let cause = format!(
+                    "Not written: a later event of this pupil (event {later}) has already set the {} mark.",
+                    mark.session
+                );
+                report.finished += usize::from(self.finish(
+                    &event,
+                    Status::NotRequired,
+                    Some(cause),
+                    None,
+                    now,
+                )?);
+                continue;
+            }
             let lesson_id = if mark.target == Target::FirstLesson {
                 let pm_start = settings
                     .rules_for(student.year.as_deref(), student.registration_group.as_deref())
@@ -327,6 +369,7 @@ impl Engine {
                 None
             };
             let code_id = mis.code_ids[&mark.code].clone();
+            self.marks.sending(&student.wonde_id, mark.date, mark.session);
             outgoing.push(Outgoing {
                 event,
                 mark,
@@ -339,7 +382,7 @@ impl Engine {
             outgoing.into_iter().partition(|o| o.lesson_id.is_some());
         let mut accepted = Vec::new();
         for group in [sessions, lessons] {
-            if !group.is_empty() && !report.offline {
+            if !group.is_empty() && !report.stopped() {
                 accepted.extend(self.send(group, report).await?);
             }
         }
@@ -351,6 +394,7 @@ impl MisView {
     fn facts<'a>(&'a self, current_mark: Option<&'a str>) -> MisFacts<'a> {
         MisFacts {
             codes: &self.letters,
+            ambiguous: &self.ambiguous,
             capability: &self.capability,
             allows_writeback: self.allows_writeback,
             current_mark,

@@ -39,6 +39,28 @@ impl Engine {
         if group.is_empty() {
             return Ok(None);
         }
+        // Nothing is sent whose outcome cannot be kept (M2): the intent is committed first, so
+        // a send whose answer is never recorded is still known to have gone, and the MIS is
+        // read before anything is sent again. No intent, no request.
+        let intents = group
+            .iter()
+            .map(|o| {
+                EventUpdate::Attempt(
+                    o.event.id,
+                    Attempt {
+                        started_at: now,
+                        duration_ms: 0,
+                        sent: record_summary(o),
+                        http_status: None,
+                        mis_message: None,
+                        outcome: AttemptOutcome::Sending,
+                        detail: None,
+                    },
+                )
+            })
+            .collect();
+        self.store.update_events(intents, now)?;
+        self.sending.extend(group.iter().map(|o| o.event.id));
         let started = Instant::now();
         let lesson = group[0].lesson_id.is_some();
         let result = if lesson {
@@ -81,7 +103,7 @@ impl Engine {
                         outcome: AttemptOutcome::Accepted,
                         detail: Some(accepted.writeback_id.clone()),
                     };
-                    updates.push(EventUpdate::Attempt(o.event.id, attempt));
+                    updates.push(EventUpdate::Answer(o.event.id, attempt));
                     updates.push(EventUpdate::Defer {
                         id: o.event.id,
                         next_attempt_at: now,
@@ -91,6 +113,7 @@ impl Engine {
                     });
                     self.failures.remove(&o.event.id);
                     self.solo.remove(&o.event.id);
+                    self.sending.remove(&o.event.id);
                 }
                 self.store.update_events(updates, now)?;
                 let events = group.into_iter().map(|o| o.event).collect();
