@@ -262,15 +262,36 @@ async fn a_current_mark_whose_code_cannot_be_told_is_unknown_never_no_mark() {
     sim.shutdown().await;
 }
 
-#[tokio::test]
-async fn arbor_marks_go_to_the_first_lesson_of_the_session() {
+/// An Arbor school with a morning (08:50) and an afternoon (13:10) lesson on `date`; its client
+/// and the first pupil's Wonde id.
+async fn arbor_with_lessons_on(date: NaiveDate) -> (Simulator, WondeClient, String) {
     let mut school = demo::generate(5, 30);
-    demo::add_lessons(&mut school, day());
+    demo::add_lessons(&mut school, date);
     let mut config = SimConfig::new(school);
     config.mis = "Arbor".into();
     let sim = Simulator::start(config).await.unwrap();
     let c = client(&sim);
     let student = sim.read_school(|s| s.students[0].id.clone());
+    (sim, c, student)
+}
+
+#[tokio::test]
+async fn on_a_summer_day_the_13_10_lesson_is_in_the_afternoon_whichever_zone_wonde_writes_times_in()
+{
+    // British Summer Time: under the other reading Wonde writes 13:10 as 12:10 UTC.
+    let june = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+    let (sim, c, student) = arbor_with_lessons_on(june).await;
+    let half_twelve = chrono::NaiveTime::from_hms_opt(12, 30, 0).unwrap();
+    let pm = c.first_lesson(&student, june, Session::PM, half_twelve).await.unwrap();
+    let am = c.first_lesson(&student, june, Session::AM, half_twelve).await.unwrap();
+    assert!(pm.as_deref().is_some_and(|id| id.ends_with('1')), "the 13:10 lesson: {pm:?}");
+    assert!(am.as_deref().is_some_and(|id| id.ends_with('0')), "the morning lesson: {am:?}");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn arbor_marks_go_to_the_first_lesson_of_the_session() {
+    let (sim, c, student) = arbor_with_lessons_on(day()).await;
     let noon = chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap();
     let am = c
         .first_lesson(&student, day(), Session::AM, noon)

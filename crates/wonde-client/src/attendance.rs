@@ -105,7 +105,7 @@ impl WondeClient {
         date: NaiveDate,
         only: Option<(&str, Session)>,
     ) -> Result<HashMap<(String, Session), String>, WondeError> {
-        self.resolved().await?;
+        let zone = self.resolved().await?.zone();
         let mut query = vec![
             ("date", date.format("%Y-%m-%d").to_string()),
             ("include", "attendance_code".to_string()),
@@ -132,7 +132,8 @@ impl WondeClient {
             else {
                 continue;
             };
-            if mark.date.as_ref().map(|d| d.date()) != Some(date)
+            if mark.date.as_ref().map(|d| zone.map_or(d.local, |z| d.in_zone(z)).date())
+                != Some(date)
                 || only.is_some_and(|(id, wanted)| id != student || wanted != session)
             {
                 continue;
@@ -169,7 +170,7 @@ impl WondeClient {
 
     /// The Wonde id of the student's first lesson in that session (Arbor takes lesson marks),
     /// if any. The session boundary is `pm_start`, the PM start time of the pupil's group,
-    /// applied to the lesson's start as Wonde writes it (school time).
+    /// applied to the lesson's start in the school's zone (`WondeDate::in_zone`).
     pub async fn first_lesson(
         &self,
         student_id: &str,
@@ -177,7 +178,7 @@ impl WondeClient {
         session: Session,
         pm_start: NaiveTime,
     ) -> Result<Option<String>, WondeError> {
-        self.resolved().await?;
+        let zone = self.resolved().await?.zone();
         let next_day = date + Duration::days(1);
         let query = [
             ("lessons_start_after", format!("{} 00:00:00", date.format("%Y-%m-%d"))),
@@ -193,7 +194,10 @@ impl WondeClient {
         };
         let first = lessons
             .into_iter()
-            .filter_map(|l| Some((l.start_at.clone()?.local, l)))
+            .filter_map(|l| {
+                let start = l.start_at.as_ref()?;
+                Some((zone.map_or(start.local, |z| start.in_zone(z)), l))
+            })
             .filter(|(start, l)| {
                 start.date() == date
                     && in_session(start.time().with_nanosecond(0).unwrap_or(start.time()))

@@ -2,7 +2,8 @@
 //! strings and dates as PHP date objects or plain strings (WONDE.md §1): each reader accepts
 //! every shape Wonde is known to send and turns anything else into `None`, never an error.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -58,6 +59,21 @@ pub struct WondeDate {
 impl WondeDate {
     pub fn date(&self) -> NaiveDate {
         self.local.date()
+    }
+
+    /// The wall-clock time in the school's `zone`. [X] Which zone Wonde writes a date object in
+    /// is unconfirmed: one that names no zone, or the school's own, is taken as written; one that
+    /// names another (`UTC`) is converted, so a lesson at 13:00 BST written as 12:00 UTC is
+    /// still in the afternoon, and a leaving day written as 23:00 UTC the evening before is
+    /// still that day.
+    pub fn in_zone(&self, zone: Tz) -> NaiveDateTime {
+        match self.timezone.as_deref().and_then(|z| z.trim().parse::<Tz>().ok()) {
+            Some(given) if given != zone => given
+                .from_local_datetime(&self.local)
+                .earliest()
+                .map_or(self.local, |t| t.with_timezone(&zone).naive_local()),
+            _ => self.local,
+        }
     }
 
     pub fn parse_text(text: &str) -> Option<NaiveDateTime> {
@@ -143,5 +159,35 @@ impl<'de> Deserialize<'de> for IdRef {
             Value::Object(map) => map.get("id").and_then(|v| string(v.clone()).ok().flatten()),
             _ => None,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str, zone: Option<&str>) -> WondeDate {
+        WondeDate {
+            local: WondeDate::parse_text(text).unwrap(),
+            timezone: zone.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_date_object_in_utc_is_read_in_the_schools_zone_and_one_in_school_time_as_written() {
+        let london = chrono_tz::Europe::London;
+        let summer_lesson = at("2026-06-15 12:00:00.000000", Some("UTC"));
+        assert_eq!(
+            summer_lesson.in_zone(london).time(),
+            NaiveTime::from_hms_opt(13, 0, 0).unwrap()
+        );
+        let leaving = at("2026-07-17 23:00:00.000000", Some("UTC"));
+        assert_eq!(leaving.in_zone(london).date(), NaiveDate::from_ymd_opt(2026, 7, 18).unwrap());
+        let winter = at("2026-11-23 09:05:00.000000", Some("UTC"));
+        assert_eq!(winter.in_zone(london), winter.local, "GMT is UTC");
+        for zone in [Some("Europe/London"), None, Some("not a zone")] {
+            let written = at("2026-06-15 12:00:00.000000", zone);
+            assert_eq!(written.in_zone(london), written.local, "{zone:?}");
+        }
     }
 }

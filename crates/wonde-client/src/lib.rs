@@ -120,6 +120,11 @@ pub struct SchoolInfo {
 }
 
 impl SchoolInfo {
+    /// The school's zone as Wonde names it, if it names one this client knows.
+    pub fn zone(&self) -> Option<chrono_tz::Tz> {
+        self.timezone.as_deref().and_then(|z| z.trim().parse().ok())
+    }
+
     pub fn to_record(&self) -> SchoolRecord {
         SchoolRecord {
             wonde_id: self.id.clone(),

@@ -148,17 +148,35 @@ pub struct SimDeletion {
     pub deleted_at: DateTime<Utc>,
 }
 
-/// Wonde's PHP date object.
-pub fn date_object(t: NaiveDateTime, zone: &str) -> Value {
-    json!({ "date": t.format("%Y-%m-%d %H:%M:%S%.6f").to_string(), "timezone_type": 3, "timezone": zone })
+/// The zone date objects are written in: the school's own, or (the other reading, [X]) UTC,
+/// the school's times converted to it.
+#[derive(Debug, Clone, Copy)]
+pub enum Zone<'a> {
+    School(&'a str),
+    Utc { school: &'a str },
 }
 
-fn day_object(d: NaiveDate, zone: &str) -> Value {
+/// Wonde's PHP date object for a school time.
+pub fn date_object(t: NaiveDateTime, zone: Zone) -> Value {
+    let (t, name) = match zone {
+        Zone::School(name) => (t, name),
+        Zone::Utc { school } => {
+            let utc = school.parse::<chrono_tz::Tz>().ok().and_then(|tz| {
+                use chrono::TimeZone;
+                tz.from_local_datetime(&t).earliest().map(|l| l.naive_utc())
+            });
+            (utc.unwrap_or(t), "UTC")
+        }
+    };
+    json!({ "date": t.format("%Y-%m-%d %H:%M:%S%.6f").to_string(), "timezone_type": 3, "timezone": name })
+}
+
+fn day_object(d: NaiveDate, zone: Zone) -> Value {
     date_object(d.and_hms_opt(0, 0, 0).expect("midnight"), zone)
 }
 
 fn utc_object(t: DateTime<Utc>) -> Value {
-    date_object(t.naive_utc(), "UTC")
+    date_object(t.naive_utc(), Zone::School("UTC"))
 }
 
 impl SimGroup {
@@ -210,7 +228,7 @@ impl SimStudent {
     /// A student with the includes asked for. Choices for [X] shapes: date of birth as a date
     /// object, admission and leaving dates as plain strings, year and registration as group
     /// objects, a contact's relationship as a nested object.
-    pub fn to_json(&self, zone: &str, includes: &[&str], lookups: &Lookups) -> Value {
+    pub fn to_json(&self, zone: Zone, includes: &[&str], lookups: &Lookups) -> Value {
         let mut v = json!({
             "id": self.id, "upi": self.upi, "mis_id": self.mis_id, "initials": initials(&self.forename),
             "title": null, "surname": self.surname, "forename": self.forename, "middle_names": null,
@@ -251,17 +269,26 @@ impl SimStudent {
             v["education_details"] = json!({ "data": {
                 "admission_number": self.mis_id, "upn": format!("UPN{}", self.mis_id),
                 "current_nc_year": year_code,
-                "admission_date": self.admission_date.map(|d| d.format("%Y-%m-%d").to_string()),
-                "leaving_date": self.leaving_date.map(|d| d.format("%Y-%m-%d").to_string()),
+                "admission_date": self.admission_date.map(|d| day(d, zone)),
+                "leaving_date": self.leaving_date.map(|d| day(d, zone)),
             } });
         }
         v
     }
 }
 
+/// A day as the school's records give it: a plain `Y-m-d` string, or a UTC date object under
+/// the other reading.
+fn day(d: NaiveDate, zone: Zone) -> Value {
+    match zone {
+        Zone::School(_) => json!(d.format("%Y-%m-%d").to_string()),
+        Zone::Utc { .. } => day_object(d, zone),
+    }
+}
+
 impl SimEmployee {
     /// Employment dates as date objects, as WONDE.md describes them.
-    pub fn to_json(&self, zone: &str, includes: &[&str]) -> Value {
+    pub fn to_json(&self, zone: Zone, includes: &[&str]) -> Value {
         let mut v = json!({
             "id": self.id, "upi": self.upi, "mis_id": self.mis_id, "title": self.title,
             "initials": initials(&self.forename), "surname": self.surname, "forename": self.forename,
@@ -285,7 +312,7 @@ impl SimEmployee {
 }
 
 impl SimLesson {
-    pub fn to_json(&self, zone: &str, includes: &[&str]) -> Value {
+    pub fn to_json(&self, zone: Zone, includes: &[&str]) -> Value {
         let mut v = json!({
             "id": self.id, "room": null, "period": null, "employee_id": null,
             "period_instance_id": format!("PI{}", self.start_at.format("%Y%m%d%H%M")),

@@ -39,7 +39,8 @@ pub enum Readings {
     Plain,
     /// The other plausible reading: a mark's `attendance_code` as a bare id (the include
     /// ignored), a writeback unknown (404) for its first seconds, then `SUCCESS` with only the
-    /// refused records listed, by `student_id` and with no index.
+    /// refused records listed, by `student_id` and with no index; date objects in UTC (school
+    /// times converted) and a pupil's admission and leaving days as such date objects.
     Other,
 }
 
@@ -140,6 +141,14 @@ pub(crate) struct SimState {
 }
 
 impl SimState {
+    /// The zone this simulator writes date objects in (`Readings`).
+    pub(crate) fn zone<'a>(&self, school: &'a str) -> data::Zone<'a> {
+        match self.readings {
+            Readings::Plain => data::Zone::School(school),
+            Readings::Other => data::Zone::Utc { school },
+        }
+    }
+
     pub(crate) fn new_id(&self, prefix: &str) -> String {
         format!("{prefix}{:08}", self.next_id.fetch_add(1, Ordering::SeqCst))
     }

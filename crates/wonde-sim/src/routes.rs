@@ -279,7 +279,7 @@ fn list_students(
         let lookups = s.lookups();
         let source = if leavers { &s.leavers } else { &s.students };
         let rows: Vec<_> = source.iter().filter(|st| changed(q, st.updated_at)).collect();
-        paged(state, path, q, &rows, |st| st.to_json(&s.timezone, &incl, &lookups))
+        paged(state, path, q, &rows, |st| st.to_json(state.zone(&s.timezone), &incl, &lookups))
     })
 }
 
@@ -291,7 +291,8 @@ async fn one_student(
     let incl = includes(&q);
     with_school(&state, |s| match s.student(&id) {
         Some(st) => {
-            Json(json!({ "data": st.to_json(&s.timezone, &incl, &s.lookups()) })).into_response()
+            Json(json!({ "data": st.to_json(state.zone(&s.timezone), &incl, &s.lookups()) }))
+                .into_response()
         }
         None => error(StatusCode::NOT_FOUND, "not_found", "Student not found."),
     })
@@ -308,7 +309,7 @@ async fn employees(State(state): St, uri: axum::http::Uri, Query(q): Q) -> Respo
     let incl = includes(&q);
     with_school(&state, |s| {
         let rows: Vec<_> = s.employees.iter().filter(|e| changed(&q, e.updated_at)).collect();
-        paged(&state, uri.path(), &q, &rows, |e| e.to_json(&s.timezone, &incl))
+        paged(&state, uri.path(), &q, &rows, |e| e.to_json(state.zone(&s.timezone), &incl))
     })
 }
 
@@ -342,6 +343,6 @@ async fn lessons(State(state): St, uri: axum::http::Uri, Query(q): Q) -> Respons
                 after.is_none_or(|a| l.start_at >= a) && before.is_none_or(|b| l.start_at < b)
             })
             .collect();
-        paged(&state, uri.path(), &q, &rows, |l| l.to_json(&s.timezone, &incl))
+        paged(&state, uri.path(), &q, &rows, |l| l.to_json(state.zone(&s.timezone), &incl))
     })
 }

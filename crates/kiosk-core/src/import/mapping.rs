@@ -4,23 +4,27 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
+use chrono_tz::Tz;
 
 use crate::store::{Contact, Employee, Group, GroupKind, Student, StudentContact};
 use wonde_client::model::{ContactJson, EmployeeJson, GroupJson, StudentJson};
 
-/// A student whose leaving date is before today has left (one leaving today is still here).
-pub fn student_has_left(s: &StudentJson, today: NaiveDate) -> bool {
+/// A student whose leaving date (a day in the school's `zone`) is before today has left (one
+/// leaving today is still here).
+pub fn student_has_left(s: &StudentJson, today: NaiveDate, zone: Tz) -> bool {
     s.education_details
         .get()
         .and_then(|e| e.leaving_date.as_ref())
-        .is_some_and(|d| d.date() < today)
+        .is_some_and(|d| d.in_zone(zone).date() < today)
 }
 
 /// An employee who is not current, or whose employment ended before today, has left.
-pub fn employee_has_left(e: &EmployeeJson, today: NaiveDate) -> bool {
+pub fn employee_has_left(e: &EmployeeJson, today: NaiveDate, zone: Tz) -> bool {
     let details = e.employment_details.get();
     details.and_then(|d| d.current) == Some(false)
-        || details.and_then(|d| d.employment_end_date.as_ref()).is_some_and(|d| d.date() < today)
+        || details
+            .and_then(|d| d.employment_end_date.as_ref())
+            .is_some_and(|d| d.in_zone(zone).date() < today)
 }
 
 /// The key people are stored under: `upi` (stable across re-enrolment); the Wonde id when a
@@ -246,8 +250,15 @@ mod tests {
                 r#"{{"id":"A1","education_details":{{"data":{{"leaving_date":"{d}"}}}}}}"#
             ))
         };
-        assert!(!student_has_left(&leaving("2026-01-10"), today));
-        assert!(student_has_left(&leaving("2026-01-09"), today));
+        let london = chrono_tz::Europe::London;
+        assert!(!student_has_left(&leaving("2026-01-10"), today, london));
+        assert!(student_has_left(&leaving("2026-01-09"), today, london));
+        // A summer leaving day written in UTC, the evening before: still that day in London.
+        let summer = NaiveDate::from_ymd_opt(2026, 7, 18).unwrap();
+        let in_utc = parse(
+            r#"{"id":"A1","education_details":{"data":{"leaving_date":{"date":"2026-07-17 23:00:00.000000","timezone_type":3,"timezone":"UTC"}}}}"#,
+        );
+        assert!(!student_has_left(&in_utc, summer, london), "leaving today: still here");
     }
 
     #[test]
@@ -259,13 +270,19 @@ mod tests {
             ))
             .unwrap()
         };
-        assert!(employee_has_left(&e(r#"{"current":false}"#), today));
+        let london = chrono_tz::Europe::London;
+        assert!(employee_has_left(&e(r#"{"current":false}"#), today, london));
         assert!(employee_has_left(
             &e(
                 r#"{"current":true,"employment_end_date":{"date":"2025-12-19 00:00:00.000000","timezone":"Europe/London"}}"#
             ),
-            today
+            today,
+            london
         ));
-        assert!(!employee_has_left(&e(r#"{"current":true,"employment_end_date":null}"#), today));
+        assert!(!employee_has_left(
+            &e(r#"{"current":true,"employment_end_date":null}"#),
+            today,
+            london
+        ));
     }
 }

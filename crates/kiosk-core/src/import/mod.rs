@@ -287,14 +287,14 @@ async fn download_and_save(
     let employees_json = client.employees(&changed, &mut step(Stage::Employees)).await?;
 
     let (current, gone): (Vec<&StudentJson>, Vec<&StudentJson>) =
-        students_json.iter().partition(|s| !mapping::student_has_left(s, today));
+        students_json.iter().partition(|s| !mapping::student_has_left(s, today, tz));
     let students: Vec<(&StudentJson, crate::store::Student)> =
         current.iter().filter_map(|s| mapping::student(s).map(|st| (*s, st))).collect();
     let pairs: Vec<(&StudentJson, &crate::store::Student)> =
         students.iter().map(|(j, s)| (*j, s)).collect();
     let (contacts, links) = mapping::contacts_and_links(&contacts_json, &pairs);
     let (staff_current, staff_gone): (Vec<_>, Vec<_>) =
-        employees_json.iter().partition(|e| !mapping::employee_has_left(e, today));
+        employees_json.iter().partition(|e| !mapping::employee_has_left(e, today, tz));
     let employees: Vec<_> = staff_current.iter().filter_map(|e| mapping::employee(e)).collect();
     let groups = mapping::groups(&listed_groups, &students_json);
     let summary = |counts| ImportSummary {
