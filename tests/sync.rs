@@ -402,3 +402,54 @@ async fn a_letter_the_mis_has_two_codes_for_is_never_written_on_a_guess_and_the_
     );
     run.sync.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_status_word_no_one_knows_is_asked_again_then_the_mark_is_read_back_and_never_sent_twice()
+{
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    run.school.sim.set_status_word(Some("QUEUED_FOR_REVIEW"));
+    let (a, a_id) = run.pupil(0);
+    let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 5));
+    run.let_clock_run();
+    run.drained_within(Duration::from_secs(60)).await;
+    let written = run.event(event.id);
+    assert_eq!(written.status, Status::Successful, "{written:?}");
+    let mark = run.mark(&a_id, monday(), Session::AM).unwrap();
+    assert_eq!((mark.code.as_str(), mark.writes), ("L", 1), "read back, not sent again");
+    let attempts = run.school.store.attempts(event.id).unwrap();
+    let unread =
+        attempts.iter().filter(|a| a.outcome == kiosk_model::AttemptOutcome::StatusUnread).count();
+    assert!(unread >= 3, "asked again before reading back: {attempts:?}");
+    assert_eq!(attempts.last().unwrap().outcome, kiosk_model::AttemptOutcome::ReadBack);
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mark_read_back_that_the_mis_does_not_hold_is_sent_again_and_then_read_back_held() {
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    run.school.sim.set_status_word(Some("QUEUED_FOR_REVIEW"));
+    let (a, a_id) = run.pupil(0);
+    let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 5));
+    run.let_clock_run();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while run.mark(&a_id, monday(), Session::AM).is_none() {
+        assert!(std::time::Instant::now() < deadline, "never accepted");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // The MIS lost it after all (someone overwrote it with N, "no reason yet").
+    run.school.sim.set_mark(&a_id, monday(), Session::AM, "N");
+    run.drained_within(Duration::from_secs(90)).await;
+    assert_eq!(run.event(event.id).status, Status::Successful);
+    assert_eq!(run.mark(&a_id, monday(), Session::AM).unwrap().code, "L");
+    let attempts = run.school.store.attempts(event.id).unwrap();
+    assert!(
+        attempts
+            .iter()
+            .any(|a| a.mis_message.as_deref() == Some("The MIS holds N: the mark is sent again.")),
+        "{attempts:?}"
+    );
+    let accepted =
+        attempts.iter().filter(|a| a.outcome == kiosk_model::AttemptOutcome::Accepted).count();
+    assert_eq!(accepted, 2, "sent again once it was read back and differed: {attempts:?}");
+    run.sync.shutdown().await;
+}

@@ -156,6 +156,9 @@ pub enum AttemptOutcome {
     BatchRefused,
     /// The mark an unanswered send carried is in the MIS: not sent again. Detail: the code.
     AlreadyHeld,
+    /// The writeback's outcome could not be read time after time, so the mark was read back
+    /// from the MIS: it holds it. Detail: the code.
+    ReadBack,
     /// About to be sent: kept before the request goes, so a send whose answer is never recorded
     /// (the kiosk stopped, the disk filled) is known to have happened. Its answer takes its
     /// place; while it stands, the MIS is read before anything is sent again (R4.8).
@@ -176,7 +179,10 @@ impl AttemptOutcome {
     pub fn is_good(self) -> bool {
         matches!(
             self,
-            AttemptOutcome::Accepted | AttemptOutcome::Written | AttemptOutcome::AlreadyHeld
+            AttemptOutcome::Accepted
+                | AttemptOutcome::Written
+                | AttemptOutcome::AlreadyHeld
+                | AttemptOutcome::ReadBack
         )
     }
 
@@ -199,6 +205,9 @@ impl AttemptOutcome {
             }
             AttemptOutcome::AlreadyHeld => format!(
                 "The MIS already holds {detail} from the send whose answer was lost; not sent again"
+            ),
+            AttemptOutcome::ReadBack => format!(
+                "The writeback's outcome could not be read, but the MIS holds {detail}: written"
             ),
             AttemptOutcome::Sending => {
                 "Sent, but no answer was recorded; the MIS is read before sending again".into()

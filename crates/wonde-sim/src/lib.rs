@@ -130,6 +130,8 @@ pub(crate) struct SimState {
     pub(crate) token: String,
     pub(crate) base_url: String,
     pub(crate) writeback_delay: Mutex<Duration>,
+    /// A status word every writeback is reported with instead of its own, when set.
+    pub(crate) status_word: Mutex<Option<String>>,
     pub(crate) marks: Mutex<BTreeMap<MarkKey, SimMark>>,
     pub(crate) writebacks: Mutex<HashMap<String, writes::Writeback>>,
     pub(crate) faults: Arc<faults::Faults>,
@@ -195,6 +197,7 @@ impl Simulator {
             token: config.token,
             base_url: format!("http://127.0.0.1:{port}/v1.0"),
             writeback_delay: Mutex::new(config.writeback_delay),
+            status_word: Mutex::new(None),
             marks: Mutex::new(BTreeMap::new()),
             writebacks: Mutex::new(HashMap::new()),
             faults: faults.clone(),
@@ -258,6 +261,12 @@ impl Simulator {
 
     pub fn set_writeback_delay(&self, delay: Duration) {
         *self.state.writeback_delay.lock().unwrap_or_else(|p| p.into_inner()) = delay;
+    }
+
+    /// Reports every writeback with `word` as its status (one no client knows, say), whatever
+    /// became of it; `None` goes back to the real status.
+    pub fn set_status_word(&self, word: Option<&str>) {
+        *self.state.status_word.lock().unwrap_or_else(|p| p.into_inner()) = word.map(String::from);
     }
 
     /// How many requests reached the simulator (faulted ones included).

@@ -270,6 +270,10 @@ pub(crate) async fn writeback(State(state): St, Path(id): Path<String>) -> Respo
     let Some(wb) = writebacks.get(&id) else {
         return error(StatusCode::NOT_FOUND, "not_found", "Writeback not found.");
     };
+    if let Some(word) = state.status_word.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+        return Json(json!({ "data": { "id": id, "type": wb.kind, "status": word } }))
+            .into_response();
+    }
     if state.readings == Readings::Other && wb.accepted_at.elapsed() < UNKNOWN_AT_FIRST {
         return error(StatusCode::NOT_FOUND, "not_found", "Writeback not found.");
     }

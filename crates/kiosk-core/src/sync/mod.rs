@@ -11,6 +11,7 @@ pub mod lock;
 mod marks;
 mod outcome;
 mod pass;
+mod read_back;
 mod send;
 
 use std::collections::{HashMap, HashSet};

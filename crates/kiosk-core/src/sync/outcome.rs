@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
+use super::read_back::{ReadBack, READ_BACK_AFTER};
 use super::{backoff, Engine, EventChange, PassReport, SyncError};
 use crate::rules::{Decision, Mark};
 use crate::store::{Attempt, Event, EventUpdate, Outcome, Status};
@@ -62,7 +63,9 @@ impl Engine {
                                       do not list every record"
                                 .into(),
                         };
-                        return self.status_unknown(writeback_id, &events, &e, started, report);
+                        return self
+                            .status_unknown(writeback_id, &events, &e, started, report)
+                            .await;
                     };
                     let outcomes = events
                         .iter()
@@ -95,7 +98,9 @@ impl Engine {
                 // A writeback Wonde does not know (yet), a status that cannot be read or is not
                 // one we know: the marks may be in the MIS. Keep the id and ask again later;
                 // never send again on a guess (R4.10).
-                Err(e) => return self.status_unknown(writeback_id, &events, &e, started, report),
+                Err(e) => {
+                    return self.status_unknown(writeback_id, &events, &e, started, report).await
+                }
             }
         }
     }
@@ -131,8 +136,8 @@ impl Engine {
     }
 
     /// The outcome of a writeback is unknown: each event keeps the writeback id and waits,
-    /// longer each time.
-    fn status_unknown(
+    /// longer each time; after `READ_BACK_AFTER` such waits its mark is read back instead.
+    async fn status_unknown(
         &mut self,
         writeback_id: &str,
         events: &[Event],
@@ -142,14 +147,27 @@ impl Engine {
     ) -> Result<usize, SyncError> {
         let now = self.clock.now();
         let sent = format!("GET writeback {writeback_id}");
+        let offline = e.http_status().is_none() && e.is_transient();
+        let mut finished = 0;
         for event in events {
             self.record_attempt(event, &sent, e, started, AttemptOutcome::StatusUnread)?;
+            let unread = self.failures.get(&event.id).copied().unwrap_or_default() + 1;
+            if unread >= READ_BACK_AFTER && !offline && !e.is_auth() {
+                match self.read_back(event).await? {
+                    ReadBack::Held => {
+                        finished += 1;
+                        continue;
+                    }
+                    ReadBack::NotHeld => continue,
+                    ReadBack::Unknown => {}
+                }
+            }
             let later = self.backoff_until(event.id, e, now);
             self.store.defer_event(event.id, later, None, None, Some(writeback_id), now)?;
         }
-        report.offline |= e.http_status().is_none() && e.is_transient();
+        report.offline |= offline;
         report.token_refused |= e.is_auth();
-        Ok(0)
+        Ok(finished)
     }
 
     /// Records how a followed writeback ended for each of its events, in one transaction.
