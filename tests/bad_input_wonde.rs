@@ -65,6 +65,7 @@ fn wonde() -> Wonde {
         token: Token::new("test-token-0123456789abcdef"),
         timeout: Duration::from_secs(5),
         min_request_interval: Duration::ZERO,
+        register_pages: 3_000,
     })
     .unwrap();
     let wonde = Wonde { runtime, answer, client };

@@ -127,7 +127,9 @@ async fn in_a_batch_only_the_pupil_the_mis_refused_fails_and_the_others_are_writ
 async fn a_protected_m_already_in_the_mis_is_kept() {
     let run = start("SIMS", local(monday(), 8, 0)).await;
     let (a, a_id) = run.pupil(0);
-    run.school.sim.set_mark(&a_id, monday(), Session::AM, "M");
+    // Planned the Friday before: a read of only what changed lately would not see it.
+    let friday = local(monday() - chrono::Duration::days(3), 15, 0);
+    run.school.sim.set_mark_entered(&a_id, monday(), Session::AM, "M", friday);
     let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 30));
     run.drained().await;
     let kept = run.event(event.id);
@@ -196,7 +198,8 @@ async fn a_backlog_read_in_one_go_still_keeps_a_protected_mark() {
         run.record(EventKind::LateSignIn, mis_id, local(monday(), 9, 1 + (n as u32 % 15)));
     }
     let (_, protected) = &pupils[17];
-    run.school.sim.set_mark(protected, monday(), Session::AM, "M");
+    let friday = local(monday() - chrono::Duration::days(3), 15, 0);
+    run.school.sim.set_mark_entered(protected, monday(), Session::AM, "M", friday);
     run.until_offline().await;
     let requests_before = run.school.sim.request_count();
     run.school.sim.faults().set_offline(false);
@@ -451,5 +454,40 @@ async fn a_mark_read_back_that_the_mis_does_not_hold_is_sent_again_and_then_read
     let accepted =
         attempts.iter().filter(|a| a.outcome == kiosk_model::AttemptOutcome::Accepted).count();
     assert_eq!(accepted, 2, "sent again once it was read back and differed: {attempts:?}");
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_register_too_long_to_read_holds_the_mark_as_unknown_and_writes_nothing() {
+    // Wonde ignores the attendance filters and the school's history runs past what the kiosk
+    // may read: the current mark is unknown, so nothing is written on a guess (R4.10).
+    let at = local(monday(), 8, 0);
+    let mut school =
+        common::sim_school_with("SIMS", 40, at, |c| c.readings = wonde_sim::Readings::Other).await;
+    school.client = wonde_client::WondeClient::new(wonde_client::WondeConfig {
+        register_pages: 1,
+        ..common::client_config(&school.sim)
+    })
+    .unwrap();
+    let run = common::engine::start_with(school, at);
+    let (a, a_id) = run.pupil(0);
+    let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 30));
+    let store = run.school.store.clone();
+    let attempts = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let attempts = store.attempts(event.id).unwrap();
+            if !attempts.is_empty() {
+                return attempts;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the engine tried");
+    assert_eq!(attempts[0].outcome, kiosk_model::AttemptOutcome::WillRetry, "{attempts:?}");
+    let said = attempts[0].mis_message.clone().unwrap_or_default();
+    assert!(said.contains("current marks are unknown"), "{said}");
+    assert_eq!(run.event(event.id).status, Status::Pending);
+    assert!(run.mark(&a_id, monday(), Session::AM).is_none(), "nothing written on a guess");
     run.sync.shutdown().await;
 }

@@ -54,6 +54,7 @@ async fn the_token_never_appears_in_logs_errors_or_debug_output() {
         token: Token::new(token.clone()),
         timeout: Duration::from_secs(1),
         min_request_interval: Duration::ZERO,
+        register_pages: 3_000,
     };
     sim.shutdown().await;
 

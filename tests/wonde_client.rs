@@ -9,11 +9,13 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 
 use kiosk_core::rules::Session;
+use kiosk_model::clock::ManualClock;
 use wonde_client::model::{CodeJson, EmployeeJson, One, Page, SchoolJson, StudentJson};
 use wonde_client::{
-    read_status, LessonRecord, ListQuery, SessionRecord, WondeClient, WondeError, WritebackStatus,
+    read_status, LessonRecord, ListQuery, SessionRecord, WondeClient, WondeConfig, WondeError,
+    WritebackStatus,
 };
-use wonde_sim::{demo, Fault, SimConfig, Simulator};
+use wonde_sim::{demo, Fault, Readings, SimConfig, Simulator};
 
 use common::{client, client_with_timeout, simulator};
 
@@ -259,6 +261,62 @@ async fn a_current_mark_whose_code_cannot_be_told_is_unknown_never_no_mark() {
         matches!(&read, Err(WondeError::Malformed { excerpt }) if excerpt.contains("current mark is unknown")),
         "{read:?}"
     );
+    sim.shutdown().await;
+}
+
+/// A school of 100 pupils with 20 school days of register before Monday 23 November 2026,
+/// 09:00, under the given reading.
+async fn school_with_history(readings: Readings) -> Simulator {
+    let mut config = SimConfig::new(demo::generate(11, 100));
+    config.readings = readings;
+    config.history_days = 20;
+    config.clock = std::sync::Arc::new(ManualClock::new("2026-11-23T09:00:00Z".parse().unwrap()));
+    Simulator::start(config).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_wonde_that_ignores_the_attendance_filters_is_read_once_and_then_by_what_changed() {
+    for readings in [Readings::Plain, Readings::Other] {
+        let sim = school_with_history(readings).await;
+        let c = client(&sim);
+        let (a, b) = sim.read_school(|s| (s.students[1].id.clone(), s.students[2].id.clone()));
+        // A medical appointment typed in on the Friday before: `updated_after` alone misses it.
+        sim.set_mark_entered(&a, day(), Session::AM, "M", "2026-11-20T15:00:00Z".parse().unwrap());
+        let read = c.session_mark(&a, day(), Session::AM).await.unwrap();
+        assert_eq!(read.as_deref(), Some("M"), "{readings:?}");
+        let (pages, history_reads) = sim.mark_pages();
+        assert_eq!(c.attendance_filters_ignored().await, readings == Readings::Other);
+        let register = sim.read_school(|s| s.students.len()) as u64 * 2 * 20 + 1;
+        match readings {
+            Readings::Plain => assert_eq!((pages, history_reads), (1, 0)),
+            // The filtered read stops at its first page; the history is read once.
+            Readings::Other => assert_eq!((pages, history_reads), (1 + register.div_ceil(200), 1)),
+        }
+        assert_eq!(c.session_mark(&b, day(), Session::AM).await.unwrap(), None, "{readings:?}");
+        // The office enters a mark: the next read sees it, reading only what changed.
+        sim.set_mark(&b, day(), Session::AM, "B");
+        assert_eq!(c.session_mark(&b, day(), Session::AM).await.unwrap().as_deref(), Some("B"));
+        let day_marks = c.session_marks_on(day()).await.unwrap();
+        assert_eq!(day_marks.len(), 2, "only today's, whatever else Wonde listed: {day_marks:?}");
+        let (pages_after, history_reads_after) = sim.mark_pages();
+        assert_eq!(history_reads_after, history_reads, "{readings:?}: the history is read once");
+        assert_eq!(pages_after - pages, 3, "{readings:?}: one page a read");
+        sim.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn a_register_too_long_to_read_leaves_the_current_mark_unknown() {
+    let sim = school_with_history(Readings::Other).await;
+    let c =
+        WondeClient::new(WondeConfig { register_pages: 5, ..common::client_config(&sim) }).unwrap();
+    let student = sim.read_school(|s| s.students[1].id.clone());
+    let read = c.session_mark(&student, day(), Session::AM).await;
+    assert!(
+        matches!(&read, Err(WondeError::Malformed { excerpt }) if excerpt.contains("current marks are unknown")),
+        "{read:?}"
+    );
+    assert!(sim.mark_pages().0 <= 1 + 6, "the read stops at its limit: {:?}", sim.mark_pages());
     sim.shutdown().await;
 }
 

@@ -111,10 +111,23 @@ pub struct SimSchool {
 }
 
 pub async fn sim_school(mis: &str, pupils: usize, now: DateTime<Utc>) -> SimSchool {
+    sim_school_with(mis, pupils, now, |_| {}).await
+}
+
+/// [`sim_school`] with the simulator's configuration changed first.
+pub async fn sim_school_with(
+    mis: &str,
+    pupils: usize,
+    now: DateTime<Utc>,
+    configure: impl FnOnce(&mut wonde_sim::SimConfig),
+) -> SimSchool {
     use wonde_sim::{demo, SimConfig, Simulator};
 
     let mut config = SimConfig::new(demo::generate(7, pupils));
     config.mis = mis.to_string();
+    // The MIS's register ends the school day before `now`, whatever day the test runs on.
+    config.clock = std::sync::Arc::new(kiosk_model::clock::ManualClock::new(now));
+    configure(&mut config);
     let sim = Simulator::start(config).await.expect("simulator starts");
     let roster = sim.read_school(|school| Roster {
         school: Some(SchoolRecord {
@@ -175,14 +188,20 @@ pub fn client_with_timeout(
     sim: &wonde_sim::Simulator,
     timeout: std::time::Duration,
 ) -> wonde_client::WondeClient {
-    wonde_client::WondeClient::new(wonde_client::WondeConfig {
+    wonde_client::WondeClient::new(wonde_client::WondeConfig { timeout, ..client_config(sim) })
+        .expect("a valid configuration")
+}
+
+/// How a test reaches the simulator: no pacing, a 5 s timeout.
+pub fn client_config(sim: &wonde_sim::Simulator) -> wonde_client::WondeConfig {
+    wonde_client::WondeConfig {
         base_url: sim.base_url(),
         school_id: sim.school_id(),
         token: wonde_client::Token::new(sim.token()),
-        timeout,
+        timeout: std::time::Duration::from_secs(5),
         min_request_interval: std::time::Duration::ZERO,
-    })
-    .expect("a valid configuration")
+        register_pages: 3_000,
+    }
 }
 
 /// Every row of every table of the database at `path`, as text.

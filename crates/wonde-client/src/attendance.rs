@@ -1,10 +1,8 @@
-//! Attendance: reading a student's current mark (R3.4), finding the first lesson of a session
+//! Attendance: finding the first lesson of a session
 //! (Arbor, R3.9), writing marks and reading how Wonde got on with them (R4).
 //!
 //! Wonde applies writes to the MIS asynchronously: a 200 to the POST means "accepted", and the
 //! outcome is read later from `GET /writebacks/{id}`.
-
-use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
 use reqwest::Method;
@@ -12,7 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::http::{parse, LESSONS_PER_PAGE};
-use super::model::{LessonJson, SessionMarkJson};
+use super::model::LessonJson;
 use super::status::{read_status, WritebackStatus};
 use super::{WondeClient, WondeError};
 use kiosk_model::Session;
@@ -73,101 +71,6 @@ fn non_empty(text: &Option<String>) -> Option<&str> {
 }
 
 impl WondeClient {
-    /// The code letter (e.g. "M") the MIS holds for a student's session, if any (R3.4).
-    ///
-    /// How to filter `GET /attendance/session` by student and date is [X]: `student_id` and
-    /// `date` are sent (not `updated_after`, which would miss a mark entered days earlier, such
-    /// as a planned medical appointment), and the answer is filtered here as well, so a Wonde that
-    /// ignores the filters still gives the right answer, only more slowly.
-    pub async fn session_mark(
-        &self,
-        student_id: &str,
-        date: NaiveDate,
-        session: Session,
-    ) -> Result<Option<String>, WondeError> {
-        let mut marks = self.read_session_marks(date, Some((student_id, session))).await?;
-        Ok(marks.remove(&(student_id.to_string(), session)))
-    }
-
-    /// Every session mark the MIS holds for a date, by (student id, session): one paged read
-    /// instead of one request per student when a backlog is written (R4.9).
-    pub async fn session_marks_on(
-        &self,
-        date: NaiveDate,
-    ) -> Result<HashMap<(String, Session), String>, WondeError> {
-        self.read_session_marks(date, None).await
-    }
-
-    /// Reads session marks of a date, for one student's session or for everyone, as code
-    /// letters. The filters are applied here too, so a Wonde that ignores them is still right.
-    async fn read_session_marks(
-        &self,
-        date: NaiveDate,
-        only: Option<(&str, Session)>,
-    ) -> Result<HashMap<(String, Session), String>, WondeError> {
-        let zone = self.resolved().await?.zone();
-        let mut query = vec![
-            ("date", date.format("%Y-%m-%d").to_string()),
-            ("include", "attendance_code".to_string()),
-            ("per_page", super::MAX_PER_PAGE.to_string()),
-        ];
-        if let Some((student_id, session)) = only {
-            query.push(("student_id", student_id.to_string()));
-            query.push(("session", session.to_string()));
-        }
-        let url = self.url(&self.school_path("attendance/session"), &query);
-        let marks: Vec<SessionMarkJson> = self.get_all(url, 0, &mut |_| {}).await?;
-        let mut letters = HashMap::new();
-        // Later rows win: a Wonde that lists history gives the newest mark last.
-        for mark in marks {
-            let Some(student) = mark.student_id.0.clone().or(mark.student.0.clone()) else {
-                continue;
-            };
-            let Some(session) =
-                mark.session.as_deref().and_then(|s| match s.to_ascii_uppercase().as_str() {
-                    "AM" => Some(Session::AM),
-                    "PM" => Some(Session::PM),
-                    _ => None,
-                })
-            else {
-                continue;
-            };
-            if mark.date.as_ref().map(|d| zone.map_or(d.local, |z| d.in_zone(z)).date())
-                != Some(date)
-                || only.is_some_and(|(id, wanted)| id != student || wanted != session)
-            {
-                continue;
-            }
-            let code_id = mark.attendance_code_id.or(mark.attendance_code.id);
-            let letter = match mark.attendance_code.code.or(mark.code) {
-                Some(letter) => Some(letter),
-                None => match &code_id {
-                    Some(code_id) => self
-                        .codes_cached()
-                        .await?
-                        .into_iter()
-                        .find(|c| &c.wonde_id == code_id)
-                        .map(|c| c.code),
-                    None => None,
-                },
-            };
-            // A mark whose code cannot be told is unknown, never "no mark": taking it for none
-            // could write over a protected code (R3.4, R4.10).
-            let Some(letter) = letter else {
-                return Err(WondeError::Malformed {
-                    excerpt: format!(
-                        "the current mark is unknown: a {session} mark of {} has code {}, which is \
-                         not among the school's codes",
-                        date,
-                        code_id.as_deref().map_or("(none)".into(), |id| super::error::excerpt(id.as_bytes()))
-                    ),
-                });
-            };
-            letters.insert((student, session), letter);
-        }
-        Ok(letters)
-    }
-
     /// The Wonde id of the student's first lesson in that session (Arbor takes lesson marks),
     /// if any. The session boundary is `pm_start`, the PM start time of the pupil's group,
     /// applied to the lesson's start in the school's zone (`WondeDate::in_zone`).
@@ -260,7 +163,7 @@ impl WondeClient {
             });
         }
         let url = self.url(&self.school_path(rest), &[]);
-        let answer = self.send(Method::POST, url, Some(&body)).await?;
+        let answer = self.send(Method::POST, url, Some(&body)).await?.body;
         let value: Value = parse(&answer)?;
         // Readmes say the id is in the response ([C]); whether at the top or under `data` is [X].
         let id = ["writeback_id", "id"]
@@ -290,7 +193,7 @@ impl WondeClient {
         }
         self.resolved().await?;
         let url = self.url(&format!("writebacks/{writeback_id}"), &[]);
-        let body = self.send(Method::GET, url, None).await?;
+        let body = self.send(Method::GET, url, None).await?.body;
         let value: Value = parse(&body)?;
         read_status(&value)
             .ok_or_else(|| WondeError::malformed(&body, "the writeback status could not be read"))

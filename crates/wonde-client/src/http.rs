@@ -2,9 +2,11 @@
 //! the pager that follows `meta.pagination.next` to the end.
 
 use std::collections::HashSet;
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use chrono::{DateTime, Utc};
+use reqwest::header::{HeaderMap, DATE, RETRY_AFTER};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
@@ -22,6 +24,13 @@ const MAX_PAGES: usize = 10_000;
 /// of the answer, and past 64 KB it could not even be sent (it would look like a network failure
 /// and be retried for ever).
 const MAX_LINK_LEN: usize = 4096;
+
+/// A 2xx answer: its body, and the time the server wrote on it (`Date`), which is Wonde's clock
+/// and not the tablet's.
+pub(crate) struct Answer {
+    pub(crate) body: Vec<u8>,
+    pub(crate) dated: Option<DateTime<Utc>>,
+}
 
 impl WondeClient {
     /// Waits for this client's turn: at most one request per `min_request_interval`, so a
@@ -45,7 +54,7 @@ impl WondeClient {
         method: Method,
         url: Url,
         body: Option<&serde_json::Value>,
-    ) -> Result<Vec<u8>, WondeError> {
+    ) -> Result<Answer, WondeError> {
         self.pace().await;
         let started = Instant::now();
         let mut request = self
@@ -67,10 +76,16 @@ impl WondeClient {
         };
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers());
+        let dated = response
+            .headers()
+            .get(DATE)
+            .and_then(|d| d.to_str().ok())
+            .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
+            .map(|d| d.with_timezone(&Utc));
         let body = response.bytes().await.map_err(|e| WondeError::transport(&e))?;
         tracing::debug!(%method, path = url.path(), status, ms = started.elapsed().as_millis() as u64, "Wonde answered");
         if (200..300).contains(&status) {
-            Ok(body.to_vec())
+            Ok(Answer { body: body.to_vec(), dated })
         } else {
             Err(WondeError::from_status(status, retry_after, &body))
         }
@@ -78,21 +93,46 @@ impl WondeClient {
 
     /// GETs a URL and reads its JSON.
     pub(crate) async fn get_json<T: DeserializeOwned>(&self, url: Url) -> Result<T, WondeError> {
-        let body = self.send(Method::GET, url, None).await?;
-        parse(&body)
+        self.get_dated(url).await.map(|(value, _)| value)
+    }
+
+    async fn get_dated<T: DeserializeOwned>(
+        &self,
+        url: Url,
+    ) -> Result<(T, Option<DateTime<Utc>>), WondeError> {
+        let answer = self.send(Method::GET, url, None).await?;
+        Ok((parse(&answer.body)?, answer.dated))
     }
 
     /// Every row of a list endpoint, following `meta.pagination.next` verbatim (as Wonde's own
     /// clients do) until it is empty. `on_page` hears the running row count after each page.
     /// A transient failure of one page is retried up to `retries` times (honouring Retry-After)
     /// without starting again from the first page.
-    pub(crate) async fn get_all<T: DeserializeOwned>(
+    pub(crate) async fn get_all<T: DeserializeOwned + Send>(
         &self,
         url: Url,
         retries: u32,
         on_page: &mut (dyn FnMut(usize) + Send),
     ) -> Result<Vec<T>, WondeError> {
         let mut rows = Vec::new();
+        self.each_page(url, retries, &mut |page: Vec<T>| {
+            rows.extend(page);
+            on_page(rows.len());
+            ControlFlow::Continue(())
+        })
+        .await?;
+        Ok(rows)
+    }
+
+    /// A list endpoint page by page, as [`WondeClient::get_all`], each page's rows handed to
+    /// `each`, which may end the read there. Returns the server's time on the first page.
+    pub(crate) async fn each_page<T: DeserializeOwned>(
+        &self,
+        url: Url,
+        retries: u32,
+        each: &mut (dyn FnMut(Vec<T>) -> ControlFlow<()> + Send),
+    ) -> Result<Option<DateTime<Utc>>, WondeError> {
+        let mut first_dated = None;
         let mut next = Some(url);
         let mut seen = HashSet::new();
         while let Some(url) = next.take() {
@@ -102,12 +142,16 @@ impl WondeClient {
                 });
             }
             let path = url.path().to_string();
-            let page: Page<T> = self.get_retrying(url, retries).await?;
+            let (page, dated): (Page<T>, _) = self.get_retrying(url, retries).await?;
+            if seen.len() == 1 {
+                first_dated = dated;
+            }
             let data = page.data.ok_or_else(|| WondeError::Malformed {
                 excerpt: "a list page without `data`".into(),
             })?;
-            rows.extend(data);
-            on_page(rows.len());
+            if each(data).is_break() {
+                break;
+            }
             let pagination = page.meta.and_then(|m| m.pagination);
             let more = pagination.as_ref().and_then(|p| p.more) == Some(true);
             let link = pagination.and_then(|p| p.next).filter(|n| !n.trim().is_empty());
@@ -125,17 +169,17 @@ impl WondeClient {
                 None => {}
             }
         }
-        Ok(rows)
+        Ok(first_dated)
     }
 
     async fn get_retrying<T: DeserializeOwned>(
         &self,
         url: Url,
         retries: u32,
-    ) -> Result<T, WondeError> {
+    ) -> Result<(T, Option<DateTime<Utc>>), WondeError> {
         let mut attempt = 0;
         loop {
-            match self.get_json(url.clone()).await {
+            match self.get_dated(url.clone()).await {
                 Err(e) if e.is_transient() && attempt < retries => {
                     attempt += 1;
                     let wait = e

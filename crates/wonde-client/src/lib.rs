@@ -9,6 +9,7 @@ mod attendance;
 mod error;
 mod http;
 mod lenient;
+mod marks;
 pub mod model;
 mod roster;
 mod status;
@@ -22,6 +23,7 @@ use reqwest::Url;
 pub use attendance::{LessonRecord, SessionRecord, WritebackAccepted};
 pub use error::WondeError;
 pub use http::MAX_PER_PAGE;
+pub use marks::SessionMarks;
 pub use roster::ListQuery;
 pub use status::{read_status, RowOutcome, WritebackStatus};
 
@@ -88,6 +90,9 @@ pub struct WondeConfig {
     pub timeout: std::time::Duration,
     /// The polite gap between two requests of this client (0 = none, for tests and the demo).
     pub min_request_interval: std::time::Duration,
+    /// The most pages a read of the school's whole register may take, when Wonde ignores the
+    /// attendance filters; past it the current marks are unknown and nothing is written.
+    pub register_pages: usize,
 }
 
 impl WondeConfig {
@@ -101,6 +106,8 @@ impl WondeConfig {
             token,
             timeout: Duration::from_secs(30),
             min_request_interval: Duration::from_millis(100),
+            // A large school's year: 1,500 pupils, two sessions, 190 days, 200 rows a page.
+            register_pages: 3_000,
         }
     }
 }
@@ -151,6 +158,7 @@ struct Inner {
     school: tokio::sync::OnceCell<SchoolInfo>,
     codes: tokio::sync::OnceCell<Vec<AttendanceCode>>,
     next_slot: tokio::sync::Mutex<Option<Instant>>,
+    mark_reads: tokio::sync::Mutex<marks::MarkReads>,
 }
 
 impl fmt::Debug for WondeClient {
@@ -188,6 +196,7 @@ impl WondeClient {
                 school: tokio::sync::OnceCell::new(),
                 codes: tokio::sync::OnceCell::new(),
                 next_slot: tokio::sync::Mutex::new(None),
+                mark_reads: tokio::sync::Mutex::default(),
             }),
         })
     }

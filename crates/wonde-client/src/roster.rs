@@ -26,7 +26,7 @@ pub const STUDENT_INCLUDES: &str = "year,registration,contacts,education_details
 pub const EMPLOYEE_INCLUDES: &str = "employment_details,contact_details";
 
 impl WondeClient {
-    async fn list<T: DeserializeOwned>(
+    async fn list<T: DeserializeOwned + Send>(
         &self,
         rest: &str,
         include: Option<&str>,

@@ -9,6 +9,7 @@
 mod data;
 pub mod demo;
 mod faults;
+mod register;
 mod routes;
 mod writes;
 
@@ -17,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use tokio::sync::watch;
 
 pub use data::{
@@ -40,7 +41,9 @@ pub enum Readings {
     /// The other plausible reading: a mark's `attendance_code` as a bare id (the include
     /// ignored), a writeback unknown (404) for its first seconds, then `SUCCESS` with only the
     /// refused records listed, by `student_id` and with no index; date objects in UTC (school
-    /// times converted) and a pupil's admission and leaving days as such date objects.
+    /// times converted) and a pupil's admission and leaving days as such date objects; the
+    /// `student_id`, `date` and `session` filters of `GET /attendance/session` ignored (the
+    /// whole history listed; only `updated_after` honoured).
     Other,
 }
 
@@ -83,6 +86,9 @@ pub struct SimConfig {
     pub clock: Arc<dyn Clock>,
     /// Which reading of unconfirmed behaviour to serve (default: `WONDE_SIM_READINGS`).
     pub readings: Readings,
+    /// School days before today with a mark for every pupil's AM and PM, as a school's
+    /// register holds them: what a read that ignores its filters has to page through.
+    pub history_days: u32,
 }
 
 impl SimConfig {
@@ -97,6 +103,7 @@ impl SimConfig {
             port: 0,
             clock: Arc::new(SystemClock),
             readings: Readings::from_env(),
+            history_days: 5,
         }
     }
 
@@ -120,6 +127,8 @@ pub struct SimMark {
     pub lesson_id: Option<String>,
     /// How many times this mark was written (1 = once).
     pub writes: u32,
+    /// When the MIS last changed it (what `updated_after` compares).
+    pub updated_at: DateTime<Utc>,
 }
 
 type MarkKey = (String, NaiveDate, Session, Option<String>);
@@ -133,6 +142,12 @@ pub(crate) struct SimState {
     /// A status word every writeback is reported with instead of its own, when set.
     pub(crate) status_word: Mutex<Option<String>>,
     pub(crate) marks: Mutex<BTreeMap<MarkKey, SimMark>>,
+    /// The register of earlier school days (`SimConfig::history_days`), oldest first.
+    pub(crate) history: Vec<SimMark>,
+    /// Pages of `GET /attendance/session` served, and how many reads of the whole history were
+    /// read to its end (the other reading, nothing to narrow the read down).
+    pub(crate) mark_pages: AtomicU64,
+    pub(crate) history_reads: AtomicU64,
     pub(crate) writebacks: Mutex<HashMap<String, writes::Writeback>>,
     pub(crate) faults: Arc<faults::Faults>,
     pub(crate) shutdown: watch::Receiver<bool>,
@@ -191,6 +206,7 @@ impl Simulator {
         let port = listener.local_addr()?.port();
         let faults = Arc::new(faults::Faults::new(config.latency));
         let (stop, shutdown) = watch::channel(false);
+        let history = register::history(&config.school, config.clock.now(), config.history_days);
         let state = Arc::new(SimState {
             school: RwLock::new(config.school),
             mis: config.mis,
@@ -199,6 +215,9 @@ impl Simulator {
             writeback_delay: Mutex::new(config.writeback_delay),
             status_word: Mutex::new(None),
             marks: Mutex::new(BTreeMap::new()),
+            history,
+            mark_pages: AtomicU64::new(0),
+            history_reads: AtomicU64::new(0),
             writebacks: Mutex::new(HashMap::new()),
             faults: faults.clone(),
             shutdown: shutdown.clone(),
@@ -274,7 +293,17 @@ impl Simulator {
         self.state.requests.load(Ordering::SeqCst)
     }
 
-    /// Every mark the MIS holds, in student, date, session order.
+    /// Pages of `GET /attendance/session` served so far, and how many reads of the whole
+    /// history went to its last page (the other reading, nothing to narrow the read down).
+    pub fn mark_pages(&self) -> (u64, u64) {
+        (
+            self.state.mark_pages.load(Ordering::SeqCst),
+            self.state.history_reads.load(Ordering::SeqCst),
+        )
+    }
+
+    /// Every mark written or set in the MIS since the simulator started, in student, date,
+    /// session order (the seeded history of earlier days is not among them).
     pub fn marks(&self) -> Vec<SimMark> {
         self.state.marks.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect()
     }
@@ -282,6 +311,18 @@ impl Simulator {
     /// Puts a mark in the MIS as if the office had entered it (e.g. `M` for a medical
     /// appointment, to test protected codes).
     pub fn set_mark(&self, student_id: &str, date: NaiveDate, session: Session, code: &str) {
+        self.set_mark_entered(student_id, date, session, code, self.state.clock.now());
+    }
+
+    /// [`Simulator::set_mark`] as entered at `entered_at`: a planned `M` typed in days before.
+    pub fn set_mark_entered(
+        &self,
+        student_id: &str,
+        date: NaiveDate,
+        session: Session,
+        code: &str,
+        entered_at: DateTime<Utc>,
+    ) {
         self.state.record_mark(SimMark {
             student_id: student_id.into(),
             date,
@@ -291,6 +332,7 @@ impl Simulator {
             minutes_late: None,
             lesson_id: None,
             writes: 0,
+            updated_at: entered_at,
         });
     }
 

@@ -51,9 +51,13 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     malformed: usize,
     /// Which reading of Wonde's unconfirmed behaviour to serve: plain, or other (bare-id
-    /// relations, writebacks unknown at first, results keyed by student).
+    /// relations, writebacks unknown at first, results keyed by student, attendance filters
+    /// ignored).
     #[arg(long, env = "WONDE_SIM_READINGS", default_value = "plain")]
     readings: Readings,
+    /// School days of register (every pupil's AM and PM marks) before today.
+    #[arg(long, default_value_t = 5)]
+    history_days: u32,
 }
 
 fn school(args: &Args) -> Result<SchoolData, String> {
@@ -91,6 +95,7 @@ async fn main() -> ExitCode {
     config.latency = Duration::from_millis(args.latency_ms);
     config.writeback_delay = Duration::from_millis(args.writeback_delay_ms);
     config.readings = args.readings;
+    config.history_days = args.history_days;
     if let Some(token) = &args.token {
         config.token = token.clone();
     }

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use super::data::SchoolData;
 use super::faults::{ConnHandle, Fault};
-use super::{writes, SimState};
+use super::{register, writes, SimState};
 
 type Q = Query<BTreeMap<String, String>>;
 type St = State<Arc<SimState>>;
@@ -43,7 +43,7 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
         .route("/v1.0/schools/{school}/lessons", get(lessons))
         .route(
             "/v1.0/schools/{school}/attendance/session",
-            get(writes::session_marks).post(writes::post_session),
+            get(register::session_marks).post(writes::post_session),
         )
         .route("/v1.0/schools/{school}/attendance/lesson", axum::routing::post(writes::post_lesson))
         .route_layer(middleware::from_fn_with_state(state.clone(), known_school));
@@ -55,12 +55,24 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
             error(StatusCode::NOT_FOUND, "not_found", "The requested resource was not found.")
         })
         .layer(middleware::from_fn_with_state(state.clone(), gate))
+        .layer(middleware::from_fn_with_state(state.clone(), dated))
         .with_state(state)
 }
 
 /// A Wonde-shaped error body.
 pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(json!({ "error": code, "message": message }))).into_response()
+}
+
+/// Every answer is dated by the simulator's clock, as a real server dates its answers by its
+/// own: the kiosk reads Wonde's time from it.
+async fn dated(State(state): St, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let now = state.clock.now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    if let Ok(value) = HeaderValue::from_str(&now) {
+        response.headers_mut().insert(header::DATE, value);
+    }
+    response
 }
 
 /// Faults, latency and the token, in the order a real network and API would apply them.

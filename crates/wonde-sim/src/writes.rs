@@ -1,4 +1,4 @@
-//! Attendance in the simulator: reading marks, and writebacks applied asynchronously like
+//! Writebacks in the simulator, applied asynchronously like
 //! Wonde's (a `writeback_id` at once, the outcome once the "MIS" has taken it).
 //!
 //! Validation follows WONDE.md §3: a request whose shape is wrong (no `attendance` array, a
@@ -6,18 +6,17 @@
 //! Laravel-style 422, as is a batch in which no record names a known student and code; otherwise
 //! the batch is accepted and unknown students or codes fail row by row in the writeback status.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{NaiveDate, Timelike};
 use serde_json::{json, Map, Value};
 
-use super::routes::{error, includes, paged, with_school};
+use super::routes::{error, with_school};
 use super::{Readings, SimMark, SimState};
 use kiosk_model::Session;
 
@@ -38,46 +37,6 @@ struct RowResult {
 }
 
 type St = State<Arc<SimState>>;
-
-/// `GET /schools/{id}/attendance/session`: marks filtered by `student_id`, `date`, `session`
-/// and `updated_after`, each with its code id and (on `include=attendance_code`) the code.
-pub(crate) async fn session_marks(
-    State(state): St,
-    uri: axum::http::Uri,
-    Query(q): Query<BTreeMap<String, String>>,
-) -> Response {
-    let marks: Vec<SimMark> =
-        state.marks.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect();
-    let rows: Vec<SimMark> = marks
-        .into_iter()
-        .filter(|m| m.lesson_id.is_none())
-        .filter(|m| q.get("student_id").is_none_or(|s| *s == m.student_id))
-        .filter(|m| {
-            q.get("date")
-                .is_none_or(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok() == Some(m.date))
-        })
-        .filter(|m| q.get("session").is_none_or(|s| s.eq_ignore_ascii_case(&m.session.to_string())))
-        .collect();
-    let include_code = includes(&q).contains(&"attendance_code");
-    with_school(&state, |s| {
-        paged(&state, uri.path(), &q, &rows, |m| {
-            let code = s.codes.iter().find(|c| c.code == m.code);
-            let mut v = json!({ "student_id": m.student_id, "date": m.date.format("%Y-%m-%d").to_string(),
-                "session": m.session.to_string(), "comment": m.comment, "minutes_late": m.minutes_late });
-            match state.readings {
-                Readings::Plain => {
-                    v["attendance_code_id"] = json!(code.map(|c| c.id.clone()));
-                    if include_code {
-                        v["attendance_code"] = json!({ "data": code.map(|c| c.to_json()) });
-                    }
-                }
-                // The include not honoured: the relation is its bare id, as for every other.
-                Readings::Other => v["attendance_code"] = json!(code.map(|c| c.id.clone())),
-            }
-            v
-        })
-    })
-}
 
 pub(crate) async fn post_session(State(state): St, body: axum::body::Bytes) -> Response {
     accept(&state, &body, "session").await
@@ -163,7 +122,8 @@ fn apply(state: &SimState, id: &str) {
         wb.applied = true;
         wb.rows.clone()
     };
-    for mark in rows.into_iter().filter_map(|r| r.mark) {
+    for mut mark in rows.into_iter().filter_map(|r| r.mark) {
+        mark.updated_at = state.clock.now();
         state.record_mark(mark);
     }
 }
@@ -252,6 +212,7 @@ fn check_record(
                     minutes_late,
                     lesson_id: lesson_id.clone(),
                     writes: 0,
+                    updated_at: state.clock.now(),
                 })
             }
             _ => None,
