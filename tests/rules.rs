@@ -68,6 +68,7 @@ fn decide_with(
         ambiguous: &BTreeSet::new(),
         capability: mis,
         allows_writeback: true,
+        has_lesson_attendance: true,
         current_mark: current,
     };
     decide(event, settings, &facts, event.occurred_at)
@@ -280,6 +281,23 @@ fn arbor_early_leave_is_not_required_and_arbor_marks_go_to_the_first_lesson() {
         }
         other => panic!("expected a write, got {other:?}"),
     }
+    // A school whose lessons Wonde cannot mark (no timetables) gets the session's mark.
+    let codes = dfe_codes();
+    let no_lessons = MisFacts {
+        codes: &codes,
+        ambiguous: &BTreeSet::new(),
+        capability: &arbor,
+        allows_writeback: true,
+        has_lesson_attendance: false,
+        current_mark: None,
+    };
+    let late = event(EventKind::LateSignIn, at(9, 10), ReasonGiven::None);
+    match decide(&late, &settings, &no_lessons, late.occurred_at) {
+        Decision::Write(mark) => {
+            assert_eq!((mark.target, mark.code.as_str()), (Target::Session, "L"))
+        }
+        other => panic!("expected a write, got {other:?}"),
+    }
 }
 
 #[test]
@@ -360,6 +378,7 @@ fn a_letter_the_mis_has_two_codes_for_fails_and_the_other_letters_are_written() 
         ambiguous: &ambiguous,
         capability: &sims,
         allows_writeback: true,
+        has_lesson_attendance: true,
         current_mark: None,
     };
     let settings = Settings::default();
@@ -441,6 +460,7 @@ fn an_event_is_decided_by_its_own_time_and_expires_after_local_midnight() {
         ambiguous: &BTreeSet::new(),
         capability: &sims,
         allows_writeback: true,
+        has_lesson_attendance: true,
         current_mark: None,
     };
     let late = event(EventKind::LateSignIn, at(9, 5), ReasonGiven::None);
@@ -548,7 +568,7 @@ proptest! {
     ) {
         let capability = MisCapabilities::builtin().unwrap().lookup(mis);
         let codes = dfe_codes();
-        let facts = MisFacts { codes: &codes, ambiguous: &BTreeSet::new(), capability: &capability, allows_writeback: true, current_mark: current };
+        let facts = MisFacts { codes: &codes, ambiguous: &BTreeSet::new(), capability: &capability, allows_writeback: true, has_lesson_attendance: true, current_mark: current };
         let e = EventFacts { kind, occurred_at: when, subject: student(), reason };
         let first = decide(&e, &settings, &facts, now);
         prop_assert_eq!(&first, &decide(&e, &settings, &facts, now));
@@ -566,7 +586,7 @@ proptest! {
         let base = at(0, 0);
         let codes = dfe_codes();
         let capability = sims();
-        let facts = MisFacts { codes: &codes, ambiguous: &BTreeSet::new(), capability: &capability, allows_writeback: true, current_mark: None };
+        let facts = MisFacts { codes: &codes, ambiguous: &BTreeSet::new(), capability: &capability, allows_writeback: true, has_lesson_attendance: true, current_mark: None };
         let code = |secs| {
             let e = event(EventKind::LateSignIn, base + Duration::seconds(secs), ReasonGiven::None);
             let d = decide(&e, &settings, &facts, e.occurred_at);

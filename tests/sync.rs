@@ -185,7 +185,23 @@ async fn arbor_marks_go_to_the_first_lesson_of_the_session() {
     let mark =
         run.school.sim.marks().into_iter().find(|m| m.student_id == a_id).expect("a lesson mark");
     assert!(mark.lesson_id.is_some());
-    assert_eq!(mark.code, "L");
+    assert_eq!((mark.code.as_str(), mark.minutes_late), ("L", Some(10)), "9:10, late from 9:00");
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_arbor_school_whose_lessons_wonde_cannot_mark_gets_the_session_mark() {
+    // `has_lesson_attendance` false: no timetables in Wonde, so no first lesson to mark.
+    let at = local(monday(), 8, 0);
+    let school =
+        common::sim_school_with("Arbor", 40, at, |c| c.school.has_lesson_attendance = false).await;
+    let run = common::engine::start_with(school, at);
+    let (a, a_id) = run.pupil(0);
+    let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 10));
+    run.drained().await;
+    assert_eq!(run.event(event.id).status, Status::Successful, "{:?}", run.event(event.id).cause);
+    let mark = run.mark(&a_id, monday(), Session::AM).expect("a session mark");
+    assert_eq!((mark.code.as_str(), mark.lesson_id), ("L", None));
     run.sync.shutdown().await;
 }
 

@@ -381,6 +381,7 @@ async fn arbor_marks_go_to_the_first_lesson_of_the_session() {
             student_id: student.clone(),
             attendance_code_id: late,
             comment: None,
+            minutes_late: Some(12),
         }])
         .await
         .unwrap();
@@ -388,7 +389,8 @@ async fn arbor_marks_go_to_the_first_lesson_of_the_session() {
         wait_for_outcome(&c, &accepted.writeback_id).await,
         WritebackStatus::Done { .. }
     ));
-    assert_eq!(sim.marks()[0].lesson_id.as_deref(), Some(am.as_str()));
+    let mark = &sim.marks()[0];
+    assert_eq!((mark.lesson_id.as_deref(), mark.minutes_late), (Some(am.as_str()), Some(12)));
     sim.shutdown().await;
 }
 

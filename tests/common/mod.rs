@@ -125,6 +125,8 @@ pub async fn sim_school_with(
 
     let mut config = SimConfig::new(demo::generate(7, pupils));
     config.mis = mis.to_string();
+    // An Arbor school's lessons take marks (its timetables are in Wonde).
+    config.school.has_lesson_attendance = mis.eq_ignore_ascii_case("arbor");
     // The MIS's register ends the school day before `now`, whatever day the test runs on.
     config.clock = std::sync::Arc::new(kiosk_model::clock::ManualClock::new(now));
     configure(&mut config);

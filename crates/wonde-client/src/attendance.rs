@@ -4,13 +4,15 @@
 //! Wonde applies writes to the MIS asynchronously: a 200 to the POST means "accepted", and the
 //! outcome is read later from `GET /writebacks/{id}`.
 
+use std::collections::HashSet;
+
 use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
 use reqwest::Method;
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::http::{parse, LESSONS_PER_PAGE};
-use super::model::LessonJson;
+use super::model::{LessonJson, One, StudentClassesJson};
 use super::status::{read_status, WritebackStatus};
 use super::{WondeClient, WondeError};
 use kiosk_model::Session;
@@ -33,6 +35,9 @@ pub struct LessonRecord {
     pub student_id: String,
     pub attendance_code_id: String,
     pub comment: Option<String>,
+    /// Sent as on session records: MIS clients in use send it on lesson records too (Wonde's
+    /// own PHP client sends only the three ids, so whether every MIS keeps it is [X]).
+    pub minutes_late: Option<u32>,
 }
 
 /// Wonde took a batch of marks: not yet written to the MIS.
@@ -64,6 +69,8 @@ struct LessonJsonOut<'a> {
     attendance_code_id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     comment: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minutes_late: Option<u32>,
 }
 
 fn non_empty(text: &Option<String>) -> Option<&str> {
@@ -95,22 +102,53 @@ impl WondeClient {
             Session::AM => t < pm_start,
             Session::PM => t >= pm_start,
         };
-        let first = lessons
+        let in_session: Vec<_> = lessons
             .into_iter()
             .filter_map(|l| {
                 let start = l.start_at.as_ref()?;
                 Some((zone.map_or(start.local, |z| start.in_zone(z)), l))
             })
-            .filter(|(start, l)| {
+            .filter(|(start, _)| {
                 start.date() == date
                     && in_session(start.time().with_nanosecond(0).unwrap_or(start.time()))
-                    && l.class.get().is_some_and(|c| {
-                        c.students.items().iter().any(|s| s.0.as_deref() == Some(student_id))
-                    })
+            })
+            .collect();
+        // Whether the nested `class.students` is honoured is [X]: a class listed without its
+        // students is matched against the pupil's own classes instead.
+        let own_classes = match in_session
+            .iter()
+            .any(|(_, l)| l.class.get().is_some_and(|c| c.students.get().is_none()))
+        {
+            true => Some(self.classes_of(student_id).await?),
+            false => None,
+        };
+        let first = in_session
+            .into_iter()
+            .filter(|(_, l)| {
+                l.class.get().is_some_and(|c| match c.students.get() {
+                    Some(students) => students.iter().any(|s| s.0.as_deref() == Some(student_id)),
+                    None => own_classes
+                        .as_ref()
+                        .is_some_and(|own| c.id.as_ref().is_some_and(|id| own.contains(id))),
+                })
             })
             .min_by_key(|(start, _)| *start)
             .and_then(|(_, l)| l.id);
         Ok(first)
+    }
+
+    /// The Wonde ids of a student's classes (`students/{id}?include=classes` [S]). A student
+    /// answered without them leaves the lesson unknown: no lesson is picked on a guess.
+    async fn classes_of(&self, student_id: &str) -> Result<HashSet<String>, WondeError> {
+        let path = self.school_path(&format!("students/{student_id}"));
+        let url = self.url(&path, &[("include", "classes".to_string())]);
+        let one: One<StudentClassesJson> = self.get_json(url).await?;
+        let classes = one.data.and_then(|s| s.classes.0).ok_or_else(|| WondeError::Malformed {
+            excerpt: "the pupil's lesson is unknown: Wonde listed the lessons' classes without \
+                      their pupils, and the pupil without their classes"
+                .into(),
+        })?;
+        Ok(classes.into_iter().filter_map(|c| c.0).collect())
     }
 
     /// Sends a batch of session marks. Accepted is not yet written: read
@@ -145,6 +183,7 @@ impl WondeClient {
                 student_id: &r.student_id,
                 attendance_code_id: &r.attendance_code_id,
                 comment: non_empty(&r.comment),
+                minutes_late: r.minutes_late.filter(|m| *m > 0),
             })
             .collect();
         self.post_writeback("attendance/lesson", json!({ "attendance": rows })).await

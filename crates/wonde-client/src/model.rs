@@ -323,6 +323,13 @@ pub struct LessonJson {
     pub class: Related<ClassJson>,
 }
 
+/// A student's classes (`students/{id}?include=classes`).
+#[derive(Debug, Default, Deserialize)]
+pub struct StudentClassesJson {
+    #[serde(default)]
+    pub classes: Related<Vec<IdRef>>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct ClassJson {
     #[serde(default, deserialize_with = "string")]

@@ -3,7 +3,7 @@
 //! The field names follow WONDE.md. Where it marks a shape [X], the simulator sends one of the
 //! plausible readings and the client reads both; each choice is noted at the render function.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -209,6 +209,8 @@ fn initials(forename: &str) -> String {
 pub struct Lookups<'a> {
     pub groups: HashMap<&'a str, &'a SimGroup>,
     pub contacts: HashMap<&'a str, &'a SimContact>,
+    /// Each pupil's classes (id, name), from the timetable.
+    pub classes: HashMap<&'a str, BTreeMap<&'a str, &'a str>>,
 }
 
 impl SchoolData {
@@ -216,6 +218,14 @@ impl SchoolData {
         Lookups {
             groups: self.groups.iter().map(|g| (g.id.as_str(), g)).collect(),
             contacts: self.contacts.iter().map(|c| (c.id.as_str(), c)).collect(),
+            classes: self.lessons.iter().fold(HashMap::new(), |mut classes, l| {
+                for student in &l.student_ids {
+                    let of: &mut BTreeMap<&str, &str> =
+                        classes.entry(student.as_str()).or_default();
+                    of.insert(l.class_id.as_str(), l.class_name.as_str());
+                }
+                classes
+            }),
         }
     }
 
@@ -259,6 +269,16 @@ impl SimStudent {
                 })
                 .collect();
             v["contacts"] = json!({ "data": contacts });
+        }
+        if includes.contains(&"classes") {
+            let classes: Vec<Value> = lookups
+                .classes
+                .get(self.id.as_str())
+                .into_iter()
+                .flatten()
+                .map(|(id, name)| json!({ "id": id, "name": name }))
+                .collect();
+            v["classes"] = json!({ "data": classes });
         }
         if includes.contains(&"education_details") {
             let year_code = self

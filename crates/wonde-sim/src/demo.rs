@@ -316,6 +316,7 @@ fn make_staff(rng: &mut Rng, school: &mut SchoolData, staff: usize) {
 /// Timetables a registration lesson at 08:50 and an afternoon lesson at 13:10 for every
 /// registration group on `date` (for MIS like Arbor that take lesson marks).
 pub fn add_lessons(school: &mut SchoolData, date: NaiveDate) {
+    school.has_lesson_attendance = true;
     let forms: Vec<SimGroup> =
         school.groups.iter().filter(|g| g.kind == "REGISTRATION").cloned().collect();
     for form in forms {

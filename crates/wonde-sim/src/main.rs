@@ -86,7 +86,6 @@ async fn main() -> ExitCode {
     };
     if args.mis.eq_ignore_ascii_case("arbor") {
         let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::London).date_naive();
-        data.has_lesson_attendance = true;
         demo::add_lessons(&mut data, today);
     }
     let mut config = SimConfig::new(data);

@@ -344,7 +344,12 @@ async fn deletions(State(state): St, uri: axum::http::Uri, Query(q): Q) -> Respo
 }
 
 async fn lessons(State(state): St, uri: axum::http::Uri, Query(q): Q) -> Response {
-    let incl = includes(&q);
+    let mut incl = includes(&q);
+    // Whether a nested include (`class.students`) is honoured on lessons is [X]: the other
+    // reading includes the class without its students.
+    if state.readings == super::Readings::Other {
+        incl = incl.into_iter().filter_map(|i| i.split('.').next()).collect();
+    }
     let after = instant(&q, "lessons_start_after").map(|t| t.naive_utc());
     let before = instant(&q, "lessons_start_before").map(|t| t.naive_utc());
     with_school(&state, |s| {

@@ -57,6 +57,9 @@ pub struct MisFacts<'a> {
     pub capability: &'a MisCapability,
     /// Wonde's `extended.allows_writeback` for the school.
     pub allows_writeback: bool,
+    /// Wonde's `extended.has_lesson_attendance`: the school's lessons can take marks. A MIS
+    /// that takes the first lesson's mark gets a session mark when they cannot.
+    pub has_lesson_attendance: bool,
     /// The student's current mark for the event's date and session, when it has been read (R3.4).
     pub current_mark: Option<&'a str>,
 }
@@ -231,7 +234,7 @@ pub fn decide(
     } else {
         None
     };
-    let target = if capability.first_lesson_instead_of_session {
+    let target = if capability.first_lesson_instead_of_session && mis.has_lesson_attendance {
         Target::FirstLesson
     } else {
         Target::Session

@@ -24,6 +24,7 @@ struct MisView {
     ambiguous: BTreeSet<String>,
     capability: crate::mis_capabilities::MisCapability,
     allows_writeback: bool,
+    has_lesson_attendance: bool,
 }
 
 /// Events in one pass from which the day's marks are read in one go (R4.9).
@@ -167,6 +168,7 @@ impl Engine {
             ambiguous,
             capability: self.capabilities.lookup(&school.mis),
             allows_writeback: school.allows_writeback,
+            has_lesson_attendance: school.has_lesson_attendance,
         }))
     }
 
@@ -397,6 +399,7 @@ impl MisView {
             ambiguous: &self.ambiguous,
             capability: &self.capability,
             allows_writeback: self.allows_writeback,
+            has_lesson_attendance: self.has_lesson_attendance,
             current_mark,
         }
     }

@@ -71,6 +71,7 @@ impl Engine {
                     student_id: o.student_id.clone(),
                     attendance_code_id: o.code_id.clone(),
                     comment: o.mark.comment.clone(),
+                    minutes_late: o.mark.minutes_late,
                 })
                 .collect();
             self.client.write_lesson_marks(&records).await
