@@ -1,6 +1,7 @@
 //! Faults campaign (R4.3-R4.8): the sync engine against a Wonde that fails in every way the
 //! simulator knows (30% server errors, 429 bursts with Retry-After, hung requests, dropped
-//! connections, garbled answers, answers cut short or gone quiet after the MIS took the write)
+//! connections, garbled answers, answers cut short or gone quiet after the MIS took the write, writes applied 400 ms after
+//! they were accepted)
 //! and whose token the school revokes mid-morning.
 //!
 //! A revoked token holds the whole queue (every request would be refused the same way): what is
@@ -58,6 +59,8 @@ async fn a_morning_of_flaky_wonde_and_a_revoked_token_ends_with_every_mark_writt
     let mut settings = run.school.store.settings().unwrap();
     settings.default_group.early_leaver_code = Some("E".into());
     run.school.store.save_settings(&settings).unwrap();
+    // The MIS takes each write a while after Wonde accepted it, as a real one does (M11).
+    run.school.sim.set_writeback_delay(Duration::from_millis(400));
     let faults = run.school.sim.faults();
     // Hung requests and quiet answers outlast the client's 2 s timeout, then the server lets go.
     faults.set_hang_for(Duration::from_secs(3));
@@ -170,15 +173,17 @@ async fn a_morning_of_flaky_wonde_and_a_revoked_token_ends_with_every_mark_writt
     assert_eq!(marks.len(), expected.len(), "one mark per pupil: {marks:?}");
     for (id, (wonde_id, session, code)) in &expected {
         let event = run.event(*id);
-        assert_eq!(event.status, Status::Successful, "{event:?}");
+        let tried = || run.school.store.attempts(*id).unwrap();
+        assert_eq!(event.status, Status::Successful, "{event:?} {:#?}", tried());
         let mark = run
             .mark(wonde_id, monday(), *session)
             .unwrap_or_else(|| panic!("no mark for event {id}"));
         assert_eq!(
             (mark.code.as_str(), mark.writes),
             (*code, 1),
-            "event {id} at {}",
-            event.occurred_at
+            "event {id} at {}: {mark:?} {:#?}",
+            event.occurred_at,
+            tried()
         );
         assert_eq!(event.code.as_deref(), Some(*code));
     }

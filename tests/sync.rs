@@ -422,20 +422,28 @@ async fn a_letter_the_mis_has_two_codes_for_is_never_written_on_a_guess_and_the_
     run.sync.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_status_word_no_one_knows_is_asked_again_then_the_mark_is_read_back_and_never_sent_twice()
-{
-    let run = start("SIMS", local(monday(), 8, 0)).await;
-    run.school.sim.set_status_word(Some("QUEUED_FOR_REVIEW"));
+/// The first pupil signs in late at 09:05 with the school's clock running; once the queue has
+/// drained, the event is Successful: the mark the MIS holds, and the event's attempts.
+async fn late_at_0905_written(
+    run: &common::engine::Running,
+) -> (wonde_sim::SimMark, Vec<kiosk_core::store::Attempt>) {
     let (a, a_id) = run.pupil(0);
     let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 5));
     run.let_clock_run();
     run.drained_within(Duration::from_secs(60)).await;
     let written = run.event(event.id);
     assert_eq!(written.status, Status::Successful, "{written:?}");
-    let mark = run.mark(&a_id, monday(), Session::AM).unwrap();
-    assert_eq!((mark.code.as_str(), mark.writes), ("L", 1), "read back, not sent again");
     let attempts = run.school.store.attempts(event.id).unwrap();
+    (run.mark(&a_id, monday(), Session::AM).unwrap(), attempts)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_status_word_no_one_knows_is_asked_again_then_the_mark_is_read_back_and_never_sent_twice()
+{
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    run.school.sim.set_status_word(Some("QUEUED_FOR_REVIEW"));
+    let (mark, attempts) = late_at_0905_written(&run).await;
+    assert_eq!((mark.code.as_str(), mark.writes), ("L", 1), "read back, not sent again");
     let unread =
         attempts.iter().filter(|a| a.outcome == kiosk_model::AttemptOutcome::StatusUnread).count();
     assert!(unread >= 3, "asked again before reading back: {attempts:?}");
@@ -505,5 +513,19 @@ async fn a_register_too_long_to_read_holds_the_mark_as_unknown_and_writes_nothin
     assert!(said.contains("current marks are unknown"), "{said}");
     assert_eq!(run.event(event.id).status, Status::Pending);
     assert!(run.mark(&a_id, monday(), Session::AM).is_none(), "nothing written on a guess");
+    run.sync.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_the_mis_is_slow_to_apply_is_not_sent_again_when_its_status_cannot_be_read() {
+    // Wonde accepts the write; the MIS takes it 1.5 s later; meanwhile every status read fails.
+    // Read back at once, the mark is not there yet: that is no reason to send it twice (M11).
+    let run = start("SIMS", local(monday(), 8, 0)).await;
+    run.school.sim.set_writeback_delay(Duration::from_millis(1500));
+    run.school.client.session_marks_on(monday()).await.unwrap();
+    // The current mark is read, the mark sent, then three status reads fail.
+    run.school.sim.faults().inject_after(2, wonde_sim::Fault::ServerError(500), 3);
+    let (mark, attempts) = late_at_0905_written(&run).await;
+    assert_eq!((mark.code.as_str(), mark.writes), ("L", 1), "sent once: {attempts:#?}");
     run.sync.shutdown().await;
 }

@@ -267,7 +267,9 @@ impl Engine {
     }
 
     /// When the latest send of this event that went unanswered was given up on, if one did:
-    /// the MIS may hold its mark, or still be applying it.
+    /// the MIS may hold its mark, or still be applying it. An event about to be written holds
+    /// no writeback id, so a send Wonde accepted before was given up on too (its mark read
+    /// back not held, or refused).
     pub(super) fn sent_unanswered(
         &self,
         event: &Event,
@@ -277,7 +279,12 @@ impl Engine {
             .attempts(event.id)?
             .iter()
             .rev()
-            .find(|a| matches!(a.outcome, AttemptOutcome::AnswerLost | AttemptOutcome::Sending))
+            .find(|a| {
+                matches!(
+                    a.outcome,
+                    AttemptOutcome::AnswerLost | AttemptOutcome::Sending | AttemptOutcome::Accepted
+                )
+            })
             .map(|a| a.started_at))
     }
 

@@ -1,6 +1,7 @@
 //! When a writeback's outcome cannot be read time after time (a status word no one told us of,
 //! a writeback Wonde keeps not knowing), the engine stops asking and reads the mark back from
-//! the MIS instead (R4.10): held is written; not held is sent again; unreadable waits on.
+//! the MIS instead (R4.10): held is written; not held, once the MIS has had time to apply the
+//! write, is sent again; unreadable waits on.
 
 use std::time::Instant;
 
@@ -51,6 +52,20 @@ impl Engine {
             };
         let now = self.clock.now();
         let read_back = held.as_deref() == Some(code);
+        // Wonde applies a write a while after it accepted it (M11): until `unanswered_settle`
+        // has passed since then, a mark the MIS does not hold yet is no reason to send again.
+        let settle = chrono::Duration::from_std(self.config.unanswered_settle).unwrap_or_default();
+        let accepted_at = self
+            .store
+            .attempts(event.id)?
+            .into_iter()
+            .rev()
+            .find(|a| a.outcome == AttemptOutcome::Accepted)
+            .map(|a| a.started_at);
+        if !read_back && accepted_at.is_some_and(|at| now < at + settle) {
+            tracing::debug!(event = event.id, "not in the MIS yet, so soon after it was accepted");
+            return Ok(ReadBack::Unknown);
+        }
         let attempt = Attempt {
             started_at: now,
             duration_ms: started.elapsed().as_millis() as i64,
