@@ -20,7 +20,7 @@ mod common;
 mod growth;
 
 use kiosk_core::mis_capabilities::MisCapabilities;
-use kiosk_core::recording::{self, Person, Request};
+use kiosk_core::recording;
 use kiosk_core::rules::EventKind;
 use kiosk_core::store::{Status, Store, Student};
 use kiosk_core::sync::{Engine, SyncConfig, SyncHandle};
@@ -69,13 +69,7 @@ async fn setup_with(pupils: usize, configure: impl FnOnce(&mut wonde_sim::SimCon
 }
 
 fn record(bench: &Bench, student: &Student) {
-    let request = Request {
-        kind: EventKind::LateSignIn,
-        person: Person::MisId(student.mis_id.clone().unwrap()),
-        reason: None,
-        collected_by: None,
-        at: None,
-    };
+    let request = common::request(EventKind::LateSignIn, student.mis_id.as_deref().unwrap());
     recording::record(&bench.store, &request, Utc::now()).expect("recorded");
     bench.sync.wake();
 }

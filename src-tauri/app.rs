@@ -152,6 +152,10 @@ impl AppState {
         self.sync_status().and_then(|s| s.paused)
     }
 
+    pub fn clock_wrong_by(&self) -> Option<i64> {
+        self.sync_status().and_then(|s| s.clock_wrong_by)
+    }
+
     fn sync_status(&self) -> Option<SyncStatus> {
         self.running(|b| b.sync.status().borrow().clone())
     }

@@ -123,7 +123,9 @@ async fn a_morning_of_flaky_wonde_and_a_revoked_token_ends_with_every_mark_writt
         let event = run.record(
             EventKind::LateSignIn,
             &mis_id,
-            run.clock.now() + chrono::Duration::seconds(1),
+            // Recorded at the running clock's time, not ahead of it: a jump of the school clock
+            // would cut short the time the kiosk gives the MIS to apply a write (it is real time).
+            run.clock.now(),
         );
         expected.insert(event.id, (wonde_id, Session::AM, "U"));
         while_revoked.push(event.id);
@@ -157,7 +159,9 @@ async fn a_morning_of_flaky_wonde_and_a_revoked_token_ends_with_every_mark_writt
         let event = run.record(
             EventKind::EarlySignOut,
             &mis_id,
-            run.clock.now() + chrono::Duration::seconds(1),
+            // Recorded at the running clock's time, not ahead of it: a jump of the school clock
+            // would cut short the time the kiosk gives the MIS to apply a write (it is real time).
+            run.clock.now(),
         );
         expected.insert(event.id, (wonde_id, Session::AM, "E"));
     }
@@ -229,6 +233,9 @@ async fn a_write_the_mis_took_but_whose_answer_was_lost_is_successful_and_not_wr
         run.write_present_marks();
         run.school.sim.set_writeback_delay(apply_after);
         run.school.sim.faults().set_hang_for(Duration::from_secs(3));
+        // Wonde's clock is read at the event's time: the engine then needs no request of its
+        // own to trust the clock (R6.5), and the fault meets the request it is meant for.
+        run.clock.set(local(monday(), h, m));
         run.school.client.school().await.unwrap();
         // Under the other reading the register is read once first; after that a current mark
         // is one request either way.
@@ -284,7 +291,7 @@ async fn a_revoked_token_holds_the_queue_with_the_cause_on_the_strip_and_in_the_
     assert!(detail.contains("token") && detail.contains("connection is fixed"), "{detail}");
     let caps = kiosk_core::mis_capabilities::MisCapabilities::builtin().unwrap();
     let findings =
-        kiosk_core::staff::check::run(&run.school.store, &caps, run.clock.now()).unwrap();
+        kiosk_core::staff::check::run(&run.school.store, &caps, run.clock.now(), None).unwrap();
     let token = findings
         .iter()
         .find(|f| f.title == "Wonde refused the kiosk's token")

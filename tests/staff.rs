@@ -67,7 +67,7 @@ fn the_check_catches_a_reason_mapped_to_a_code_the_mis_lacks() {
         writeback: ReasonWriteback::Code { code: "Y".into() },
     });
     store.save_settings(&settings).unwrap();
-    let findings = check::run(&store, &caps, at(9, 0)).unwrap();
+    let findings = check::run(&store, &caps, at(9, 0), None).unwrap();
     assert!(findings[0].title.contains("Reason 'Strike' writes Y"), "{findings:?}");
     assert!(check::count(&findings) >= 1);
 }
@@ -120,7 +120,7 @@ fn the_check_says_when_wonde_refuses_the_token_and_when_the_last_mark_was_writte
         detail: None,
     };
     store.add_attempt(event.id, &attempt(6, 401)).unwrap();
-    let findings = check::run(&store, &caps, at(9, 7)).unwrap();
+    let findings = check::run(&store, &caps, at(9, 7), None).unwrap();
     let refused = findings
         .iter()
         .find(|f| f.title == "Wonde refused the kiosk's token")
@@ -138,7 +138,7 @@ fn the_check_says_when_wonde_refuses_the_token_and_when_the_last_mark_was_writte
         code: Some("L".into()),
     };
     assert!(store.finish_event(event.id, &written, at(9, 21)).unwrap());
-    let findings = check::run(&store, &caps, at(9, 30)).unwrap();
+    let findings = check::run(&store, &caps, at(9, 30), None).unwrap();
     assert!(
         !findings.iter().any(|f| f.severity == Severity::Problem && f.title.contains("token")),
         "{findings:?}"

@@ -125,9 +125,22 @@ fn unwritten_events_of_an_earlier_day_expire_and_stay_in_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let store = common::seeded_store(dir.path(), at(8, 0));
     let event = recording::record(&store, &late("1001"), at(9, 5)).unwrap();
-    assert_eq!(store.expire_before(day(), at(23, 0)).unwrap(), 0, "today's events do not expire");
+    let earliest = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    assert_eq!(
+        store.expire_between(earliest, day(), at(23, 0)).unwrap(),
+        0,
+        "today's events do not expire"
+    );
     let tomorrow = day().succ_opt().unwrap();
-    assert_eq!(store.expire_before(tomorrow, at(23, 0) + Duration::hours(2)).unwrap(), 1);
+    assert_eq!(
+        store.expire_between(tomorrow, tomorrow, at(23, 0) + Duration::hours(2)).unwrap(),
+        0,
+        "only from the day given"
+    );
+    assert_eq!(
+        store.expire_between(earliest, tomorrow, at(23, 0) + Duration::hours(2)).unwrap(),
+        1
+    );
     let expired = store.event(event.id).unwrap().unwrap();
     assert_eq!(expired.status, Status::Expired);
     assert!(expired.cause.unwrap().contains("midnight"));
@@ -218,12 +231,19 @@ fn the_retention_purge_removes_only_old_finished_events() {
         reason_typed: false,
         collected_by: None,
     };
-    let old = store.record_event(&make(old_day), at(9, 0)).unwrap();
+    let then = at(9, 0) - Duration::days(61);
+    let old = store.record_event(&make(old_day), then).unwrap();
     let recent = store.record_event(&make(day()), at(9, 0)).unwrap();
-    store.expire_before(day(), at(9, 0)).unwrap();
-    assert_eq!(store.purge_events_before(day() - Duration::days(60)).unwrap(), 1);
+    store.expire_between(old_day, old_day + Duration::days(1), then + Duration::days(1)).unwrap();
+    // Recorded on a clock set back to 2000, expired only today once the clock was put right.
+    let long_ago = NaiveDate::from_ymd_opt(2000, 1, 3).unwrap();
+    let lagging = store.record_event(&make(long_ago), at(9, 0)).unwrap();
+    store.expire_between(long_ago, day(), at(9, 0)).unwrap();
+    let period = Duration::days(60);
+    assert_eq!(store.purge_events_before(day() - period, at(9, 30) - period).unwrap(), 1);
     assert!(store.event(old.id).unwrap().is_none());
     assert!(store.event(recent.id).unwrap().is_some());
+    assert!(store.event(lagging.id).unwrap().is_some(), "final only since today: kept");
 }
 
 #[test]

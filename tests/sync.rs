@@ -42,6 +42,7 @@ async fn offline_all_morning_then_back_at_1100_writes_each_mark_from_its_own_tim
             pending: 0,
             last_write_at: run.sync.status().borrow().last_write_at,
             paused: None,
+            clock_wrong_by: None,
         }
     );
     run.sync.shutdown().await;
@@ -235,22 +236,16 @@ async fn events_older_than_the_retention_period_are_purged_and_recent_ones_kept(
     let school = common::sim_school("SIMS", 10, local(monday(), 8, 0)).await;
     let store = &school.store;
     let old_day = monday() - chrono::Duration::days(61);
-    let make = |date: NaiveDate| kiosk_core::store::NewEvent {
-        kind: EventKind::LateSignIn,
-        student_upi: None,
-        person_name: "Visitor".into(),
-        year: None,
-        registration_group: None,
-        occurred_at: local(date, 9, 0),
-        school_date: date,
-        reason: None,
-        reason_typed: false,
-        collected_by: None,
-    };
+    let make = common::visitor_on;
     let old = store.record_event(&make(old_day), local(old_day, 9, 0)).unwrap();
+    let next_day = old_day + chrono::Duration::days(1);
+    store.expire_between(old_day, next_day, local(next_day, 0, 1)).unwrap();
     let recent = store
         .record_event(&make(monday() - chrono::Duration::days(59)), local(monday(), 8, 0))
         .unwrap();
+    // Still pending after 61 days (or recorded on a clock set back): it only ends now, and is
+    // kept for the whole period from now, never deleted in the pass that expires it.
+    let never_ended = store.record_event(&make(old_day), local(monday(), 8, 0)).unwrap();
     let clock = Arc::new(ManualClock::new(local(monday(), 8, 0)));
     let engine = Engine::new(
         store.clone(),
@@ -270,6 +265,7 @@ async fn events_older_than_the_retention_period_are_purged_and_recent_ones_kept(
         Status::Expired,
         "59 days old: kept, expired"
     );
+    assert_eq!(store.event(never_ended.id).unwrap().unwrap().status, Status::Expired);
     sync.shutdown().await;
 }
 
@@ -412,6 +408,7 @@ async fn a_letter_the_mis_has_two_codes_for_is_never_written_on_a_guess_and_the_
         &run.school.store,
         &MisCapabilities::builtin().unwrap(),
         run.clock.now(),
+        None,
     )
     .unwrap();
     assert!(
@@ -522,6 +519,9 @@ async fn a_write_the_mis_is_slow_to_apply_is_not_sent_again_when_its_status_cann
     // Read back at once, the mark is not there yet: that is no reason to send it twice (M11).
     let run = start("SIMS", local(monday(), 8, 0)).await;
     run.school.sim.set_writeback_delay(Duration::from_millis(1500));
+    // Wonde's clock read at the event's time: the engine needs no request of its own to trust
+    // the clock (R6.5), so the faults meet the requests they are meant for.
+    run.clock.set(local(monday(), 9, 5));
     run.school.client.session_marks_on(monday()).await.unwrap();
     // The current mark is read, the mark sent, then three status reads fail.
     run.school.sim.faults().inject_after(2, wonde_sim::Fault::ServerError(500), 3);

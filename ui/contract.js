@@ -66,7 +66,15 @@ export const EVENTS = Object.freeze({
 export const PAUSES = Object.freeze({
   token_refused: 'Writeback paused: Wonde refused the kiosk\'s token. Staff: check the connection.',
   other_engine: 'Writeback paused: kioskctl sync is writing back for this kiosk.',
+  clock_wrong: 'Writeback paused: the tablet\'s clock is wrong by {wrongBy}. Staff: set the clock.',
 });
+
+/** How far off the tablet's clock is, in words: "3 minutes", "15 hours", "2 days". */
+export function clockOffBy(minutes) {
+  const m = Math.abs(Number(minutes) || 0);
+  const [n, unit] = m >= 2880 ? [Math.round(m / 1440), 'day'] : m >= 120 ? [Math.round(m / 60), 'hour'] : [m, 'minute'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
 
 /** A staff PIN is 4 to 8 digits; the core refuses any other. */
 export const PIN_RE = /^\d{4,8}$/;
@@ -76,7 +84,7 @@ export const PIN_RE = /^\d{4,8}$/;
  * @typedef {{ schoolName: string|null, demo: boolean, online: boolean|null, pending: number,
  *   lastImport: string|null, importing: boolean, inactivitySeconds: number,
  *   storageProblem: string|null, timeZone: string|null,
- *   paused: keyof typeof PAUSES|null }} HomeStatus
+ *   paused: keyof typeof PAUSES|null, clockWrongBy: number|null }} HomeStatus
  * @typedef {{ studentExactMatch: boolean, reasonExactMatch: boolean,
  *   typedCollectorAllowed: boolean }} KioskSettings
  * @typedef {{ upi: string, name: string, year: string|null, registrationGroup: string|null }} Pupil
@@ -86,7 +94,8 @@ export const PIN_RE = /^\d{4,8}$/;
  * @typedef {{ kind: string, upi: string|null, typedName: string|null, reason: string|null,
  *   reasonTyped: boolean, collectedBy: string|null }} NewEvent
  * @typedef {{ id: number, name: string, kind: string, time: string }} Recorded
- * @typedef {{ online?: boolean|null, pending?: number, paused?: keyof typeof PAUSES|null }} SyncStatus
+ * @typedef {{ online?: boolean|null, pending?: number, paused?: keyof typeof PAUSES|null,
+ *   clockWrongBy?: number|null }} SyncStatus
  * @typedef {{ pinSet: boolean, lockedForSeconds: number }} PinStatus
  * @typedef {{ id: number, date: string, time: string, person: string, year: string|null,
  *   registrationGroup: string|null, kind: string, type: string, reason: string,

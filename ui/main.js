@@ -6,7 +6,7 @@ import * as api from './api.js';
 import { createKiosk } from './kiosk/kiosk.js';
 import { createStaff } from './staff.js';
 import { $, today, clockTime, shortDate, setSchoolZone } from './dom.js';
-import { EVENTS, PAUSES } from './contract.js';
+import { EVENTS, PAUSES, clockOffBy } from './contract.js';
 
 const DEFAULT_INACTIVITY_SECONDS = 60;
 const HOME_REFRESH_MS = 5 * 60 * 1000;
@@ -18,7 +18,9 @@ let inactivitySeconds = DEFAULT_INACTIVITY_SECONDS;
 let busy = 0;
 let idleTimer = null;
 let current = 'screen-home';
-const status = { online: null, pending: 0, lastImport: null, importing: false, demo: false, paused: null };
+const status = {
+  online: null, pending: 0, lastImport: null, importing: false, demo: false, paused: null, clockWrongBy: null,
+};
 
 // ---------- screens ----------
 function showScreen(id, focusEl) {
@@ -92,7 +94,7 @@ function renderStatus() {
   const online = $('status-online');
   online.classList.remove('is-online', 'is-offline', 'is-unknown', 'is-paused');
   if (status.paused && PAUSES[status.paused]) {
-    online.textContent = PAUSES[status.paused];
+    online.textContent = PAUSES[status.paused].replace('{wrongBy}', clockOffBy(status.clockWrongBy));
     online.classList.add('is-paused');
   } else if (status.online === true) {
     online.textContent = 'Online';
@@ -122,6 +124,7 @@ async function refreshHome() {
     status.online = h.online ?? null;
     status.pending = h.pending ?? 0;
     status.paused = h.paused ?? null;
+    status.clockWrongBy = h.clockWrongBy ?? null;
     status.lastImport = h.lastImport ?? null;
     status.importing = !!h.importing;
     if (Number(h.inactivitySeconds) > 0) inactivitySeconds = Number(h.inactivitySeconds);
@@ -166,6 +169,7 @@ api.onEvent(EVENTS.syncStatus, (p) => {
   if ('online' in p) status.online = p.online ?? null;
   if ('pending' in p) status.pending = p.pending ?? 0;
   if ('paused' in p) status.paused = p.paused ?? null;
+  if ('clockWrongBy' in p) status.clockWrongBy = p.clockWrongBy ?? null;
   renderStatus();
 }).catch(() => {});
 

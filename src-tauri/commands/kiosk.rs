@@ -37,6 +37,8 @@ pub struct HomeStatus {
     pub storage_problem: Option<String>,
     /// Why the sync engine holds the queue though Wonde answers (a refused token).
     pub paused: Option<SyncPause>,
+    /// How many minutes the tablet's clock is wrong by, when it is (R6.5).
+    pub clock_wrong_by: Option<i64>,
 }
 
 /// What the home screen says while nothing can be saved.
@@ -59,6 +61,7 @@ pub async fn home_status<R: Runtime>(app: AppHandle<R>) -> Result<HomeStatus> {
             time_zone: settings.time_zone.name().to_string(),
             storage_problem: store.cannot_write().then(|| CANNOT_SAVE.to_string()),
             paused: state.sync_paused(),
+            clock_wrong_by: state.clock_wrong_by(),
         })
     })
     .await

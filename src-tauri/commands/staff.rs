@@ -67,7 +67,12 @@ pub async fn staff_lock(state: State<'_, AppState>, session: String) -> Result<(
 #[tauri::command]
 pub async fn staff_check_count<R: Runtime>(app: AppHandle<R>) -> Result<usize> {
     on_pool(app, |state| {
-        Ok(check::count(&check::run(&state.store, &state.capabilities, state.clock.now())?))
+        Ok(check::count(&check::run(
+            &state.store,
+            &state.capabilities,
+            state.clock.now(),
+            state.clock_wrong_by(),
+        )?))
     })
     .await
 }
@@ -77,8 +82,15 @@ pub async fn staff_config_check<R: Runtime>(
     app: AppHandle<R>,
     _session: StaffSession,
 ) -> Result<Vec<check::Finding>> {
-    on_pool(app, |state| Ok(check::run(&state.store, &state.capabilities, state.clock.now())?))
-        .await
+    on_pool(app, |state| {
+        Ok(check::run(
+            &state.store,
+            &state.capabilities,
+            state.clock.now(),
+            state.clock_wrong_by(),
+        )?)
+    })
+    .await
 }
 
 #[tauri::command]

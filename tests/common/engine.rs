@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Europe::London;
 
 use kiosk_core::mis_capabilities::MisCapabilities;
-use kiosk_core::recording::{self, Person, Request};
+use kiosk_core::recording;
 use kiosk_core::rules::{EventKind, Session};
 use kiosk_core::store::{Event, Status};
 use kiosk_core::sync::{Engine, SyncConfig, SyncHandle};
@@ -57,7 +57,8 @@ pub async fn start(mis: &str, at: DateTime<Utc>) -> Running {
 
 /// The engine started at `at` on a school the test has prepared.
 pub fn start_with(school: super::SimSchool, at: DateTime<Utc>) -> Running {
-    let clock = Arc::new(ManualClock::new(at));
+    let clock = school.clock.clone();
+    clock.set(at);
     let engine = Engine::new(
         school.store.clone(),
         school.client.clone(),
@@ -92,14 +93,8 @@ impl Running {
         let events = mis_ids
             .iter()
             .map(|mis_id| {
-                let request = Request {
-                    kind,
-                    person: Person::MisId((*mis_id).into()),
-                    reason: None,
-                    collected_by: None,
-                    at: None,
-                };
-                recording::record(&self.school.store, &request, at).expect("recorded")
+                recording::record(&self.school.store, &super::request(kind, mis_id), at)
+                    .expect("recorded")
             })
             .collect();
         self.sync.wake();

@@ -105,6 +105,9 @@ pub fn seeded_store(dir: &std::path::Path, now: DateTime<Utc>) -> Store {
 /// depend on the importer.
 pub struct SimSchool {
     pub sim: wonde_sim::Simulator,
+    /// The simulator's clock (its answers are dated by it): an engine on this school runs on
+    /// it too, so the kiosk's clock agrees with Wonde's (R6.5) unless a test says otherwise.
+    pub clock: std::sync::Arc<kiosk_model::clock::ManualClock>,
     pub store: std::sync::Arc<Store>,
     pub client: wonde_client::WondeClient,
     pub dir: tempfile::TempDir,
@@ -128,7 +131,8 @@ pub async fn sim_school_with(
     // An Arbor school's lessons take marks (its timetables are in Wonde).
     config.school.has_lesson_attendance = mis.eq_ignore_ascii_case("arbor");
     // The MIS's register ends the school day before `now`, whatever day the test runs on.
-    config.clock = std::sync::Arc::new(kiosk_model::clock::ManualClock::new(now));
+    let clock = std::sync::Arc::new(kiosk_model::clock::ManualClock::new(now));
+    config.clock = clock.clone();
     configure(&mut config);
     let sim = Simulator::start(config).await.expect("simulator starts");
     let roster = sim.read_school(|school| Roster {
@@ -171,7 +175,7 @@ pub async fn sim_school_with(
     let store = std::sync::Arc::new(Store::open_dir(dir.path()).unwrap());
     store.replace_roster(&roster, now).unwrap();
     let client = client_with_timeout(&sim, std::time::Duration::from_secs(2));
-    SimSchool { sim, store, client, dir }
+    SimSchool { sim, clock, store, client, dir }
 }
 
 /// A simulator of a generated school of about `pupils` pupils.
@@ -237,3 +241,34 @@ pub fn table_dump(path: &std::path::Path) -> String {
 }
 
 pub mod json;
+
+/// A pupil's sign-in or sign-out as the kiosk asks for it: by MIS id, no reason, no adult.
+pub fn request(kind: kiosk_core::rules::EventKind, mis_id: &str) -> kiosk_core::recording::Request {
+    kiosk_core::recording::Request {
+        kind,
+        person: kiosk_core::recording::Person::MisId(mis_id.into()),
+        reason: None,
+        collected_by: None,
+        at: None,
+    }
+}
+
+/// A visitor's late sign-in on `date` at 09:00 London time, as the store keeps it.
+pub fn visitor_on(date: chrono::NaiveDate) -> kiosk_core::store::NewEvent {
+    kiosk_core::store::NewEvent {
+        kind: kiosk_core::rules::EventKind::LateSignIn,
+        student_upi: None,
+        person_name: "Visitor".into(),
+        year: None,
+        registration_group: None,
+        occurred_at: kiosk_model::clock::local_to_utc(
+            chrono_tz::Europe::London,
+            date,
+            chrono::NaiveTime::from_hms_opt(9, 0, 0).expect("09:00"),
+        ),
+        school_date: date,
+        reason: None,
+        reason_typed: false,
+        collected_by: None,
+    }
+}

@@ -210,14 +210,19 @@ fn main() {
 }
 
 async fn serve(data_dir: PathBuf) {
-    let sim = Simulator::start(SimConfig::new(demo::generate(7, 60)))
-        .await
-        .expect("the simulator starts");
+    let clock = Arc::new(ShiftedClock(Mutex::new(chrono::Duration::zero())));
+    // Wonde's clock is the kiosk's, shifted with it: the tests move the time of day, not the
+    // tablet's clock away from Wonde's (R6.5).
+    let sim = Simulator::start(SimConfig {
+        clock: clock.clone(),
+        ..SimConfig::new(demo::generate(7, 60))
+    })
+    .await
+    .expect("the simulator starts");
     let store = Arc::new(Store::open_dir(&data_dir).expect("the data directory opens"));
     let connection = Connection { school_id: sim.school_id(), base_url: sim.base_url() };
     connection::save(&store, &data_dir, &connection, &Token::new(sim.token()))
         .expect("the connection is saved");
-    let clock = Arc::new(ShiftedClock(Mutex::new(chrono::Duration::zero())));
 
     let mut state = AppState::new(store.clone(), clock.clone(), false).expect("the app state");
     state.exports_dir = data_dir.join("exports");

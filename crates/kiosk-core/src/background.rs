@@ -54,10 +54,14 @@ pub fn configured_client(
     Ok(connection::config(store, data_dir)?.map(WondeClient::new).transpose()?)
 }
 
-/// Starts the demo school's simulator and a client for it.
-pub async fn demo_client() -> Result<(WondeClient, Simulator), BackgroundError> {
-    let simulator =
-        Simulator::start(SimConfig::demo()).await.map_err(BackgroundError::Simulator)?;
+/// Starts the demo school's simulator and a client for it. The demo Wonde keeps the kiosk's
+/// own time: there is no other clock to check it against.
+pub async fn demo_client(
+    clock: Arc<dyn Clock>,
+) -> Result<(WondeClient, Simulator), BackgroundError> {
+    let simulator = Simulator::start(SimConfig { clock, ..SimConfig::demo() })
+        .await
+        .map_err(BackgroundError::Simulator)?;
     let mut config = WondeConfig::new(simulator.school_id(), Token::new(simulator.token()));
     config.base_url = simulator.base_url();
     config.min_request_interval = Duration::ZERO;
@@ -75,7 +79,7 @@ pub async fn start(
     let (client, simulator) = match configured_client(&store, data_dir)? {
         Some(client) => (client, None),
         None => {
-            let (client, simulator) = demo_client().await?;
+            let (client, simulator) = demo_client(clock.clone()).await?;
             tracing::info!("no Wonde connection configured: running the demo school");
             (client, Some(simulator))
         }

@@ -82,6 +82,10 @@ impl WondeClient {
             .and_then(|d| d.to_str().ok())
             .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
             .map(|d| d.with_timezone(&Utc));
+        if let Some(dated) = dated {
+            *self.inner.wonde_time.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some((dated, Instant::now()));
+        }
         let body = response.bytes().await.map_err(|e| WondeError::transport(&e))?;
         tracing::debug!(%method, path = url.path(), status, ms = started.elapsed().as_millis() as u64, "Wonde answered");
         if (200..300).contains(&status) {

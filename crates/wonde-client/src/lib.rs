@@ -159,6 +159,8 @@ struct Inner {
     codes: tokio::sync::OnceCell<Vec<AttendanceCode>>,
     next_slot: tokio::sync::Mutex<Option<Instant>>,
     mark_reads: tokio::sync::Mutex<marks::MarkReads>,
+    /// The `Date` of Wonde's latest answer, and when it arrived.
+    wonde_time: std::sync::Mutex<Option<(chrono::DateTime<chrono::Utc>, Instant)>>,
 }
 
 impl fmt::Debug for WondeClient {
@@ -197,8 +199,15 @@ impl WondeClient {
                 codes: tokio::sync::OnceCell::new(),
                 next_slot: tokio::sync::Mutex::new(None),
                 mark_reads: tokio::sync::Mutex::default(),
+                wonde_time: std::sync::Mutex::new(None),
             }),
         })
+    }
+
+    /// Wonde's clock as its latest answer gave it (the `Date` header), and when that answer
+    /// arrived: what the kiosk checks its own clock against (R6.5).
+    pub fn wonde_time(&self) -> Option<(chrono::DateTime<chrono::Utc>, Instant)> {
+        *self.inner.wonde_time.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn school_id(&self) -> &str {

@@ -32,13 +32,23 @@ fn finding(severity: Severity, title: impl Into<String>, detail: impl Into<Strin
     Finding { severity, title: title.into(), detail: detail.into() }
 }
 
-/// Runs every check; problems first.
+/// Runs every check; problems first. `clock_wrong_by` is what the sync engine found of the
+/// tablet's clock (R6.5).
 pub fn run(
     store: &Store,
     capabilities: &MisCapabilities,
     now: DateTime<Utc>,
+    clock_wrong_by: Option<i64>,
 ) -> Result<Vec<Finding>, StoreError> {
     let mut found = Vec::new();
+    if let Some(minutes) = clock_wrong_by {
+        let way = if minutes > 0 { "ahead" } else { "behind" };
+        found.push(finding(
+            Severity::Problem,
+            format!("The tablet's clock is wrong by {} minutes", minutes.abs()),
+            format!("It is {way} of Wonde's clock. Sign-ins are still recorded, but nothing is written to the MIS, expired or deleted until the clock is set right (check the tablet's date, time and time server)."),
+        ));
+    }
     let settings = match store.settings() {
         Ok(s) => s,
         Err(e) => {

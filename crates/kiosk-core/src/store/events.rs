@@ -320,16 +320,6 @@ impl Store {
         Ok(self.update_events(vec![EventUpdate::Finish(id, outcome.clone())], now)?[0])
     }
 
-    /// Expires every pending event of a school day before `today` (R4.4). Returns how many.
-    pub fn expire_before(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<usize> {
-        Ok(self.conn().execute(
-            "UPDATE events SET status = 'expired', next_attempt_at = NULL, updated_at = ?2,
-                    cause = 'Not written back by midnight of its school day.'
-             WHERE status = 'pending' AND school_date < ?1",
-            params![today, now],
-        )?)
-    }
-
     /// Sends a Failed event of today back to the queue (R4.6), e.g. after a mapping was fixed.
     pub fn retry_event(&self, id: i64, today: NaiveDate, now: DateTime<Utc>) -> Result<Event> {
         let event = self
@@ -382,19 +372,6 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?)
-    }
-
-    /// Deletes events (and their attempts) of school days before `cutoff` (R6.2). Returns how many.
-    pub fn purge_events_before(&self, cutoff: NaiveDate) -> Result<usize> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        // Only final events: a pending one is expired first by the sync engine.
-        let n = tx.execute(
-            "DELETE FROM events WHERE school_date < ?1 AND status != 'pending'",
-            [cutoff],
-        )?;
-        tx.commit()?;
-        Ok(n)
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod attempts;
 mod events;
+mod retention;
 mod roster;
 mod roster_merge;
 

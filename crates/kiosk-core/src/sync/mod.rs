@@ -13,6 +13,7 @@ mod outcome;
 mod pass;
 mod read_back;
 mod send;
+pub mod trusted_time;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use crate::mis_capabilities::MisCapabilities;
 use crate::store::{Status, Store, StoreError};
 use kiosk_model::clock::Clock;
 use lock::{EngineLock, LockError};
+use trusted_time::ClockTrust;
 use wonde_client::WondeClient;
 
 /// Tuning of the engine. The defaults suit a school; tests shorten them.
@@ -68,6 +70,7 @@ impl Default for SyncConfig {
 
 /// What the status strip shows (R2.6).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SyncStatus {
     /// `None` until the engine has talked to Wonde.
     pub online: Option<bool>,
@@ -75,6 +78,8 @@ pub struct SyncStatus {
     pub last_write_at: Option<DateTime<Utc>>,
     /// Why the queue is held though Wonde answers: something only staff can fix.
     pub paused: Option<SyncPause>,
+    /// How many minutes the tablet's clock is wrong by (ahead is positive), when it is.
+    pub clock_wrong_by: Option<i64>,
 }
 
 /// Why the engine holds the whole queue rather than failing what is in it.
@@ -87,6 +92,9 @@ pub enum SyncPause {
     /// Another engine (`kioskctl sync`, say) is writing back from the same database: this one
     /// waits for it to finish rather than send the same marks twice.
     OtherEngine,
+    /// The tablet's clock is wrong (by `SyncStatus::clock_wrong_by` minutes): marks come from
+    /// the time, so nothing is written, expired or deleted until it is put right (R6.5).
+    ClockWrong,
 }
 
 /// An event whose status changed, for live views of the log.
@@ -125,6 +133,9 @@ pub struct Engine {
     token_refusals: u32,
     /// The school day the retention purge last ran for.
     purged_on: Option<chrono::NaiveDate>,
+    /// Minutes the clock was last found wrong by; kept until Wonde confirms it again, so a
+    /// clock found a day ahead expires nothing while Wonde is out of reach.
+    clock_wrong_by: Option<i64>,
     status: watch::Sender<SyncStatus>,
     changes: broadcast::Sender<EventChange>,
 }
@@ -158,6 +169,7 @@ impl Engine {
             sending: HashSet::new(),
             marks: marks::MarksCache::default(),
             purged_on: None,
+            clock_wrong_by: None,
             status: watch::Sender::new(SyncStatus::default()),
             changes: broadcast::channel(1024).0,
         }
@@ -275,10 +287,16 @@ impl Engine {
         } else if wrote || pending == 0 {
             self.token_refusals = 0;
         }
-        let paused = (self.token_refusals > 0).then_some(SyncPause::TokenRefused);
+        let paused = if self.token_refusals > 0 {
+            Some(SyncPause::TokenRefused)
+        } else {
+            self.clock_wrong_by.map(|_| SyncPause::ClockWrong)
+        };
+        let clock_wrong_by = self.clock_wrong_by;
         self.status.send_modify(|s| {
             s.pending = pending;
             s.paused = paused;
+            s.clock_wrong_by = clock_wrong_by;
             if online.is_some() {
                 s.online = online;
             }
@@ -299,12 +317,39 @@ pub struct PassReport {
     pub offline: bool,
     /// Wonde refused the token: the pass stopped and the queue waits (`SyncPause`).
     pub token_refused: bool,
+    /// The tablet's clock was not confirmed by Wonde: nothing was sent (R6.5).
+    pub clock_wrong: bool,
 }
 
 impl PassReport {
-    /// Whether the pass stopped sending: the network has gone, or Wonde refused the token.
+    /// Whether the pass stopped sending: the network has gone, Wonde refused the token, or the
+    /// clock cannot be trusted.
     pub fn stopped(&self) -> bool {
-        self.offline || self.token_refused
+        self.offline || self.token_refused || self.clock_wrong
+    }
+}
+
+impl Engine {
+    /// What the tablet's clock can be trusted with now (R6.5), remembering a wrong clock until
+    /// Wonde confirms it again.
+    fn clock_trust(&mut self, now: DateTime<Utc>) -> Result<ClockTrust, SyncError> {
+        let trust =
+            trusted_time::judge(now, self.client.wonde_time(), self.store.newest_recorded_at()?);
+        let trust = match (trust, self.clock_wrong_by) {
+            (ClockTrust::Unconfirmed, Some(minutes)) => ClockTrust::Wrong { minutes },
+            (trust, _) => trust,
+        };
+        if self.clock_wrong_by != trust.wrong_by() {
+            match trust.wrong_by() {
+                Some(minutes) => tracing::warn!(
+                    minutes,
+                    "the tablet's clock is wrong: nothing is written, expired or deleted"
+                ),
+                None => tracing::info!("Wonde confirms the tablet's clock"),
+            }
+        }
+        self.clock_wrong_by = trust.wrong_by();
+        Ok(trust)
     }
 }
 

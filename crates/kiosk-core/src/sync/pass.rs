@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::marks::MarksCache;
 use super::outcome::worth_retrying;
 use super::send::Outgoing;
+use super::trusted_time::ClockTrust;
 use super::{Engine, PassReport, SyncError};
 use crate::rules::{decide, Decision, EventFacts, Mark, MisFacts, ReasonGiven, Subject, Target};
 use crate::settings::Settings;
@@ -39,12 +40,33 @@ impl Engine {
         // with another pass's attempts.
         self.sending.clear();
         let before = self.store.settings_or_default();
-        let expired = self.store.expire_before(school_date(now, before.time_zone), now)?;
-        if expired > 0 {
-            tracing::info!(expired, "events of an earlier day expired unwritten");
-            report.finished += expired;
+        let today = school_date(now, before.time_zone);
+        // Nothing expires or is deleted on a clock that is wrong, or that has jumped more than
+        // a day without Wonde's word for it (R6.5).
+        let mut trust = self.clock_trust(now)?;
+        // Before deciding from the clock, or purging by it, Wonde is asked the time (an answer
+        // of any kind is dated): a kiosk with nothing to write would not otherwise ask.
+        let to_decide = self.store.status_counts(None)?[&Status::Pending] > 0;
+        let wrong = trust.wrong_by().is_some();
+        if wrong || trust == ClockTrust::Unconfirmed && (to_decide || self.purged_on != Some(today))
+        {
+            if let Err(e) = self.client.school().await {
+                tracing::debug!(error = %e, "could not ask Wonde the time");
+                // Out of reach: nothing is tried this pass (the strip says offline).
+                report.offline |= worth_retrying(&e);
+            }
+            trust = self.clock_trust(now)?;
         }
-        self.purge_once_a_day(&before, now)?;
+        if let Some(from) = trust.expires_from(today) {
+            let expired = self.store.expire_between(from, today, now)?;
+            if expired > 0 {
+                tracing::info!(expired, "events of an earlier day expired unwritten");
+                report.finished += expired;
+            }
+        }
+        if trust.may_purge() {
+            self.purge_once_a_day(&before, now)?;
+        }
         let Some(mis) = self.mis_view()? else {
             // Nothing imported yet: events wait for the roster and the MIS's codes.
             self.publish(None, false, false);
@@ -65,7 +87,10 @@ impl Engine {
             if event.student_upi.is_some() && waiting_students.contains(&student) {
                 continue;
             }
-            if event.next_attempt_at.is_some_and(|t| t > now) {
+            // An event's session and code, and whether its day is over, come from the clock.
+            if event.next_attempt_at.is_some_and(|t| t > now)
+                || !trust.decides(event.school_date, today)
+            {
                 waiting_students.insert(student);
                 continue;
             }
@@ -142,8 +167,9 @@ impl Engine {
         if self.purged_on == Some(today) {
             return Ok(());
         }
-        let cutoff = today - chrono::Duration::days(i64::from(settings.retention_days));
-        let purged = self.store.purge_events_before(cutoff)?;
+        let period = chrono::Duration::days(i64::from(settings.retention_days));
+        let cutoff = today - period;
+        let purged = self.store.purge_events_before(cutoff, now - period)?;
         tracing::info!(purged, %cutoff, "retention purge");
         self.purged_on = Some(today);
         Ok(())

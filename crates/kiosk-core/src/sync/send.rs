@@ -39,6 +39,17 @@ impl Engine {
         if group.is_empty() {
             return Ok(None);
         }
+        // The event's session and code came from the clock: a mark is written only on a clock
+        // Wonde has just confirmed (R6.5). Meanwhile the events wait, recorded as they were.
+        if !self.clock_trust(now)?.may_write() {
+            let later =
+                now + chrono::Duration::from_std(self.config.probe_interval).unwrap_or_default();
+            for o in &group {
+                self.store.defer_event(o.event.id, later, None, None, None, now)?;
+            }
+            report.clock_wrong = true;
+            return Ok(None);
+        }
         // Nothing is sent whose outcome cannot be kept (M2): the intent is committed first, so
         // a send whose answer is never recorded is still known to have gone, and the MIS is
         // read before anything is sent again. No intent, no request.

@@ -1,0 +1,49 @@
+//! What the sync engine retires by the school's calendar: pending events past their school day
+//! expire (R4.4), final events past the retention period are deleted (R6.2), and the newest
+//! instant recorded, which the tablet's clock may not fall behind (R6.5).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::params;
+
+use super::{Result, Store};
+
+impl Store {
+    /// Expires every pending event of a school day from `from` up to, not including, `today`
+    /// (R4.4). Returns how many.
+    pub fn expire_between(
+        &self,
+        from: NaiveDate,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        Ok(self.conn().execute(
+            "UPDATE events SET status = 'expired', next_attempt_at = NULL, updated_at = ?3,
+                    cause = 'Not written back by midnight of its school day.'
+             WHERE status = 'pending' AND school_date < ?1 AND school_date >= ?2",
+            params![today, from, now],
+        )?)
+    }
+
+    /// Deletes final events (and their attempts) of school days before `cutoff` that were already
+    /// final at `final_before` (R6.2): an event that only just became final, say one expired once
+    /// a wrong clock was put right, is kept for the whole period. Returns how many.
+    pub fn purge_events_before(
+        &self,
+        cutoff: NaiveDate,
+        final_before: DateTime<Utc>,
+    ) -> Result<usize> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let n = tx.execute(
+            "DELETE FROM events WHERE school_date < ?1 AND status != 'pending' AND updated_at < ?2",
+            params![cutoff, final_before],
+        )?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// When the newest event was recorded: the tablet's clock may not fall behind it (R6.5).
+    pub fn newest_recorded_at(&self) -> Result<Option<DateTime<Utc>>> {
+        Ok(self.conn().query_row("SELECT MAX(recorded_at) FROM events", [], |r| r.get(0))?)
+    }
+}
