@@ -115,7 +115,7 @@ impl From<StaffError> for Error {
             StaffError::Refused(_) => Code::Invalid,
             StaffError::WrongPin { .. } => Code::PinWrong,
             StaffError::Paused { .. } => Code::PinPaused,
-            StaffError::NoPin => Code::PinNotSet,
+            StaffError::NoPin | StaffError::FirstPinFromIt => Code::PinNotSet,
             StaffError::SessionExpired => Code::SessionExpired,
         };
         match e {

@@ -236,6 +236,25 @@ fn staff_commands_need_the_pin_and_five_wrong_tries_pause_the_pad() {
 }
 
 #[test]
+fn a_kiosk_connected_to_a_school_lets_no_one_at_the_window_choose_the_first_pin() {
+    // R6.6: a pupil tapping Staff before IT has set a PIN cannot claim the staff area.
+    let kiosk = kiosk::connected_kiosk();
+    let status = kiosk.call("staff_pin_status", json!({})).unwrap();
+    assert_eq!((&status["pinSet"], &status["canChooseFirst"]), (&json!(false), &json!(false)));
+    let (code, sentence) = kiosk
+        .call_coded("staff_set_pin", json!({ "pin": "246813", "currentPin": null }))
+        .unwrap_err();
+    assert_eq!(code, "PIN_NOT_SET");
+    assert!(sentence.contains("kioskctl pin set"), "{sentence}");
+    assert_eq!(kiosk.call("staff_pin_status", json!({})).unwrap()["pinSet"], false);
+    // IT sets it; staff then open the area at the window, and hear of no wrong tries.
+    let now = kiosk::monday_morning();
+    kiosk_core::staff::StaffGate::set_pin_as_it(&kiosk.store, "246813", now).unwrap();
+    let unlocked = kiosk.call("staff_unlock", json!({ "pin": "246813" })).unwrap();
+    assert_eq!(unlocked["wrongTriesSinceLastVisit"], 0);
+}
+
+#[test]
 fn staff_see_a_failed_event_with_its_attempts_retry_it_and_export_the_day() {
     let kiosk = kiosk();
     let session = kiosk.staff_session();

@@ -257,3 +257,41 @@ async fn kioskctl_sync_beside_the_running_kiosk_app_says_so_and_sends_nothing() 
         .unwrap();
     assert!(out.status.success(), "once the app has stopped, kioskctl syncs: {}", stderr(&out));
 }
+
+#[test]
+fn it_sets_the_staff_pin_from_standard_input_and_resets_a_forgotten_one() {
+    use std::io::Write;
+    let dir = seeded();
+    let set = |pin: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kioskctl"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["pin", "set"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(format!("{pin}\n").as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let weak = set("123456");
+    assert_eq!(weak.status.code(), Some(2), "{}", stderr(&weak));
+    assert!(stderr(&weak).contains("6 to 8 digits"), "{}", stderr(&weak));
+    let out = set("246813");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("The staff PIN is set"), "{}", stdout(&out));
+    let store = kiosk_core::store::Store::open_dir(dir.path()).unwrap();
+    let gate = kiosk_core::staff::StaffGate::new(std::time::Duration::from_secs(600));
+    let now = local_to_utc(
+        London,
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        NaiveTime::from_hms_opt(10, 30, 0).unwrap(),
+    );
+    assert!(gate.unlock(&store, "246813", now).is_ok(), "staff open the area with it");
+    drop(store);
+    let out = kioskctl(dir.path(), &["pin", "reset"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let store = kiosk_core::store::Store::open_dir(dir.path()).unwrap();
+    assert!(!gate.status(&store, now).unwrap().pin_set, "removed: IT sets a new one");
+}

@@ -274,7 +274,7 @@ async fn the_real_app_shows_the_demo_school_records_a_late_sign_in_and_staff_see
     wd.until("the PIN pad", &format!("{SCREEN_IS}'pin'")).await;
     for _ in 0..2 {
         let pin = wd.element("#pin-input").await;
-        wd.post(&format!("/element/{pin}/value"), serde_json::json!({ "text": "2468" })).await;
+        wd.post(&format!("/element/{pin}/value"), serde_json::json!({ "text": "246813" })).await;
         wd.click("#pin-ok").await;
     }
     wd.until("the staff area", &format!("{SCREEN_IS}'staff'")).await;

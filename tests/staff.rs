@@ -30,29 +30,82 @@ fn the_pin_is_chosen_once_stored_hashed_and_five_wrong_tries_pause_the_pad() {
     let store = common::seeded_store(dir.path(), at(8, 0));
     let gate = StaffGate::new(Duration::from_secs(600));
     assert!(!gate.status(&store, at(8, 0)).unwrap().pin_set);
-    assert!(gate.set_pin(&store, "12a4", None, at(8, 0)).is_err(), "digits only");
-    gate.set_pin(&store, "2468", None, at(8, 0)).unwrap();
+    for weak in ["12a456", "2468", "111111", "123456", "876543", "123456789"] {
+        assert!(gate.set_pin(&store, weak, None, true, at(8, 0)).is_err(), "{weak} is refused");
+    }
+    gate.set_pin(&store, "246813", None, true, at(8, 0)).unwrap();
     let stored = store.value("staff_pin_hash").unwrap().unwrap();
-    assert!(stored.starts_with("$argon2") && !stored.contains("2468"));
+    assert!(stored.starts_with("$argon2") && !stored.contains("246813"));
     assert!(
-        gate.set_pin(&store, "1357", None, at(8, 0)).is_err(),
+        gate.set_pin(&store, "135792", None, true, at(8, 0)).is_err(),
         "changing it needs the current PIN"
     );
 
-    let session = gate.unlock(&store, "2468", at(8, 1)).unwrap();
-    gate.check(&session, at(8, 2)).unwrap();
-    assert!(matches!(gate.check(&session, at(8, 30)), Err(StaffError::SessionExpired)));
+    let session = gate.unlock(&store, "246813", at(8, 1)).unwrap().session;
+    gate.check(&store, &session, at(8, 2)).unwrap();
+    assert!(matches!(gate.check(&store, &session, at(8, 30)), Err(StaffError::SessionExpired)));
 
     for left in (1..=4).rev() {
-        let err = gate.unlock(&store, "0000", at(9, 0)).unwrap_err().to_string();
+        let err = gate.unlock(&store, "000000", at(9, 0)).unwrap_err().to_string();
         assert!(err.contains(&format!("{left} tr")), "{err}");
     }
-    let locked = gate.unlock(&store, "0000", at(9, 0)).unwrap_err().to_string();
+    let locked = gate.unlock(&store, "000000", at(9, 0)).unwrap_err().to_string();
     assert!(locked.contains("Try again in 60 seconds"), "{locked}");
-    let still = gate.unlock(&store, "2468", at(9, 0)).unwrap_err().to_string();
+    let still = gate.unlock(&store, "246813", at(9, 0)).unwrap_err().to_string();
     assert!(still.contains("Too many wrong tries"), "even the right PIN waits: {still}");
     assert_eq!(gate.status(&store, at(9, 0)).unwrap().locked_for_seconds, 60);
-    assert!(gate.unlock(&store, "2468", at(9, 2)).is_ok(), "after the pause the right PIN opens");
+    let back =
+        gate.unlock(&store, "246813", at(9, 2)).expect("after the pause the right PIN opens");
+    assert_eq!(back.wrong_tries_since_last_visit, 5, "staff hear of the wrong tries");
+    assert_eq!(gate.unlock(&store, "246813", at(9, 3)).unwrap().wrong_tries_since_last_visit, 0);
+}
+
+#[test]
+fn a_pupil_cannot_claim_the_staff_area_of_a_connected_kiosk_nor_keep_staff_out_for_long() {
+    // R6.6: the first PIN comes from IT once a school is connected.
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::seeded_store(dir.path(), at(8, 0));
+    let gate = StaffGate::new(Duration::from_secs(600));
+    let claimed = gate.set_pin(&store, "246813", None, false, at(8, 0));
+    assert!(matches!(claimed, Err(StaffError::FirstPinFromIt)), "{claimed:?}");
+    assert!(!gate.status(&store, at(8, 0)).unwrap().pin_set);
+    let caps = MisCapabilities::builtin().unwrap();
+    let findings = check::run(&store, &caps, at(8, 0), None).unwrap();
+    assert!(findings.iter().any(|f| f.title == "No staff PIN is set"), "{findings:?}");
+    StaffGate::set_pin_as_it(&store, "246813", at(8, 0)).unwrap();
+    let findings = check::run(&store, &caps, at(8, 0), None).unwrap();
+    assert!(findings.iter().all(|f| f.title != "No staff PIN is set"), "{findings:?}");
+
+    // One wrong try after each pause all morning: each pause is at most five minutes.
+    let mut now = at(9, 0);
+    for _ in 0..4 {
+        let _ = gate.unlock(&store, "000000", now);
+    }
+    let mut longest = 0;
+    for _ in 0..20 {
+        let _ = gate.unlock(&store, "000000", now);
+        let paused = gate.status(&store, now).unwrap().locked_for_seconds;
+        longest = longest.max(paused);
+        now += chrono::Duration::seconds(paused);
+    }
+    assert_eq!(longest, 5 * 60, "the longest pause");
+    let staff = gate.unlock(&store, "246813", now).expect("staff get in");
+    assert_eq!(staff.wrong_tries_since_last_visit, 24);
+
+    // Sessions end after an hour however busy, and when the PIN changes (here or by IT).
+    let mut t = now;
+    for step in [9, 9, 9, 9, 9, 9, 5] {
+        t += chrono::Duration::minutes(step);
+        gate.check(&store, &staff.session, t).unwrap();
+    }
+    // 61 minutes in, two minutes after the last use: not idle long, but an hour is the most.
+    t += chrono::Duration::minutes(2);
+    assert!(gate.check(&store, &staff.session, t).is_err(), "an hour at most");
+    let session = gate.unlock(&store, "246813", t).unwrap().session;
+    StaffGate::set_pin_as_it(&store, "975318", t).unwrap();
+    assert!(gate.check(&store, &session, t).is_err(), "a new PIN ends the session");
+    StaffGate::reset_pin(&store, t).unwrap();
+    assert!(!gate.status(&store, t).unwrap().pin_set, "reset: IT sets a new one");
 }
 
 #[test]

@@ -76,8 +76,8 @@ export function clockOffBy(minutes) {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
-/** A staff PIN is 4 to 8 digits; the core refuses any other. */
-export const PIN_RE = /^\d{4,8}$/;
+/** A new staff PIN is 6 to 8 digits (the core also refuses one digit over and over, or a run). */
+export const PIN_RE = /^\d{6,8}$/;
 
 /**
  * @typedef {{ code: keyof typeof ERROR | null, message: string }} Refusal

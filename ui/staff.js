@@ -68,13 +68,15 @@ export function createStaff(ui) {
     pinInput.value = '';
     const titles = {
       unlock: ['Staff PIN', 'Enter the staff PIN.', 'Unlock'],
-      setup: ['Choose a staff PIN', 'This kiosk has no staff PIN yet. Choose 4 to 8 digits that office staff will use.', 'Next'],
+      setup: ['Choose a staff PIN', 'This kiosk has no staff PIN yet. Choose 6 to 8 digits that office staff will use.', 'Next'],
+      unset: ['Staff PIN', 'No staff PIN is set. The school\'s IT sets it on this kiosk with kioskctl pin set.', 'Unlock'],
       confirm: ['Choose a staff PIN', 'Type the same PIN again to check it.', 'Save PIN'],
     }[m];
     $('pin-title').textContent = titles[0];
     $('pin-intro').textContent = titles[1];
     $('pin-ok').textContent = titles[2];
-    $('pin-label').textContent = m === 'unlock' ? 'Staff PIN' : m === 'setup' ? 'New staff PIN' : 'New staff PIN again';
+    $('pin-label').textContent = m === 'setup' ? 'New staff PIN' : m === 'confirm' ? 'New staff PIN again' : 'Staff PIN';
+    setPadDisabled(m === 'unset');
     pinMessage.textContent = message;
     if (!$('screen-pin').hidden && !pinInput.disabled) pinInput.focus({ preventScroll: true });
   }
@@ -117,8 +119,9 @@ export function createStaff(ui) {
       ui.showScreen('screen-pin', $('pin-title'));
       return;
     }
-    setPinMode(status.pinSet ? 'unlock' : 'setup');
-    ui.showScreen('screen-pin', pinInput);
+    // With a school connected, only IT can choose the first PIN (R6.6).
+    setPinMode(status.pinSet ? 'unlock' : status.canChooseFirst ? 'setup' : 'unset');
+    ui.showScreen('screen-pin', mode === 'unset' ? $('pin-title') : pinInput);
     if (status.pinSet && status.lockedForSeconds > 0) startLockout(status.lockedForSeconds);
   }
 
@@ -126,8 +129,9 @@ export function createStaff(ui) {
   async function submitPin() {
     const pin = pinInput.value;
     if (submitting || pinInput.disabled) return;
+    if (mode === 'unset') return;
     if (mode !== 'unlock' && !PIN_RE.test(pin)) {
-      pinMessage.textContent = 'A staff PIN is 4 to 8 digits.';
+      pinMessage.textContent = 'A new staff PIN is 6 to 8 digits.';
       return;
     }
     if (mode === 'unlock' && !pin) { pinMessage.textContent = 'Type the staff PIN first.'; return; }
@@ -141,6 +145,8 @@ export function createStaff(ui) {
       const r = await api.staffUnlock(pin);
       firstPin = '';
       enter(r.session);
+      const wrong = Number(r.wrongTriesSinceLastVisit) || 0;
+      if (wrong > 0) ctx.notice(`${wrong} wrong PIN ${wrong === 1 ? 'try' : 'tries'} at this kiosk since the last staff visit.`);
     } catch (e) {
       pinInput.value = '';
       pinMessage.textContent = e.message;

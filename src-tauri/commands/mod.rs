@@ -40,7 +40,9 @@ impl<'de, R: Runtime> CommandArg<'de, R> for StaffSession {
         };
         let state = command.message.webview_ref().state::<AppState>();
         let checked = match token {
-            Some(token) => state.staff.check(token, state.clock.now()).map_err(Error::from),
+            Some(token) => {
+                state.staff.check(&state.store, token, state.clock.now()).map_err(Error::from)
+            }
             None => Err(Error::from(kiosk_core::staff::StaffError::SessionExpired)),
         };
         checked.map(|()| StaffSession).map_err(InvokeError::from)

@@ -21,13 +21,19 @@ use kiosk_model::EventKind;
 pub struct PinStatusView {
     pin_set: bool,
     locked_for_seconds: i64,
+    /// No PIN is set and the window may choose the first (no school connected: R6.6).
+    can_choose_first: bool,
 }
 
 #[tauri::command]
 pub async fn staff_pin_status<R: Runtime>(app: AppHandle<R>) -> Result<PinStatusView> {
     on_pool(app, |state| {
         let status = state.staff.status(&state.store, state.clock.now())?;
-        Ok(PinStatusView { pin_set: status.pin_set, locked_for_seconds: status.locked_for_seconds })
+        Ok(PinStatusView {
+            pin_set: status.pin_set,
+            locked_for_seconds: status.locked_for_seconds,
+            can_choose_first: !status.pin_set && state.is_demo(),
+        })
     })
     .await
 }
@@ -39,20 +45,34 @@ pub async fn staff_set_pin<R: Runtime>(
     current_pin: Option<String>,
 ) -> Result<()> {
     on_pool(app, move |state| {
-        Ok(state.staff.set_pin(&state.store, &pin, current_pin.as_deref(), state.clock.now())?)
+        let may_choose_first = state.is_demo();
+        Ok(state.staff.set_pin(
+            &state.store,
+            &pin,
+            current_pin.as_deref(),
+            may_choose_first,
+            state.clock.now(),
+        )?)
     })
     .await
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Unlocked {
     session: String,
+    /// Wrong PIN tries since staff last opened the area, for the staff area to say (R6.6).
+    wrong_tries_since_last_visit: u32,
 }
 
 #[tauri::command]
 pub async fn staff_unlock<R: Runtime>(app: AppHandle<R>, pin: String) -> Result<Unlocked> {
     on_pool(app, move |state| {
-        Ok(Unlocked { session: state.staff.unlock(&state.store, &pin, state.clock.now())? })
+        let unlocked = state.staff.unlock(&state.store, &pin, state.clock.now())?;
+        Ok(Unlocked {
+            session: unlocked.session,
+            wrong_tries_since_last_visit: unlocked.wrong_tries_since_last_visit,
+        })
     })
     .await
 }

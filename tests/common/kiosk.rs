@@ -48,6 +48,15 @@ pub fn kiosk_with(
     kiosk
 }
 
+/// The kiosk on the small seeded school as connected to it (not the demo): IT sets the PIN.
+pub fn connected_kiosk() -> Kiosk {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(crate::common::seeded_store(dir.path(), monday_morning()));
+    let mut kiosk = kiosk_as(store, false, |builder| builder);
+    kiosk._dir = Some(dir);
+    kiosk
+}
+
 /// The kiosk on the small seeded school in `dir`, which the caller owns (e.g. a tiny filesystem).
 pub fn kiosk_in(dir: &Path) -> Kiosk {
     build(dir, |builder| builder)
@@ -65,8 +74,16 @@ pub fn kiosk_on(
     store: Arc<Store>,
     customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>,
 ) -> Kiosk {
+    kiosk_as(store, true, customise)
+}
+
+fn kiosk_as(
+    store: Arc<Store>,
+    demo: bool,
+    customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>,
+) -> Kiosk {
     let mut state =
-        AppState::new(store.clone(), Arc::new(ManualClock::new(monday_morning())), true).unwrap();
+        AppState::new(store.clone(), Arc::new(ManualClock::new(monday_morning())), demo).unwrap();
     let exports = store.path().parent().expect("the store is in a directory").join("exports");
     state.exports_dir = exports.clone();
     let app = customise(reception_kiosk::build(mock_builder(), state))
@@ -108,8 +125,8 @@ impl Kiosk {
 
     /// Sets the PIN and opens a staff session.
     pub fn staff_session(&self) -> String {
-        self.call("staff_set_pin", json!({ "pin": "2468", "currentPin": null })).unwrap();
-        self.call("staff_unlock", json!({ "pin": "2468" })).unwrap()["session"]
+        self.call("staff_set_pin", json!({ "pin": "246813", "currentPin": null })).unwrap();
+        self.call("staff_unlock", json!({ "pin": "246813" })).unwrap()["session"]
             .as_str()
             .unwrap()
             .to_string()

@@ -223,6 +223,9 @@ async fn serve(data_dir: PathBuf) {
     let connection = Connection { school_id: sim.school_id(), base_url: sim.base_url() };
     connection::save(&store, &data_dir, &connection, &Token::new(sim.token()))
         .expect("the connection is saved");
+    // As the school's IT does once the kiosk is connected (`kioskctl pin set`, R6.6).
+    kiosk_core::staff::StaffGate::set_pin_as_it(&store, "258046", chrono::Utc::now())
+        .expect("the staff PIN is set");
 
     let mut state = AppState::new(store.clone(), clock.clone(), false).expect("the app state");
     state.exports_dir = data_dir.join("exports");

@@ -79,7 +79,7 @@ const STAFF_EVENTS = [
 ];
 
 const STAFF_DEFAULTS = {
-  pin: '2468', // null = first run
+  pin: '246813', // null = first run
   lockSeconds: 60,
   demo: true,
   connection: null,
@@ -142,6 +142,7 @@ function installFakeStaff(config) {
   const PIN = new RegExp(config.contract.pin);
   const sessions = new Set();
   let wrong = 0;
+  let wrongSinceVisit = 0;
   let lockedUntil = 0;
   let nextSession = 0;
 
@@ -194,9 +195,12 @@ function installFakeStaff(config) {
 
   Object.assign(fake.handlers, {
     staff_check_count: () => checks().filter((c) => c.severity === 'problem').length,
-    staff_pin_status: () => ({ pinSet: s.pin !== null, lockedForSeconds: lockedFor() }),
+    staff_pin_status: () => ({
+      pinSet: s.pin !== null, lockedForSeconds: lockedFor(), canChooseFirst: s.pin === null && s.demo,
+    }),
     staff_set_pin: ({ pin, currentPin }) => {
-      if (!PIN.test(pin || '')) throw refusal('INVALID', 'A staff PIN is 4 to 8 digits.');
+      if (!PIN.test(pin || '')) throw refusal('INVALID', 'A new staff PIN is 6 to 8 digits, not one digit over and over or a run like 123456.');
+      if (s.pin === null && !s.demo) throw refusal('PIN_NOT_SET', 'No staff PIN is set. The school\'s IT sets the first one on this kiosk with `kioskctl pin set`.');
       if (s.pin !== null && currentPin !== s.pin) throw refusal('PIN_WRONG', 'The current PIN is not right.');
       s.pin = pin;
       return null;
@@ -206,6 +210,7 @@ function installFakeStaff(config) {
       if (s.pin === null) throw refusal('PIN_NOT_SET', 'Choose a staff PIN first.');
       if (pin !== s.pin) {
         wrong += 1;
+        wrongSinceVisit += 1;
         if (wrong >= 5) {
           wrong = 0;
           lockedUntil = Date.now() + s.lockSeconds * 1000;
@@ -217,7 +222,9 @@ function installFakeStaff(config) {
       nextSession += 1;
       const session = `session-${nextSession}`;
       sessions.add(session);
-      return { session };
+      const wrongTriesSinceLastVisit = wrongSinceVisit;
+      wrongSinceVisit = 0;
+      return { session, wrongTriesSinceLastVisit };
     },
     staff_lock: ({ session }) => { sessions.delete(session); return null; },
     staff_log: (a) => {

@@ -70,6 +70,19 @@ test('while Wonde refuses the token the strip says writeback is paused and who m
   await page.waitForFunction(() => document.querySelector('#status-online').textContent === 'Online');
 });
 
+test('while the tablet\'s clock is wrong the strip says by how much and who must act (R6.5)', async () => {
+  const { page, emit } = await open();
+  const strip = page.locator('#status-online');
+  await emit('sync-status', { online: true, pending: 1, paused: 'clock_wrong', clockWrongBy: -900 });
+  await page.waitForFunction(() => document.querySelector('#status-online').textContent.startsWith('Writeback paused'));
+  assert.equal(await strip.textContent(),
+    "Writeback paused: the tablet's clock is wrong by 15 hours. Staff: set the clock.");
+  await emit('sync-status', { online: true, pending: 1, paused: 'clock_wrong', clockWrongBy: 3 });
+  await page.waitForFunction(() => /wrong by 3 minutes\./.test(document.querySelector('#status-online').textContent));
+  await emit('sync-status', { online: true, pending: 0, paused: null, clockWrongBy: null });
+  await page.waitForFunction(() => document.querySelector('#status-online').textContent === 'Online');
+});
+
 test('when the kiosk cannot save, a banner says so, a sign-in says it was not saved, and both go once saving works', async () => {
   const cannotSave = 'This kiosk cannot save sign-ins at the moment. Please tell the school office.';
   const notSaved = 'This was not saved: the kiosk cannot store anything just now. Please tell the school office.';

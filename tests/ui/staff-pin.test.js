@@ -13,22 +13,47 @@ test('first run forces choosing a staff PIN, typed twice, then opens the staff a
   await screenIs(page, 'pin');
   assert.equal(await page.locator('#pin-title').textContent(), 'Choose a staff PIN');
   await tapPin(page, '12');
-  assert.equal(await pinMessage(page).textContent(), 'A staff PIN is 4 to 8 digits.');
+  assert.equal(await pinMessage(page).textContent(), 'A new staff PIN is 6 to 8 digits.');
   await page.locator('#pin-input').fill('');
-  await tapPin(page, '1357');
+  await tapPin(page, '135792');
   assert.match(await page.locator('#pin-intro').textContent(), /same PIN again/);
-  await page.keyboard.type('1358'); // typed digits work as well as the pad
+  await page.keyboard.type('135793'); // typed digits work as well as the pad
   await page.keyboard.press('Enter');
   assert.match(await pinMessage(page).textContent(), /two PINs were different/);
   assert.deepEqual(await calls('staff_set_pin'), [], 'nothing saved from a mismatch');
-  await tapPin(page, '1357');
-  await page.keyboard.type('1357');
+  await tapPin(page, '135792');
+  await page.keyboard.type('135792');
   await page.keyboard.press('Enter');
   await screenIs(page, 'staff');
-  assert.deepEqual(await calls('staff_set_pin'), [{ pin: '1357', currentPin: null }]);
-  assert.deepEqual(await calls('staff_unlock'), [{ pin: '1357' }]);
+  assert.deepEqual(await calls('staff_set_pin'), [{ pin: '135792', currentPin: null }]);
+  assert.deepEqual(await calls('staff_unlock'), [{ pin: '135792' }]);
   await waitRows(page, 9);
   assert.equal((await calls('staff_log'))[0].session, 'session-1');
+});
+
+test('on a kiosk connected to a school, no one at the pad can choose the first PIN (R6.6)', async () => {
+  const { page, calls } = await open({ staff: { pin: null, demo: false } });
+  await page.getByRole('button', { name: 'Staff' }).tap();
+  await screenIs(page, 'pin');
+  assert.equal(await page.locator('#pin-title').textContent(), 'Staff PIN');
+  assert.match(await page.locator('#pin-intro').textContent(), /IT sets it on this kiosk with kioskctl pin set/);
+  assert.ok(await page.locator('#pin-input').isDisabled());
+  assert.ok(await page.locator('#pin-ok').isDisabled());
+  assert.deepEqual(await calls('staff_set_pin'), []);
+});
+
+test('staff opening the area hear of the wrong tries since their last visit (R6.6)', async () => {
+  const { page } = await open();
+  await page.getByRole('button', { name: 'Staff' }).tap();
+  await screenIs(page, 'pin');
+  for (let left = 4; left >= 3; left -= 1) {
+    await tapPin(page, '000000');
+    await page.waitForFunction((t) => document.getElementById('pin-message').textContent === t,
+      `Wrong PIN. ${left} tries left.`);
+  }
+  await tapPin(page, '246813');
+  await screenIs(page, 'staff');
+  await page.locator('#staff-notice').filter({ hasText: '2 wrong PIN tries at this kiosk since the last staff visit.' }).waitFor();
 });
 
 test('five wrong PINs lock the pad with a countdown; the pad stays disabled (R5.1)', async () => {
@@ -37,11 +62,11 @@ test('five wrong PINs lock the pad with a countdown; the pad stays disabled (R5.
   await screenIs(page, 'pin');
   assert.equal(await page.locator('#pin-title').textContent(), 'Staff PIN');
   for (let left = 4; left >= 1; left -= 1) {
-    await tapPin(page, '0000');
+    await tapPin(page, '000000');
     await page.waitForFunction((t) => document.getElementById('pin-message').textContent === t,
       `Wrong PIN. ${left} ${left === 1 ? 'try' : 'tries'} left.`);
   }
-  await tapPin(page, '0000');
+  await tapPin(page, '000000');
   await page.waitForFunction(() => /The pad opens again in/.test(document.getElementById('pin-message').textContent));
   assert.match(await pinMessage(page).textContent(), /^Too many wrong tries\. The pad opens again in (60|59) seconds\.$/);
   assert.ok(await page.locator('#pin-input').isDisabled());
@@ -73,7 +98,7 @@ test('the staff area locks itself after 4x the kiosk\'s inactivity time, and on 
   await page.getByRole('button', { name: 'Staff' }).tap();
   await screenIs(page, 'pin');
   assert.equal(await page.locator('#pin-input').inputValue(), '');
-  await tapPin(page, '2468');
+  await tapPin(page, '246813');
   await screenIs(page, 'staff');
   await page.getByRole('button', { name: 'Lock' }).tap();
   await screenIs(page, 'home');
@@ -88,7 +113,7 @@ test('an expired session goes back to the PIN pad with the backend\'s sentence, 
   await chip(page, 'Failed').tap();
   await screenIs(page, 'pin');
   assert.equal(await pinMessage(page).textContent(), 'Please enter the staff PIN again.');
-  await tapPin(page, '2468');
+  await tapPin(page, '246813');
   await screenIs(page, 'staff');
   await waitRows(page, 2); // where it was: the Failed filter
   assert.deepEqual((await calls('staff_log')).at(-1),
@@ -101,7 +126,7 @@ test('keyboard alone: Tab reaches the sections, arrows move between them, Enter 
   await page.keyboard.press('Enter');
   await screenIs(page, 'pin');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'pin-input');
-  await page.keyboard.type('2468');
+  await page.keyboard.type('246813');
   await page.keyboard.press('Enter');
   await screenIs(page, 'staff');
   await waitRows(page, 9);

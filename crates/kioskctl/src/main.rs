@@ -4,6 +4,7 @@
 //! 1 the kiosk's data could not be used, 2 the request was refused (the message says why).
 
 mod output;
+mod pin_cmd;
 mod sync_cmd;
 mod wonde_cmds;
 
@@ -105,6 +106,11 @@ enum Command {
     Employees {
         #[command(subcommand)]
         action: wonde_cmds::EmployeesAction,
+    },
+    /// The staff area's PIN, which the school's IT sets (R6.6).
+    Pin {
+        #[command(subcommand)]
+        action: pin_cmd::PinAction,
     },
 }
 
@@ -241,7 +247,11 @@ fn run(
             sync_cmd::sync(store_ref.clone(), data_dir, Duration::from_secs(max_wait))
         }
         Command::Settings { action } => settings(store, action),
-        Command::Connect(args) => wonde_cmds::connect(store, args),
+        Command::Connect(args) => {
+            wonde_cmds::connect(store, args)?;
+            pin_cmd::note_if_unset(store)
+        }
+        Command::Pin { action } => pin_cmd::run(store, action, now),
         Command::Import(args) => wonde_cmds::import(store, args),
         Command::Employees { action } => wonde_cmds::employees(store, action),
     }

@@ -209,6 +209,14 @@ pub fn run(
         ));
     }
 
+    if !super::pin_is_set(store)? {
+        found.push(finding(
+            Severity::Problem,
+            "No staff PIN is set",
+            "Until one is, the staff area stays shut. The school's IT sets it on the kiosk with `kioskctl pin set` (on the demo school, staff can choose it here).",
+        ));
+    }
+
     let old = now - WAITING_TOO_LONG;
     let waiting = store.pending_events()?.into_iter().filter(|e| e.recorded_at < old).count();
     if waiting > 0 {
