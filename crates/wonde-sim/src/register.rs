@@ -83,8 +83,17 @@ pub(crate) async fn session_marks(
     };
     let current: Vec<SimMark> =
         state.marks.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect();
-    let rows: Vec<&SimMark> = state
-        .history
+    // The history is in date order: a date it honours is found without reading the rest.
+    let day = q.get("date").and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let history = match day.filter(|_| honoured) {
+        Some(day) => {
+            let from = state.history.partition_point(|m| m.date < day);
+            let to = state.history.partition_point(|m| m.date <= day);
+            &state.history[from..to]
+        }
+        None => &state.history[..],
+    };
+    let rows: Vec<&SimMark> = history
         .iter()
         .chain(current.iter().filter(|m| m.lesson_id.is_none()))
         .filter(wanted)
