@@ -271,3 +271,51 @@ fn the_last_good_import_is_the_last_that_succeeded_however_many_failed_since() {
         "run {running} is still running"
     );
 }
+
+#[test]
+fn a_name_with_direction_controls_that_would_read_as_someone_else_is_refused_and_nothing_recorded()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::seeded_store(dir.path(), at(8, 0));
+    let request = Request {
+        kind: EventKind::EarlySignOut,
+        // Shown as "Mum" followed by a reversed word: what is stored is not what is read.
+        collected_by: Some("Mum \u{202E}ecilop".into()),
+        ..late("1001")
+    };
+    let refused = recording::record(&store, &request, at(11, 0)).unwrap_err().to_string();
+    assert_eq!(refused, "The collecting adult's name contains characters that cannot be recorded.");
+    assert!(store.events(&kiosk_core::store::EventFilter::default()).unwrap().is_empty());
+}
+
+#[test]
+fn the_data_is_the_kiosks_own_and_a_purged_name_leaves_no_trace_in_the_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let store = Store::open_dir(&data).unwrap();
+    let old_day = day() - Duration::days(61);
+    let name = "Zebedee Quillfeather";
+    let event = NewEvent { person_name: name.into(), ..common::visitor_on(old_day) };
+    let then = at(9, 0) - Duration::days(61);
+    store.record_event(&event, then).unwrap();
+    store.expire_between(old_day, day(), then + Duration::hours(1)).unwrap();
+    let period = Duration::days(60);
+    assert_eq!(store.purge_events_before(day() - period, at(9, 0) - period).unwrap(), 1);
+    drop(store);
+
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700, "the data directory");
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            assert_eq!(mode(&path), 0o600, "{}", path.display());
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(
+                !bytes.windows(name.len()).any(|w| w == name.as_bytes()),
+                "{} still holds the purged name",
+                path.display()
+            );
+        }
+    }
+}

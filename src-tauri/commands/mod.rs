@@ -51,7 +51,7 @@ impl<'de, R: Runtime> CommandArg<'de, R> for StaffSession {
 
 /// Typed text the window sent: short and printable, or refused with `what` in the sentence.
 pub(crate) fn check_text(what: &str, text: &str) -> Result<()> {
-    if text.chars().count() > MAX_TEXT || text.chars().any(char::is_control) {
+    if text.chars().count() > MAX_TEXT || text.chars().any(kiosk_model::text::unrecordable) {
         return Err(Error::invalid(format!("{what} is not something the kiosk can use.")));
     }
     Ok(())

@@ -124,14 +124,11 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), ConnectionError> {
     }
     let tmp = path.with_extension("new");
     let _ = std::fs::remove_file(&tmp);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(&tmp).map_err(err)?;
+    let mut file = crate::paths::private_file_options()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .map_err(err)?;
     file.write_all(bytes).and_then(|_| file.sync_all()).map_err(err)?;
     std::fs::rename(&tmp, path).map_err(err)
 }

@@ -16,7 +16,7 @@ const KEEP_FILES: usize = 14;
 pub fn init(data_dir: &Path, app: &str, stderr_default: &str) -> Option<WorkerGuard> {
     let logs = data_dir.join("logs");
     // The appender prunes old files at start and complains if the folder is missing.
-    let _ = std::fs::create_dir_all(&logs);
+    let _ = crate::paths::create_private_dir(&logs);
     let file = Builder::new()
         .rotation(Rotation::DAILY)
         .filename_prefix(app)

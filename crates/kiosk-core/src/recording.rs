@@ -173,7 +173,7 @@ fn clean(what: &str, text: &str) -> Result<String, RecordError> {
     if text.chars().count() > MAX_TEXT {
         return invalid(format!("{what} is too long (at most {MAX_TEXT} characters)."));
     }
-    if text.chars().any(char::is_control) {
+    if text.chars().any(kiosk_model::text::unrecordable) {
         return invalid(format!("{what} contains characters that cannot be recorded."));
     }
     Ok(text.to_string())
@@ -183,8 +183,11 @@ fn clean(what: &str, text: &str) -> Result<String, RecordError> {
 /// characters shown as spaces, so a refusal stays short and printable whatever was sent.
 pub fn quote(text: &str) -> String {
     const MAX: usize = 40;
-    let shown: String =
-        text.chars().take(MAX).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let shown: String = text
+        .chars()
+        .take(MAX)
+        .map(|c| if kiosk_model::text::unrecordable(c) { ' ' } else { c })
+        .collect();
     let more = if text.chars().nth(MAX).is_some() { "…" } else { "" };
     format!("'{shown}{more}'")
 }

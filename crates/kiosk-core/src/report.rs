@@ -132,7 +132,12 @@ fn save_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     let partial = path.with_extension("csv.partial");
-    let mut file = std::fs::File::create(&partial)?;
+    // Names in it: the kiosk's user only, wherever it is saved (R6.4).
+    let mut file = crate::paths::private_file_options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&partial)?;
     file.write_all(bytes)?;
     file.sync_all()?;
     std::fs::rename(&partial, path)

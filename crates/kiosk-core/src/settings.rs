@@ -377,7 +377,10 @@ impl GroupRules {
 }
 
 fn check_text(what: &str, text: &str, max: usize) -> Result<(), SettingsError> {
-    if text.trim().is_empty() || text.chars().count() > max || text.chars().any(char::is_control) {
+    if text.trim().is_empty()
+        || text.chars().count() > max
+        || text.chars().any(kiosk_model::text::unrecordable)
+    {
         return Err(SettingsError::Invalid(format!(
             "{what} must be 1 to {max} characters of plain text ('{}').",
             text.chars().take(max).collect::<String>()

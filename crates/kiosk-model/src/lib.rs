@@ -4,6 +4,7 @@
 pub mod clock;
 mod event;
 pub mod roster;
+pub mod text;
 pub mod year;
 
 pub use event::{AttemptOutcome, EventKind, ImportOutcome, Session, Status};

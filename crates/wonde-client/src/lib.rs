@@ -37,10 +37,14 @@ pub const BASE_URL_ENV: &str = "WONDE_API_URL";
 
 /// The base URL to use when none is configured: `WONDE_API_URL`, else production.
 pub fn base_url_from_env() -> String {
-    std::env::var(BASE_URL_ENV)
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
+    match std::env::var(BASE_URL_ENV).ok().filter(|u| !u.trim().is_empty()) {
+        Some(url) => {
+            // Said where it can be seen: an address set in the environment wins over any other.
+            tracing::warn!(%url, "{BASE_URL_ENV} is set: Wonde is reached at this address");
+            url
+        }
+        None => DEFAULT_BASE_URL.to_string(),
+    }
 }
 
 /// A Wonde API token. It prints as `***` everywhere (Debug, Display, logs, errors); only
@@ -269,14 +273,12 @@ impl WondeClient {
 
     fn move_to_domain(&self, domain: &str) {
         let mut base = self.inner.base.write().unwrap_or_else(|p| p.into_inner());
-        let loopback = match base.host() {
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-            None => true,
-        };
         let domain = domain.trim().trim_start_matches("https://").trim_end_matches('/');
-        if loopback || base.host_str() == Some(domain) {
+        if is_loopback(&base) || base.host_str() == Some(domain) {
+            return;
+        }
+        if !is_wonde_domain(domain) {
+            tracing::warn!("the school names a regional domain that is not Wonde's: staying put");
             return;
         }
         if base.set_host(Some(domain)).is_ok() {
@@ -354,7 +356,32 @@ fn parse_base(text: &str) -> Result<Url, WondeError> {
             message: format!("'{trimmed}' is not an http(s) address"),
         });
     }
+    // The token travels with every request: in the clear only to this machine (the simulator).
+    if url.scheme() == "http" && !is_loopback(&url) {
+        return Err(WondeError::Permanent {
+            http_status: 0,
+            message: format!("'{trimmed}' is not https: the token is only sent over https"),
+        });
+    }
     Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// Whether a regional domain a school names is one of Wonde's own (`*.wonde.com`): the token
+/// is never sent to another host on the strength of an answer.
+fn is_wonde_domain(domain: &str) -> bool {
+    let domain = domain.to_ascii_lowercase();
+    !domain.is_empty()
+        && domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        && (domain == "wonde.com" || domain.ends_with(".wonde.com"))
 }
 
 #[cfg(test)]
@@ -392,6 +419,29 @@ mod tests {
             sim.url("schools/A123", &[]).as_str(),
             "http://127.0.0.1:4000/v1.0/schools/A123"
         );
+    }
+
+    #[test]
+    fn the_token_goes_only_over_https_and_only_to_wondes_own_domains() {
+        for plain in ["http://api.wonde.com/v1.0", "http://192.168.1.20/v1.0"] {
+            let config =
+                WondeConfig { base_url: plain.into(), ..WondeConfig::new("A123", Token::new("t")) };
+            assert!(WondeClient::new(config).is_err(), "{plain}");
+        }
+        for local in
+            ["http://127.0.0.1:4000/v1.0", "http://localhost:4000/v1.0", "http://[::1]:4000/v1.0"]
+        {
+            let config =
+                WondeConfig { base_url: local.into(), ..WondeConfig::new("A123", Token::new("t")) };
+            assert!(WondeClient::new(config).is_ok(), "{local}");
+        }
+        let c = client("https://api.wonde.com/v1.0");
+        for elsewhere in
+            ["evil.example.com", "api.wonde.com.evil.example", "wonde.com@evil.example", ""]
+        {
+            c.move_to_domain(elsewhere);
+            assert_eq!(c.url("schools/A123", &[]).host_str(), Some("api.wonde.com"), "{elsewhere}");
+        }
     }
 
     #[test]

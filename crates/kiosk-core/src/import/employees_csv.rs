@@ -173,7 +173,7 @@ fn check(e: &Employee, seen_ids: &mut HashSet<String>) -> Result<(), String> {
         if required && value.is_empty() {
             return Err(format!("the {what} is missing"));
         }
-        if value.chars().count() > MAX_TEXT || value.chars().any(char::is_control) {
+        if value.chars().count() > MAX_TEXT || value.chars().any(kiosk_model::text::unrecordable) {
             return Err(format!(
                 "the {what} is longer than {MAX_TEXT} characters or has control characters"
             ));

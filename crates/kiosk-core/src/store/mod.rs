@@ -78,7 +78,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database in `data_dir`, applying any pending migrations.
     pub fn open_dir(data_dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(data_dir).map_err(|e| StoreError::Open {
+        crate::paths::create_private_dir(data_dir).map_err(|e| StoreError::Open {
             path: data_dir.to_path_buf(),
             source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
         })?;
@@ -89,10 +89,16 @@ impl Store {
     pub fn open(path: &Path) -> Result<Self> {
         let open_err = |source| StoreError::Open { path: path.to_path_buf(), source };
         let mut conn = Connection::open(path).map_err(open_err)?;
+        // Pupils' names are in it: the kiosk's user only; SQLite gives its -wal and -shm files
+        // the same mode (R6.4). A read-only database that cannot be changed is left as it is.
+        if let Err(e) = crate::paths::make_private_file(path) {
+            tracing::warn!(error = %e, "the database file's permissions could not be set");
+        }
         // WAL keeps readers off the writer's back; FULL syncs every commit to disk, so a
-        // recorded event survives a power cut (R4.1, R4.8).
+        // recorded event survives a power cut (R4.1, R4.8). `secure_delete` overwrites what is
+        // deleted, so a purged name does not stay in the file's free pages (R6.2).
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;",
         )
         .map_err(open_err)?;
         migrate(&mut conn)?;
