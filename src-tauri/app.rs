@@ -33,10 +33,10 @@ pub struct AppState {
     /// Where the staff area's CSV exports are saved.
     pub exports_dir: std::path::PathBuf,
     index: RwLock<SearchIndex>,
-    /// The roster was empty at start: until the background work (whose first import fills it)
-    /// is running, home says the names are loading, and search asks the pupil to wait rather
-    /// than finding nobody (R2.1, R2.6).
-    roster_empty_at_start: bool,
+    /// The roster was empty at start, or forgotten on moving to another school: until the
+    /// background work (whose first import fills it) is running, home says the names are
+    /// loading, and search asks the pupil to wait rather than finding nobody (R2.1, R2.6).
+    roster_awaited: AtomicBool,
     background: Mutex<Lifecycle>,
     /// Where an import's progress goes: the window's `import-progress` event once attached.
     progress: Mutex<Option<ProgressSink>>,
@@ -59,7 +59,7 @@ pub type ProgressSink = Arc<dyn Fn(kiosk_core::import::Progress) + Send + Sync>;
 impl AppState {
     pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>, demo: bool) -> Result<Self, StoreError> {
         let index = SearchIndex::build(&store.students()?);
-        let roster_empty_at_start = index.is_empty();
+        let roster_awaited = AtomicBool::new(index.is_empty());
         let capabilities =
             MisCapabilities::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
         let staff = StaffGate::new(std::time::Duration::from_secs(15 * 60));
@@ -74,7 +74,7 @@ impl AppState {
             capabilities,
             exports_dir,
             index: RwLock::new(index),
-            roster_empty_at_start,
+            roster_awaited,
             background: Mutex::new(Lifecycle::Idle),
             progress: Mutex::new(None),
         })
@@ -84,9 +84,10 @@ impl AppState {
         self.demo.load(Ordering::SeqCst)
     }
 
-    /// Whether the first import is still awaited (see `roster_empty_at_start`).
+    /// Whether the first import of a school is still awaited: the roster was empty when the
+    /// kiosk started, or was forgotten when it moved to another school.
     pub fn roster_loading(&self) -> bool {
-        self.roster_empty_at_start
+        self.roster_awaited.load(Ordering::SeqCst)
             && matches!(*self.lifecycle(), Lifecycle::Idle | Lifecycle::Starting(_))
     }
 
@@ -242,6 +243,7 @@ pub fn attach_background<R: Runtime>(app: &tauri::AppHandle<R>, backend: Backgro
     if let Err(e) = state.rebuild_index() {
         tracing::error!(error = %e, "could not build the name search");
     }
+    state.roster_awaited.store(false, Ordering::SeqCst);
     if let Some(late) = state.attach_backend(backend) {
         // The app began stopping while this started: stop it too, the one way.
         tauri::async_runtime::spawn(late.shutdown());
@@ -288,6 +290,16 @@ pub async fn restart_background<R: Runtime>(
     if state.is_demo() {
         let settled = kiosk_core::background::settle_demo_events(&state.store, state.clock.now())?;
         tracing::info!(settled, "left the demo school");
+    }
+    // Another school (or the demo left): the old names go at once, and the new school's come
+    // from a full import before the kiosk offers any ("Loading the school's names...").
+    let connected = kiosk_core::connection::connection(&state.store)?.map(|c| c.school_id);
+    let current = state.store.school()?.map(|s| s.wonde_id);
+    if state.is_demo() || (current.is_some() && current != connected) {
+        state.store.forget_school()?;
+        state.roster_awaited.store(true, Ordering::SeqCst);
+        state.rebuild_index()?;
+        tracing::info!("moved to another school: its roster is imported in full");
     }
     let backend =
         kiosk_core::background::start(state.store.clone(), state.clock.clone(), &state.data_dir())

@@ -117,6 +117,62 @@ fn a_fresh_kiosk_says_it_is_loading_names_until_its_first_import_is_attached() {
     );
 }
 
+#[test]
+fn leaving_the_demo_for_a_school_imports_it_in_full_and_leaves_no_demo_pupil_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = kiosk_core::store::Store::open_dir(dir.path()).unwrap();
+    let kiosk = kiosk_on(std::sync::Arc::new(store), |builder| builder);
+    let data_dir = kiosk.store.path().parent().unwrap().to_path_buf();
+    let clock = std::sync::Arc::new(kiosk_model::clock::ManualClock::new(kiosk::monday_morning()));
+    let backend = tauri::async_runtime::block_on(kiosk_core::background::start(
+        kiosk.store.clone(),
+        clock.clone(),
+        &data_dir,
+    ))
+    .unwrap();
+    reception_kiosk::attach_background(kiosk.app.handle(), backend);
+    let demo_pupil = kiosk.store.students().unwrap().remove(0);
+    let session = kiosk.staff_session();
+    let waiting = kiosk.sign_in(&demo_pupil.upi).unwrap();
+
+    // The school's Wonde, and its connection as the staff area saves it.
+    let school = wonde_sim::SimConfig {
+        clock: clock.clone(),
+        ..wonde_sim::SimConfig::new(wonde_sim::demo::generate(11, 30))
+    };
+    let sim = tauri::async_runtime::block_on(wonde_sim::Simulator::start(school)).unwrap();
+    let connection =
+        kiosk_core::connection::Connection { school_id: sim.school_id(), base_url: sim.base_url() };
+    let token = wonde_client::Token::new(sim.token());
+    kiosk_core::connection::save(&kiosk.store, &data_dir, &connection, &token).unwrap();
+    kiosk
+        .call(
+            "staff_save_connection",
+            json!({ "session": session, "schoolId": sim.school_id(), "token": null }),
+        )
+        .unwrap();
+
+    let theirs: std::collections::HashSet<String> =
+        sim.read_school(|s| s.students.iter().map(|st| st.upi.clone()).collect());
+    let ours = kiosk.store.students().unwrap();
+    assert!(
+        !ours.is_empty() && ours.iter().all(|s| theirs.contains(&s.upi)),
+        "only the school's pupils"
+    );
+    let hits = kiosk.call("search_students", json!({ "query": demo_pupil.surname })).unwrap();
+    for hit in hits.as_array().unwrap() {
+        assert!(theirs.contains(hit["upi"].as_str().unwrap()), "a demo pupil is searchable: {hit}");
+    }
+    let home = kiosk.call("home_status", json!({})).unwrap();
+    assert_eq!((&home["demo"], &home["importing"]), (&json!(false), &json!(false)), "{home}");
+    let id = waiting["id"].as_i64().unwrap();
+    let settled = kiosk.store.event(id).unwrap().unwrap();
+    assert_eq!(settled.status, Status::NotRequired, "the demo sign-in is never sent to the school");
+    tauri::async_runtime::block_on(
+        tauri::Manager::state::<reception_kiosk::AppState>(&kiosk.app).shutdown(),
+    );
+}
+
 /// The app's commands as `src-tauri/build.rs` declares them.
 fn declared_commands() -> Vec<String> {
     let build_rs =

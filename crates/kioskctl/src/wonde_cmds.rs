@@ -95,6 +95,12 @@ pub fn connect(store: &Store, args: ConnectArgs) -> Result<(), Failure> {
         connection.school_id,
         token.masked()
     );
+    // Another school's names (or the demo's) never stay beside this one's.
+    let before = store.school()?.map(|s| s.wonde_id);
+    if before.is_some_and(|id| id != connection.school_id) {
+        store.forget_school()?;
+        println!("The names of the school it served before are removed: run `kioskctl import --full` (or start the kiosk) to bring in this school's.");
+    }
     let config = connection::config(store, data_dir(store))?
         .ok_or_else(|| Failure::Broken("the connection was not saved".into()))?;
     let client = WondeClient::new(config).map_err(wonde_failure)?;

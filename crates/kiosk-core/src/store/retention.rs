@@ -1,6 +1,7 @@
-//! What the sync engine retires by the school's calendar: pending events past their school day
-//! expire (R4.4), final events past the retention period are deleted (R6.2), and the newest
-//! instant recorded, which the tablet's clock may not fall behind (R6.5).
+//! What the kiosk retires: pending events past their school day expire (R4.4), final events past
+//! the retention period are deleted (R6.2), a school's roster goes when the kiosk moves to
+//! another school; and the newest instant recorded, which the tablet's clock may not fall
+//! behind (R6.5).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
@@ -44,6 +45,21 @@ impl Store {
             conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         }
         Ok(n)
+    }
+
+    /// Forgets the school's roster, in one transaction, when the kiosk moves to another school
+    /// (or leaves the demo): pupils, contacts and their links, staff, groups, codes, exclusions
+    /// and the import runs (so the next import is a full one). The events stay in the log.
+    pub fn forget_school(&self) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute_batch(
+            "DELETE FROM student_contacts; DELETE FROM students; DELETE FROM contacts;
+             DELETE FROM employees; DELETE FROM groups; DELETE FROM attendance_codes;
+             DELETE FROM exclusions; DELETE FROM import_runs; DELETE FROM school;",
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// When the newest event was recorded: the tablet's clock may not fall behind it (R6.5).
