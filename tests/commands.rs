@@ -173,6 +173,53 @@ fn leaving_the_demo_for_a_school_imports_it_in_full_and_leaves_no_demo_pupil_sea
     );
 }
 
+#[test]
+fn a_kiosk_whose_token_file_is_lost_still_starts_and_records_and_says_why_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(common::seeded_store(dir.path(), kiosk::monday_morning()));
+    let school = wonde_sim::SimConfig::new(wonde_sim::demo::generate(11, 10));
+    let sim = tauri::async_runtime::block_on(wonde_sim::Simulator::start(school)).unwrap();
+    let connection =
+        kiosk_core::connection::Connection { school_id: sim.school_id(), base_url: sim.base_url() };
+    let token = wonde_client::Token::new(sim.token());
+    kiosk_core::connection::save(&store, dir.path(), &connection, &token).unwrap();
+    std::fs::remove_file(dir.path().join("wonde-token")).unwrap();
+
+    let kiosk = kiosk_on(store, |builder| builder);
+    let clock = std::sync::Arc::new(kiosk_model::clock::ManualClock::new(kiosk::monday_morning()));
+    let backend = tauri::async_runtime::block_on(kiosk_core::background::start(
+        kiosk.store.clone(),
+        clock,
+        dir.path(),
+    ))
+    .expect("the kiosk starts without its token");
+    assert!(!backend.demo, "a connected kiosk never falls back to the demo school");
+    reception_kiosk::attach_background(kiosk.app.handle(), backend);
+    kiosk_core::staff::StaffGate::set_pin_as_it(&kiosk.store, "246813", kiosk::monday_morning())
+        .unwrap();
+    let session =
+        kiosk.call("staff_unlock", json!({ "pin": "246813" })).unwrap()["session"].clone();
+    let pupil = kiosk.store.students().unwrap().remove(0);
+    let recorded = kiosk.sign_in(&pupil.upi).expect("sign-ins are still recorded");
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while kiosk.call("home_status", json!({})).unwrap()["paused"] != json!("token_refused") {
+        assert!(std::time::Instant::now() < deadline, "the strip never said writeback waits");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let findings = kiosk.call("staff_config_check", json!({ "session": session })).unwrap();
+    assert!(
+        findings.as_array().unwrap().iter().any(|f| f["title"] == "The Wonde token cannot be read"),
+        "{findings}"
+    );
+    let event = kiosk.store.event(recorded["id"].as_i64().unwrap()).unwrap().unwrap();
+    assert_eq!(event.status, Status::Pending, "kept until the kiosk is connected again");
+    assert_eq!(sim.request_count(), 0, "nothing is sent without a token");
+    tauri::async_runtime::block_on(
+        tauri::Manager::state::<reception_kiosk::AppState>(&kiosk.app).shutdown(),
+    );
+}
+
 /// The app's commands as `src-tauri/build.rs` declares them.
 fn declared_commands() -> Vec<String> {
     let build_rs =

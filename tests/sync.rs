@@ -529,3 +529,33 @@ async fn a_write_the_mis_is_slow_to_apply_is_not_sent_again_when_its_status_cann
     assert_eq!((mark.code.as_str(), mark.writes), ("L", 1), "sent once: {attempts:#?}");
     run.sync.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn damaged_settings_hold_writeback_until_staff_save_valid_ones() {
+    // The defaults could write times and codes the school never chose (M12): nothing is
+    // written on them; the sign-in is kept and goes once the settings are saved again.
+    let school = common::sim_school("SIMS", 10, local(monday(), 9, 0)).await;
+    school.store.set_value("settings", "{ this is not json").unwrap();
+    let run = common::engine::start_with(school, local(monday(), 9, 0));
+    let (a, a_id) = run.pupil(0);
+    let event = run.record(EventKind::LateSignIn, &a, local(monday(), 9, 10));
+    let mut status = run.sync.status();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        status.wait_for(|s| s.paused == Some(kiosk_core::sync::SyncPause::SettingsDamaged)),
+    )
+    .await
+    .expect("the strip says the settings are damaged")
+    .unwrap();
+    assert_eq!(run.event(event.id).status, Status::Pending);
+    assert!(
+        run.mark(&a_id, monday(), Session::AM).is_none(),
+        "nothing written on guessed settings"
+    );
+    run.school.store.save_settings(&kiosk_core::settings::Settings::default()).unwrap();
+    run.sync.wake();
+    run.drained().await;
+    assert_eq!(run.event(event.id).status, Status::Successful);
+    assert_eq!(run.sync.status().borrow().paused, None);
+    run.sync.shutdown().await;
+}

@@ -66,6 +66,7 @@ export const EVENTS = Object.freeze({
 export const PAUSES = Object.freeze({
   token_refused: 'Writeback paused: Wonde refused the kiosk\'s token. Staff: check the connection.',
   other_engine: 'Writeback paused: kioskctl sync is writing back for this kiosk.',
+  settings_damaged: 'Writeback paused: the kiosk\'s settings cannot be read. Staff: save the settings again.',
   clock_wrong: 'Writeback paused: the tablet\'s clock is wrong by {wrongBy}. Staff: set the clock.',
 });
 

@@ -46,12 +46,25 @@ pub struct Background {
     tasks: TaskTracker,
 }
 
-/// The client for the configured connection, or `None` when none is configured.
+/// The client for the configured connection, or `None` when none is configured. A connection
+/// whose token file is gone or unreadable still gives a client, one with no token: the kiosk
+/// starts and records, and writeback waits (as for a refused token) until it is connected
+/// again; the configuration check says why.
 pub fn configured_client(
     store: &Store,
     data_dir: &Path,
 ) -> Result<Option<WondeClient>, BackgroundError> {
-    Ok(connection::config(store, data_dir)?.map(WondeClient::new).transpose()?)
+    let config = match connection::config(store, data_dir) {
+        Err(ConnectionError::TokenFile { path, source }) => {
+            tracing::error!(path = %path.display(), error = %source, "the Wonde token cannot be read: writeback waits");
+            connection::connection(store)?.map(|c| WondeConfig {
+                base_url: c.base_url,
+                ..WondeConfig::new(c.school_id, Token::new(""))
+            })
+        }
+        other => other?,
+    };
+    Ok(config.map(WondeClient::new).transpose()?)
 }
 
 /// Starts the demo school's simulator and a client for it. The demo Wonde keeps the kiosk's

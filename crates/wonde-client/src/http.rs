@@ -55,6 +55,13 @@ impl WondeClient {
         url: Url,
         body: Option<&serde_json::Value>,
     ) -> Result<Answer, WondeError> {
+        // No token (its file was lost): refused as Wonde would, without asking it.
+        if self.inner.config.token.expose().is_empty() {
+            return Err(WondeError::Permanent {
+                http_status: 401,
+                message: "the kiosk has no Wonde token: connect it to the school again".into(),
+            });
+        }
         self.pace().await;
         let started = Instant::now();
         let mut request = self

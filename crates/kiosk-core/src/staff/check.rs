@@ -41,6 +41,16 @@ pub fn run(
     clock_wrong_by: Option<i64>,
 ) -> Result<Vec<Finding>, StoreError> {
     let mut found = Vec::new();
+    let data_dir = store.path().parent().unwrap_or(std::path::Path::new("."));
+    if let Err(crate::connection::ConnectionError::TokenFile { .. }) =
+        crate::connection::config(store, data_dir)
+    {
+        found.push(finding(
+            Severity::Problem,
+            "The Wonde token cannot be read",
+            "Sign-ins are recorded, but nothing is written to the MIS until the kiosk is connected again (Settings, Wonde connection, or `kioskctl connect`).",
+        ));
+    }
     if let Some(minutes) = clock_wrong_by {
         let way = if minutes > 0 { "ahead" } else { "behind" };
         found.push(finding(

@@ -95,6 +95,8 @@ pub enum SyncPause {
     /// The tablet's clock is wrong (by `SyncStatus::clock_wrong_by` minutes): marks come from
     /// the time, so nothing is written, expired or deleted until it is put right (R6.5).
     ClockWrong,
+    /// The stored settings cannot be read: nothing is written until staff save valid ones.
+    SettingsDamaged,
 }
 
 /// An event whose status changed, for live views of the log.
@@ -136,6 +138,8 @@ pub struct Engine {
     /// Minutes the clock was last found wrong by; kept until Wonde confirms it again, so a
     /// clock found a day ahead expires nothing while Wonde is out of reach.
     clock_wrong_by: Option<i64>,
+    /// The stored settings could not be read at the last pass.
+    settings_damaged: bool,
     status: watch::Sender<SyncStatus>,
     changes: broadcast::Sender<EventChange>,
 }
@@ -170,6 +174,7 @@ impl Engine {
             marks: marks::MarksCache::default(),
             purged_on: None,
             clock_wrong_by: None,
+            settings_damaged: false,
             status: watch::Sender::new(SyncStatus::default()),
             changes: broadcast::channel(1024).0,
         }
@@ -287,7 +292,9 @@ impl Engine {
         } else if wrote || pending == 0 {
             self.token_refusals = 0;
         }
-        let paused = if self.token_refusals > 0 {
+        let paused = if self.settings_damaged {
+            Some(SyncPause::SettingsDamaged)
+        } else if self.token_refusals > 0 {
             Some(SyncPause::TokenRefused)
         } else {
             self.clock_wrong_by.map(|_| SyncPause::ClockWrong)

@@ -39,7 +39,22 @@ impl Engine {
         // A pass that ended early (a store error) may have left sends open: never answer them
         // with another pass's attempts.
         self.sending.clear();
-        let before = self.store.settings_or_default();
+        // Damaged settings are not guessed around: the defaults could write codes and times the
+        // school never chose (M12). Recording goes on; writeback waits until staff save them.
+        let before = match self.store.settings() {
+            Ok(settings) => {
+                self.settings_damaged = false;
+                settings
+            }
+            Err(e) => {
+                if !self.settings_damaged {
+                    tracing::error!(error = %e, "the settings are damaged: writeback waits");
+                }
+                self.settings_damaged = true;
+                self.publish(None, false, false);
+                return Ok(report);
+            }
+        };
         let today = school_date(now, before.time_zone);
         // Nothing expires or is deleted on a clock that is wrong, or that has jumped more than
         // a day without Wonde's word for it (R6.5).
