@@ -62,12 +62,41 @@ pub fn count_by_status(events: &[Event]) -> BTreeMap<Status, usize> {
 }
 
 /// The events as CSV with a header row. Cells that a spreadsheet would run as a formula are
-/// prefixed with a quote, since names and reasons are typed by the public.
+/// prefixed with a quote in every text column: names and reasons are typed by the public, and
+/// years, groups and codes come from the MIS (L5).
 pub fn to_csv(events: &[Event], tz: Tz) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for event in events {
         let mut row = LogRow::new(event, tz);
-        for cell in [&mut row.person, &mut row.reason, &mut row.collected_by, &mut row.cause] {
+        let LogRow {
+            id: _,
+            date,
+            time,
+            person,
+            year,
+            registration_group,
+            kind,
+            reason,
+            collected_by,
+            session,
+            code,
+            status,
+            cause,
+        } = &mut row;
+        for cell in [
+            date,
+            time,
+            person,
+            year,
+            registration_group,
+            kind,
+            reason,
+            collected_by,
+            session,
+            code,
+            status,
+            cause,
+        ] {
             if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
                 cell.insert(0, '\'');
             }
@@ -141,4 +170,39 @@ fn save_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.write_all(bytes)?;
     file.sync_all()?;
     std::fs::rename(&partial, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_is_quoted_in_every_text_column() {
+        let at: chrono::DateTime<chrono::Utc> = "2026-11-23T09:05:00Z".parse().unwrap();
+        let event = Event {
+            id: 1,
+            kind: kiosk_model::EventKind::EarlySignOut,
+            student_upi: None,
+            person_name: "=HYPERLINK(\"http://x\")".into(),
+            year: Some("+7".into()),
+            registration_group: Some("@7JM".into()),
+            occurred_at: at,
+            school_date: at.date_naive(),
+            reason: Some("-1".into()),
+            reason_typed: true,
+            collected_by: Some("\tMum".into()),
+            status: Status::Failed,
+            cause: Some("=cmd".into()),
+            session: Some("AM".into()),
+            code: Some("=L".into()),
+            writeback_id: None,
+            next_attempt_at: None,
+            recorded_at: at,
+        };
+        let csv = to_csv(&[event], chrono_tz::Europe::London);
+        let row = csv.lines().nth(1).unwrap();
+        for cell in ["'=HYPERLINK", "'+7", "'@7JM", "'-1", "'\tMum", "'=L", "'=cmd"] {
+            assert!(row.contains(cell), "{cell:?} in {row}");
+        }
+    }
 }
