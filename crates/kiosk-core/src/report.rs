@@ -68,34 +68,19 @@ pub fn to_csv(events: &[Event], tz: Tz) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for event in events {
         let mut row = LogRow::new(event, tz);
-        let LogRow {
-            id: _,
-            date,
-            time,
-            person,
-            year,
-            registration_group,
-            kind,
-            reason,
-            collected_by,
-            session,
-            code,
-            status,
-            cause,
-        } = &mut row;
         for cell in [
-            date,
-            time,
-            person,
-            year,
-            registration_group,
-            kind,
-            reason,
-            collected_by,
-            session,
-            code,
-            status,
-            cause,
+            &mut row.date,
+            &mut row.time,
+            &mut row.person,
+            &mut row.year,
+            &mut row.registration_group,
+            &mut row.kind,
+            &mut row.reason,
+            &mut row.collected_by,
+            &mut row.session,
+            &mut row.code,
+            &mut row.status,
+            &mut row.cause,
         ] {
             if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
                 cell.insert(0, '\'');
