@@ -319,3 +319,32 @@ fn the_data_is_the_kiosks_own_and_a_purged_name_leaves_no_trace_in_the_file() {
         }
     }
 }
+
+#[test]
+fn after_the_retention_period_no_leavers_or_former_parents_name_is_in_the_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_ago = at(8, 0) - Duration::days(61);
+    let store = common::seeded_store(dir.path(), long_ago);
+    // Ava leaves, and her mother with her, two months ago; Zoë and Liam stay (seen today).
+    let mut roster = common::small_roster();
+    roster.students.retain(|s| s.upi != "u3");
+    roster.contacts.clear();
+    roster.links.clear();
+    store.replace_roster(&roster, long_ago + Duration::hours(1)).unwrap();
+    store.replace_roster(&roster, at(8, 0)).unwrap();
+    let period = Duration::days(60);
+    assert_eq!(store.purge_archived_before(at(9, 0) - period).unwrap(), 2, "Ava and her mother");
+    assert!(store.student("u1").unwrap().is_some(), "a current pupil stays");
+    drop(store);
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        for name in ["Ava", "Sarah"] {
+            assert!(
+                !bytes.windows(name.len()).any(|w| w == name.as_bytes()),
+                "{name} in {}",
+                path.display()
+            );
+        }
+    }
+}

@@ -47,6 +47,27 @@ impl Store {
         Ok(n)
     }
 
+    /// Deletes pupils, contacts and staff archived (left, or gone from the MIS) and not seen
+    /// since before `cutoff`, with their links (R6.2): after the retention period no leaver's
+    /// or former parent's name is kept. Returns how many.
+    pub fn purge_archived_before(&self, cutoff: DateTime<Utc>) -> Result<usize> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let cutoff = cutoff.to_rfc3339();
+        let mut n = 0;
+        for table in ["students", "contacts", "employees"] {
+            n += tx.execute(
+                &format!("DELETE FROM {table} WHERE archived = 1 AND updated_at < ?1"),
+                [&cutoff],
+            )?;
+        }
+        tx.commit()?;
+        if n > 0 {
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
+        Ok(n)
+    }
+
     /// Forgets the school's roster, in one transaction, when the kiosk moves to another school
     /// (or leaves the demo): pupils, contacts and their links, staff, groups, codes, exclusions
     /// and the import runs (so the next import is a full one). The events stay in the log.

@@ -185,7 +185,8 @@ impl Engine {
         let period = chrono::Duration::days(i64::from(settings.retention_days));
         let cutoff = today - period;
         let purged = self.store.purge_events_before(cutoff, now - period)?;
-        tracing::info!(purged, %cutoff, "retention purge");
+        let people = self.store.purge_archived_before(now - period)?;
+        tracing::info!(purged, people, %cutoff, "retention purge");
         self.purged_on = Some(today);
         Ok(())
     }
