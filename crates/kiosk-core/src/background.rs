@@ -104,7 +104,7 @@ pub async fn start(
             Ok(Ok(summary)) => {
                 tracing::info!(students = summary.counts.students, "first import done")
             }
-            Ok(Err(e)) => tracing::warn!(error = %e, "first import failed"),
+            Ok(Err(e)) => tracing::warn!(error = %e.for_log(), "first import failed"),
             Err(_) => {
                 tracing::warn!("first import took over a minute; the nightly import will try again")
             }

@@ -42,6 +42,23 @@ impl WondeError {
         }
     }
 
+    /// What the log file may say of this error (R6.4): its kind, HTTP status and size, never
+    /// Wonde's words or an excerpt of its answer, which can name pupils. The whole sentence
+    /// goes to the attempt or import record staff read, and to the debug log.
+    pub fn for_log(&self) -> String {
+        match self {
+            WondeError::Transient { http_status: Some(status), .. } => {
+                format!("transient, HTTP {status}")
+            }
+            // No answer at all: the words are the kiosk's own (timed out, could not connect).
+            WondeError::Transient { message, .. } => format!("transient: {message}"),
+            WondeError::Permanent { http_status, .. } => format!("refused, HTTP {http_status}"),
+            WondeError::Malformed { excerpt } => {
+                format!("unreadable answer ({} characters of it withheld)", excerpt.chars().count())
+            }
+        }
+    }
+
     /// Whether the token was refused (401/403): the staff area says "check the Wonde token".
     pub fn is_auth(&self) -> bool {
         matches!(self.http_status(), Some(401 | 403)) && !self.is_transient()
@@ -190,6 +207,20 @@ pub(crate) fn wonde_message(body: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_log_hears_an_errors_kind_and_size_never_wondes_words() {
+        let named = br#"{"data":[{"id":"A1","forename":"Zebedee","surname":"Quillfeather"#;
+        let errors = [
+            WondeError::malformed(named, "EOF while parsing"),
+            WondeError::from_status(500, None, br#"{"message":"Zebedee Quillfeather is locked"}"#),
+            WondeError::from_status(422, None, br#"{"message":"Zebedee Quillfeather is locked"}"#),
+        ];
+        for e in errors {
+            assert!(e.to_string().contains("Zebedee"), "staff still read it: {e}");
+            assert!(!e.for_log().contains("Zebedee"), "{}", e.for_log());
+        }
+    }
 
     #[test]
     fn validation_messages_are_read_from_every_plausible_shape() {

@@ -71,6 +71,15 @@ impl ImportError {
             other => other.to_string(),
         }
     }
+
+    /// What the log file may say of it (R6.4): no words of Wonde's, which can name pupils.
+    pub fn for_log(&self) -> String {
+        match self {
+            ImportError::Wonde(e) => e.for_log(),
+            ImportError::Invalid(_) => "invalid".into(),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// What part of an import is under way.
@@ -189,7 +198,7 @@ pub async fn run_import(
         }
         Err(e) => {
             store.finish_import_run(run_id, ImportOutcome::Failed, &e.plain_words(), finished)?;
-            tracing::warn!(run_id, error = %e, "roster import failed; the previous roster is kept");
+            tracing::warn!(run_id, error = %e.for_log(), "roster import failed; the previous roster is kept");
         }
     }
     result

@@ -80,7 +80,7 @@ pub fn spawn_nightly(
                     let _ = run_import(&client, &store, clock.as_ref(), &options, &quiet).await;
                 }
                 Ok(None) => tracing::info!("nightly import skipped: no Wonde connection"),
-                Err(e) => tracing::warn!(error = %e, "nightly import skipped"),
+                Err(e) => tracing::warn!(error = %e.for_log(), "nightly import skipped"),
             }
         }
     });

@@ -134,7 +134,7 @@ impl Engine {
             let bulk = match self.bulk_marks(&batches).await {
                 Ok(current) => current,
                 Err(e) if e.is_auth() => {
-                    tracing::warn!(error = %e, "Wonde refused the token: the queue waits");
+                    tracing::warn!(error = %e.for_log(), "Wonde refused the token: the queue waits");
                     report.token_refused = true;
                     self.publish(Some(true), false, true);
                     return Ok(report);
@@ -142,7 +142,7 @@ impl Engine {
                 Err(e) => {
                     // Wonde is unreachable or struggling: wait for the next probe rather than
                     // trying each event on its own.
-                    tracing::warn!(error = %e, "could not read the day's marks");
+                    tracing::warn!(error = %e.for_log(), "could not read the day's marks");
                     report.offline = true;
                     self.publish(Some(false), false, false);
                     return Ok(report);
@@ -246,7 +246,7 @@ impl Engine {
                 Ok(day) => self.marks.insert(date, day),
                 Err(e) if worth_retrying(&e) || e.is_auth() => return Err(e),
                 Err(e) => {
-                    tracing::warn!(error = %e, "could not read the day's marks in one go; reading them one by one");
+                    tracing::warn!(error = %e.for_log(), "could not read the day's marks in one go; reading them one by one");
                     return Ok(false);
                 }
             };

@@ -42,14 +42,17 @@ impl Engine {
             return Ok(ReadBack::Unknown);
         };
         let started = Instant::now();
-        let held =
-            match self.client.session_mark(&student.wonde_id, event.school_date, session).await {
-                Ok(held) => held,
-                Err(e) => {
-                    tracing::warn!(event = event.id, error = %e, "could not read a mark back");
-                    return Ok(ReadBack::Unknown);
-                }
-            };
+        let held = match self
+            .client
+            .session_mark(&student.wonde_id, event.school_date, session)
+            .await
+        {
+            Ok(held) => held,
+            Err(e) => {
+                tracing::warn!(event = event.id, error = %e.for_log(), "could not read a mark back");
+                return Ok(ReadBack::Unknown);
+            }
+        };
         let now = self.clock.now();
         let read_back = held.as_deref() == Some(code);
         // Wonde applies a write a while after it accepted it (M11): until `unanswered_settle`
