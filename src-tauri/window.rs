@@ -71,7 +71,17 @@ pub fn open_main_window<R: Runtime, M: Manager<R>>(
             .closable(false)
             .resizable(false);
     }
-    window.focused(true).build()
+    window.focused(true).on_navigation(stays_in_app).build()
+}
+
+/// The window only ever shows the kiosk's own pages (L7): a link or a redirect to anywhere else
+/// (a web page, a file on the disk) is not followed.
+fn stays_in_app(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
 }
 
 /// Brings the running kiosk's window to the front when someone launches the app again (the
@@ -117,4 +127,25 @@ pub(crate) fn exit_on_signals() -> tokio::sync::oneshot::Sender<tauri::AppHandle
         Err(e) => tracing::warn!(error = %e, "could not listen for SIGTERM/SIGINT"),
     }
     tx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_follows_only_the_kiosks_own_pages() {
+        for own in ["tauri://localhost/index.html", "http://tauri.localhost/index.html#staff"] {
+            assert!(stays_in_app(&own.parse().unwrap()), "{own}");
+        }
+        for elsewhere in [
+            "https://example.com/",
+            "file:///etc/passwd",
+            "http://localhost:8080/",
+            "tauri://evil.example/",
+            "javascript:alert(1)",
+        ] {
+            assert!(!stays_in_app(&elsewhere.parse().unwrap()), "{elsewhere}");
+        }
+    }
 }
