@@ -62,13 +62,24 @@ fn decide_with(
     mis: &MisCapability,
     current: Option<&str>,
 ) -> Decision {
+    decide_for_school(event, settings, mis, current, true)
+}
+
+/// As [`decide_with`], for a school whose lessons Wonde can mark or not.
+fn decide_for_school(
+    event: &EventFacts,
+    settings: &Settings,
+    mis: &MisCapability,
+    current: Option<&str>,
+    has_lesson_attendance: bool,
+) -> Decision {
     let codes = dfe_codes();
     let facts = MisFacts {
         codes: &codes,
         ambiguous: &BTreeSet::new(),
         capability: mis,
         allows_writeback: true,
-        has_lesson_attendance: true,
+        has_lesson_attendance,
         current_mark: current,
     };
     decide(event, settings, &facts, event.occurred_at)
@@ -282,17 +293,8 @@ fn arbor_early_leave_is_not_required_and_arbor_marks_go_to_the_first_lesson() {
         other => panic!("expected a write, got {other:?}"),
     }
     // A school whose lessons Wonde cannot mark (no timetables) gets the session's mark.
-    let codes = dfe_codes();
-    let no_lessons = MisFacts {
-        codes: &codes,
-        ambiguous: &BTreeSet::new(),
-        capability: &arbor,
-        allows_writeback: true,
-        has_lesson_attendance: false,
-        current_mark: None,
-    };
     let late = event(EventKind::LateSignIn, at(9, 10), ReasonGiven::None);
-    match decide(&late, &settings, &no_lessons, late.occurred_at) {
+    match decide_for_school(&late, &settings, &arbor, None, false) {
         Decision::Write(mark) => {
             assert_eq!((mark.target, mark.code.as_str()), (Target::Session, "L"))
         }
