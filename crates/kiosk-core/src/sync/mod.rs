@@ -12,6 +12,7 @@ mod marks;
 mod outcome;
 mod pass;
 mod read_back;
+mod retire;
 mod send;
 pub mod trusted_time;
 
@@ -29,7 +30,6 @@ use crate::mis_capabilities::MisCapabilities;
 use crate::store::{Status, Store, StoreError};
 use kiosk_model::clock::Clock;
 use lock::{EngineLock, LockError};
-use trusted_time::ClockTrust;
 use wonde_client::WondeClient;
 
 /// Tuning of the engine. The defaults suit a school; tests shorten them.
@@ -333,30 +333,6 @@ impl PassReport {
     /// clock cannot be trusted.
     pub fn stopped(&self) -> bool {
         self.offline || self.token_refused || self.clock_wrong
-    }
-}
-
-impl Engine {
-    /// What the tablet's clock can be trusted with now (R6.5), remembering a wrong clock until
-    /// Wonde confirms it again.
-    fn clock_trust(&mut self, now: DateTime<Utc>) -> Result<ClockTrust, SyncError> {
-        let trust =
-            trusted_time::judge(now, self.client.wonde_time(), self.store.newest_recorded_at()?);
-        let trust = match (trust, self.clock_wrong_by) {
-            (ClockTrust::Unconfirmed, Some(minutes)) => ClockTrust::Wrong { minutes },
-            (trust, _) => trust,
-        };
-        if self.clock_wrong_by != trust.wrong_by() {
-            match trust.wrong_by() {
-                Some(minutes) => tracing::warn!(
-                    minutes,
-                    "the tablet's clock is wrong: nothing is written, expired or deleted"
-                ),
-                None => tracing::info!("Wonde confirms the tablet's clock"),
-            }
-        }
-        self.clock_wrong_by = trust.wrong_by();
-        Ok(trust)
     }
 }
 

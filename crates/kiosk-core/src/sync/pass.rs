@@ -3,12 +3,11 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use super::marks::MarksCache;
 use super::outcome::worth_retrying;
 use super::send::Outgoing;
-use super::trusted_time::ClockTrust;
 use super::{Engine, PassReport, SyncError};
 use crate::rules::{decide, Decision, EventFacts, Mark, MisFacts, ReasonGiven, Subject, Target};
 use crate::settings::Settings;
@@ -55,33 +54,8 @@ impl Engine {
                 return Ok(report);
             }
         };
+        let trust = self.retire(&before, now, &mut report).await?;
         let today = school_date(now, before.time_zone);
-        // Nothing expires or is deleted on a clock that is wrong, or that has jumped more than
-        // a day without Wonde's word for it (R6.5).
-        let mut trust = self.clock_trust(now)?;
-        // Before deciding from the clock, or purging by it, Wonde is asked the time (an answer
-        // of any kind is dated): a kiosk with nothing to write would not otherwise ask.
-        let to_decide = self.store.status_counts(None)?[&Status::Pending] > 0;
-        let wrong = trust.wrong_by().is_some();
-        if wrong || trust == ClockTrust::Unconfirmed && (to_decide || self.purged_on != Some(today))
-        {
-            if let Err(e) = self.client.school().await {
-                tracing::debug!(error = %e, "could not ask Wonde the time");
-                // Out of reach: nothing is tried this pass (the strip says offline).
-                report.offline |= worth_retrying(&e);
-            }
-            trust = self.clock_trust(now)?;
-        }
-        if let Some(from) = trust.expires_from(today) {
-            let expired = self.store.expire_between(from, today, now)?;
-            if expired > 0 {
-                tracing::info!(expired, "events of an earlier day expired unwritten");
-                report.finished += expired;
-            }
-        }
-        if trust.may_purge() {
-            self.purge_once_a_day(&before, now)?;
-        }
         let Some(mis) = self.mis_view()? else {
             // Nothing imported yet: events wait for the roster and the MIS's codes.
             self.publish(None, false, false);
@@ -169,26 +143,6 @@ impl Engine {
         };
         self.publish(online, report.sent > 0, report.token_refused);
         Ok(report)
-    }
-
-    /// The retention purge (R6.2): once per school day, events older than the retention period
-    /// are deleted, with the count in the log.
-    fn purge_once_a_day(
-        &mut self,
-        settings: &Settings,
-        now: DateTime<Utc>,
-    ) -> Result<(), SyncError> {
-        let today = school_date(now, settings.time_zone);
-        if self.purged_on == Some(today) {
-            return Ok(());
-        }
-        let period = chrono::Duration::days(i64::from(settings.retention_days));
-        let cutoff = today - period;
-        let purged = self.store.purge_events_before(cutoff, now - period)?;
-        let people = self.store.purge_archived_before(now - period)?;
-        tracing::info!(purged, people, %cutoff, "retention purge");
-        self.purged_on = Some(today);
-        Ok(())
     }
 
     fn mis_view(&self) -> Result<Option<MisView>, SyncError> {

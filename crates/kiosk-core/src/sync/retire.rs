@@ -1,0 +1,94 @@
+//! What a pass retires before it decides anything: events past their school day expire (R4.4)
+//! and old ones are purged (R6.2), each only as far as the tablet's clock can be trusted (R6.5).
+
+use chrono::{DateTime, Utc};
+
+use super::outcome::worth_retrying;
+use super::trusted_time::{self, ClockTrust};
+use super::{Engine, PassReport, SyncError};
+use crate::settings::Settings;
+use crate::store::Status;
+use kiosk_model::clock::school_date;
+
+impl Engine {
+    /// Judges the clock (asking Wonde the time when there is no fresh word of it and something
+    /// to decide or purge), then expires and purges as far as that allows. Returns what the
+    /// pass may trust the clock with.
+    pub(super) async fn retire(
+        &mut self,
+        settings: &Settings,
+        now: DateTime<Utc>,
+        report: &mut PassReport,
+    ) -> Result<ClockTrust, SyncError> {
+        let today = school_date(now, settings.time_zone);
+        // Nothing expires or is deleted on a clock that is wrong, or that has jumped more than
+        // a day without Wonde's word for it (R6.5).
+        let mut trust = self.clock_trust(now)?;
+        // Before deciding from the clock, or purging by it, Wonde is asked the time (an answer
+        // of any kind is dated): a kiosk with nothing to write would not otherwise ask.
+        let to_decide = self.store.status_counts(None)?[&Status::Pending] > 0;
+        let wrong = trust.wrong_by().is_some();
+        if wrong || trust == ClockTrust::Unconfirmed && (to_decide || self.purged_on != Some(today))
+        {
+            if let Err(e) = self.client.school().await {
+                tracing::debug!(error = %e, "could not ask Wonde the time");
+                // Out of reach: nothing is tried this pass (the strip says offline).
+                report.offline |= worth_retrying(&e);
+            }
+            trust = self.clock_trust(now)?;
+        }
+        if let Some(from) = trust.expires_from(today) {
+            let expired = self.store.expire_between(from, today, now)?;
+            if expired > 0 {
+                tracing::info!(expired, "events of an earlier day expired unwritten");
+                report.finished += expired;
+            }
+        }
+        if trust.may_purge() {
+            self.purge_once_a_day(settings, now)?;
+        }
+        Ok(trust)
+    }
+
+    /// The retention purge (R6.2): once per school day, events older than the retention period
+    /// are deleted, with the count in the log.
+    fn purge_once_a_day(
+        &mut self,
+        settings: &Settings,
+        now: DateTime<Utc>,
+    ) -> Result<(), SyncError> {
+        let today = school_date(now, settings.time_zone);
+        if self.purged_on == Some(today) {
+            return Ok(());
+        }
+        let period = chrono::Duration::days(i64::from(settings.retention_days));
+        let cutoff = today - period;
+        let purged = self.store.purge_events_before(cutoff, now - period)?;
+        let people = self.store.purge_archived_before(now - period)?;
+        tracing::info!(purged, people, %cutoff, "retention purge");
+        self.purged_on = Some(today);
+        Ok(())
+    }
+
+    /// What the tablet's clock can be trusted with now (R6.5), remembering a wrong clock until
+    /// Wonde confirms it again.
+    pub(super) fn clock_trust(&mut self, now: DateTime<Utc>) -> Result<ClockTrust, SyncError> {
+        let trust =
+            trusted_time::judge(now, self.client.wonde_time(), self.store.newest_recorded_at()?);
+        let trust = match (trust, self.clock_wrong_by) {
+            (ClockTrust::Unconfirmed, Some(minutes)) => ClockTrust::Wrong { minutes },
+            (trust, _) => trust,
+        };
+        if self.clock_wrong_by != trust.wrong_by() {
+            match trust.wrong_by() {
+                Some(minutes) => tracing::warn!(
+                    minutes,
+                    "the tablet's clock is wrong: nothing is written, expired or deleted"
+                ),
+                None => tracing::info!("Wonde confirms the tablet's clock"),
+            }
+        }
+        self.clock_wrong_by = trust.wrong_by();
+        Ok(trust)
+    }
+}
