@@ -72,8 +72,8 @@ impl WondeClient {
         self.marks_of(date, None).await
     }
 
-    /// Whether Wonde was found to ignore the attendance filters (this client then reads the
-    /// register by what changed): for the configuration check.
+    /// Whether this client has found Wonde ignoring the attendance filters, and so reads the
+    /// register by what changed. (Not yet shown in the configuration check.)
     pub async fn attendance_filters_ignored(&self) -> bool {
         self.inner.mark_reads.lock().await.filters_ignored
     }
