@@ -37,6 +37,7 @@ fn bench_log(c: &mut Criterion, events: usize) {
             reason: Some("Traffic".into()),
             reason_typed: false,
             collected_by: None,
+            collector_contact: None,
         };
         store.record_event(&event, at).expect("recorded");
     }

@@ -205,7 +205,6 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         kiosk::kiosk_settings,
         kiosk::search_students,
         kiosk::reasons,
-        kiosk::contacts,
         kiosk::signed_out_today,
         kiosk::record_event,
         staff::staff_pin_status,
@@ -228,6 +227,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         setup::staff_import_runs,
         setup::staff_people,
         setup::staff_set_import,
+        setup::staff_collectors,
+        setup::staff_set_collector,
     ])
 }
 

@@ -7,7 +7,6 @@ const COMMANDS: &[&str] = &[
     "kiosk_settings",
     "search_students",
     "reasons",
-    "contacts",
     "signed_out_today",
     "record_event",
     "staff_pin_status",
@@ -30,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "staff_import_runs",
     "staff_people",
     "staff_set_import",
+    "staff_collectors",
+    "staff_set_collector",
 ];
 
 fn main() {

@@ -31,16 +31,22 @@ fn a_late_pupil_finds_themself_with_an_accent_free_search_and_signs_in() {
     assert_eq!((home["pending"].clone(), home["demo"].clone()), (json!(1), json!(true)));
 }
 
+/// An early sign-out of `upi` collected by `by`, as the kiosk screen sends it.
+fn sign_out(kiosk: &kiosk::Kiosk, upi: &str, by: &str) -> Value {
+    kiosk
+        .call("record_event", json!({ "event": { "kind": "early_sign_out", "upi": upi, "typedName": null, "reason": null, "reasonTyped": false, "collectedBy": by } }))
+        .unwrap()
+}
+
 #[test]
 fn siblings_are_signed_out_by_their_parent_and_listed_for_their_return() {
     let kiosk = kiosk();
-    let contacts = kiosk.call("contacts", json!({ "upi": "u2" })).unwrap();
-    assert_eq!(contacts[0]["name"], "Sarah Smith-Jones");
+    // Their mother types her name as she likes (R10.1): the kiosk lists no contacts.
     for upi in ["u2", "u3"] {
-        kiosk
-            .call("record_event", json!({ "event": { "kind": "early_sign_out", "upi": upi, "typedName": null, "reason": null, "reasonTyped": false, "collectedBy": "Sarah Smith-Jones" } }))
-            .unwrap();
+        sign_out(&kiosk, upi, "mrs smith-jones");
     }
+    let events = kiosk.store.events(&EventFilter::default()).unwrap();
+    assert!(events.iter().all(|e| e.collector_contact.as_deref() == Some("c1")), "{events:?}");
     let out = kiosk.call("signed_out_today", json!({})).unwrap();
     assert_eq!(out.as_array().unwrap().len(), 2);
     kiosk
@@ -48,6 +54,109 @@ fn siblings_are_signed_out_by_their_parent_and_listed_for_their_return() {
         .unwrap();
     let out = kiosk.call("signed_out_today", json!({})).unwrap();
     assert_eq!(out[0]["upi"], "u3");
+}
+
+#[test]
+fn an_adult_the_kiosk_cannot_match_is_recorded_as_typed_and_flagged_for_the_office() {
+    let kiosk = kiosk();
+    // The social worker (never through the kiosk), the grandmother (no parental
+    // responsibility), a stranger: the screen answers each exactly as it answers the mother.
+    let answers: Vec<Value> = ["Karen Lee", "Joan Smith-Jones", "A. Stranger", "Sarah Smith-Jones"]
+        .iter()
+        .map(|by| {
+            let mut answer = sign_out(&kiosk, "u2", by);
+            answer.as_object_mut().unwrap().remove("id");
+            answer
+        })
+        .collect();
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+
+    let session = kiosk.staff_session();
+    let log = kiosk
+        .call("staff_log", json!({ "session": session, "date": "2026-11-23", "status": null, "kind": null, "text": null }))
+        .unwrap();
+    let flagged = |rows: &Value, field: &str| -> Vec<(String, bool)> {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r[field].as_str().unwrap_or("").to_string(), r["collectorUnknown"] == true))
+            .collect()
+    };
+    let mut rows = flagged(&log["rows"], "collectedBy");
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            ("A. Stranger".to_string(), true),
+            ("Joan Smith-Jones".to_string(), true),
+            ("Karen Lee".to_string(), true),
+            ("Sarah Smith-Jones".to_string(), false),
+        ]
+    );
+    let on_site = kiosk.call("staff_on_site", json!({ "session": session })).unwrap();
+    assert_eq!(flagged(&on_site, "collectedBy").iter().filter(|(_, unknown)| *unknown).count(), 3);
+    let mother = log["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["collectedBy"] == "Sarah Smith-Jones")
+        .unwrap();
+    let detail =
+        kiosk.call("staff_event", json!({ "session": session, "id": mother["id"] })).unwrap();
+    assert_eq!(
+        detail["collector"],
+        json!({ "name": "Sarah Smith-Jones", "relationship": "Mother", "parentalResponsibility": true })
+    );
+}
+
+#[test]
+fn staff_mark_a_grandparent_allowed_to_collect_and_never_a_social_worker() {
+    let kiosk = kiosk();
+    let session = kiosk.staff_session();
+    let collectors =
+        kiosk.call("staff_collectors", json!({ "session": session, "misId": "1002" })).unwrap();
+    let row = |name: &str| {
+        collectors.as_array().unwrap().iter().find(|c| c["name"] == name).unwrap().clone()
+    };
+    assert_eq!(
+        (
+            row("Sarah Smith-Jones")["mayCollect"].clone(),
+            row("Sarah Smith-Jones")["canBeAllowed"].clone()
+        ),
+        (json!(true), json!(false))
+    );
+    assert_eq!(
+        (row("Karen Lee")["mayCollect"].clone(), row("Karen Lee")["canBeAllowed"].clone()),
+        (json!(false), json!(false))
+    );
+    let nan = row("Joan Smith-Jones");
+    assert_eq!(
+        (nan["mayCollect"].clone(), nan["canBeAllowed"].clone()),
+        (json!(false), json!(true))
+    );
+
+    kiosk
+        .call("staff_set_collector", json!({ "session": session, "misId": "1002", "contact": nan["contact"], "allowed": true }))
+        .unwrap();
+    sign_out(&kiosk, "u2", "Joan Smith-Jones");
+    sign_out(&kiosk, "u3", "Joan Smith-Jones");
+    let events = kiosk.store.events(&EventFilter::default()).unwrap();
+    let by_pupil =
+        |upi: &str| events.iter().find(|e| e.student_upi.as_deref() == Some(upi)).unwrap();
+    assert_eq!(by_pupil("u2").collector_contact.as_deref(), Some("c3"), "allowed for Liam");
+    assert_eq!(by_pupil("u3").collector_contact, None, "not for Ava: each child's own list");
+
+    let err = kiosk
+        .call(
+            "staff_set_collector",
+            json!({ "session": session, "misId": "1001", "contact": "c3", "allowed": true }),
+        )
+        .unwrap_err();
+    assert_eq!(err, "That adult is not one of the pupil's contacts.");
+    assert!(
+        kiosk.call("staff_collectors", json!({ "session": "", "misId": "1002" })).is_err(),
+        "staff only"
+    );
 }
 
 #[test]
@@ -259,7 +368,7 @@ fn the_window_is_granted_exactly_the_declared_commands_and_event_listening() {
     granted.sort();
     expected.sort();
     assert_eq!(granted, expected);
-    assert_eq!(declared_commands().len(), 27, "7 kiosk commands and 20 staff commands");
+    assert_eq!(declared_commands().len(), 28, "6 kiosk commands and 22 staff commands");
 
     // Every declared command gets past the permission check (its own validation may still refuse).
     let kiosk = kiosk();

@@ -64,7 +64,6 @@ fn valid_calls() -> Vec<(&'static str, Value)> {
         ("kiosk_settings", json!({})),
         ("search_students", json!({ "query": "zo" })),
         ("reasons", json!({ "kind": "late_sign_in", "upi": "u1" })),
-        ("contacts", json!({ "upi": "u2" })),
         ("signed_out_today", json!({})),
         ("record_event", json!({ "event": event })),
         ("staff_pin_status", json!({})),
@@ -99,6 +98,11 @@ fn valid_calls() -> Vec<(&'static str, Value)> {
         (
             "staff_set_import",
             json!({ "session": "", "kind": "student", "misId": "1001", "imported": true }),
+        ),
+        ("staff_collectors", json!({ "session": "", "misId": "1002" })),
+        (
+            "staff_set_collector",
+            json!({ "session": "", "misId": "1002", "contact": "c3", "allowed": false }),
         ),
     ]
 }
@@ -234,4 +238,31 @@ fn the_office_is_told_why_a_retry_or_an_import_switch_was_refused_not_that_the_d
         json!([]),
         "an excluded pupil is hidden at once"
     );
+}
+
+#[test]
+fn no_kiosk_screen_command_answers_with_a_contacts_name_or_relationship() {
+    // R6.7: Liam's mother and grandmother have collected him and his sister; his social worker
+    // is on record. Nothing the screens can ask, without the staff PIN, names any of them.
+    let kiosk = kiosk();
+    for (upi, by) in [("u2", "Mrs Smith-Jones"), ("u3", "Joan Smith-Jones"), ("u2", "Ms Lee")] {
+        let event = json!({ "kind": "early_sign_out", "upi": upi, "typedName": null, "reason": null, "reasonTyped": false, "collectedBy": by });
+        kiosk.call("record_event", json!({ "event": event })).unwrap();
+    }
+    let mut calls: Vec<(&str, Value)> =
+        valid_calls().into_iter().filter(|(_, args)| args.get("session").is_none()).collect();
+    calls.extend([
+        ("search_students", json!({ "query": "Sarah" })),
+        ("search_students", json!({ "query": "Karen Lee" })),
+        ("reasons", json!({ "kind": "early_sign_out", "upi": "u2" })),
+    ]);
+    for (cmd, args) in calls {
+        let answer = match kiosk.call(cmd, args.clone()) {
+            Ok(value) => value.to_string(),
+            Err(sentence) => sentence,
+        };
+        for private in ["Sarah", "Karen", "Lee", "Joan", "Mother", "Grandparent", "Social"] {
+            assert!(!answer.contains(private), "{cmd} {args} answered {private}: {answer}");
+        }
+    }
 }

@@ -68,7 +68,7 @@ async fn a_full_import_brings_in_the_school_students_contacts_staff_codes_and_gr
     assert!(student.year.is_some() && student.registration_group.is_some());
     let contacts = store.contacts_of(&student.upi).unwrap();
     assert!(!contacts.is_empty());
-    assert!(contacts[0].1.relationship.is_some());
+    assert!(contacts[0].link.relationship.is_some());
     let run = &store.import_runs(1).unwrap()[0];
     assert_eq!(run.outcome, ImportOutcome::Succeeded);
     sim.shutdown().await;

@@ -89,7 +89,7 @@ fn status_as_json_counts_the_roster_and_events_by_status() {
         serde_json::from_str(&stdout(&kioskctl(dir.path(), &["status", "--format", "json"])))
             .unwrap();
     assert_eq!(status["students"], 3);
-    assert_eq!(status["contacts"], 1);
+    assert_eq!(status["contacts"], 3);
     assert_eq!(status["employees"], 0);
     assert_eq!(status["codes"], 8);
     assert_eq!(status["events"]["pending"], 2);

@@ -174,12 +174,24 @@ fn a_new_roster_archives_leavers_and_excluded_pupils_without_losing_their_histor
 }
 
 #[test]
-fn damaged_settings_are_reported_and_the_defaults_keep_the_kiosk_working() {
+fn damaged_settings_are_reported_and_the_last_good_copy_keeps_the_kiosk_working() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_dir(dir.path()).unwrap();
     store.set_value("settings", "{ this is not json").unwrap();
     assert!(matches!(store.settings(), Err(StoreError::CorruptSettings(_))));
-    assert_eq!(store.settings_or_default(), Settings::default());
+    assert_eq!(store.settings_or_default(), Settings::default(), "nothing saved whole yet");
+
+    let mut school = Settings::default();
+    school.default_group.am_late = NaiveTime::from_hms_opt(8, 50, 0).unwrap();
+    school.retention_days = 30;
+    store.save_settings(&school).unwrap();
+    // A disk error or a hand edit damages them: the school's own settings stay in use.
+    store.set_value("settings", "{ \"retention_days\": ").unwrap();
+    assert!(matches!(store.settings(), Err(StoreError::CorruptSettings(_))));
+    assert_eq!(store.settings_or_default(), school);
+    let check = common::check(&store);
+    let damaged = check.iter().find(|f| f.title == "The settings are damaged").expect("reported");
+    assert!(damaged.detail.contains("the last settings saved whole"), "{}", damaged.detail);
 
     let mut bad = Settings::default();
     bad.default_group.am_unauthorised = NaiveTime::from_hms_opt(8, 0, 0).unwrap();
@@ -189,8 +201,35 @@ fn damaged_settings_are_reported_and_the_defaults_keep_the_kiosk_working() {
         matches!(store.settings(), Err(StoreError::CorruptSettings(_))),
         "a refused save changes nothing"
     );
+    assert_eq!(store.settings_or_default(), school, "nor the last good copy");
     store.save_settings(&Settings::default()).unwrap();
     assert_eq!(store.settings().unwrap(), Settings::default());
+}
+
+#[test]
+fn settings_saved_by_another_version_are_read_without_the_ones_this_version_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_dir(dir.path()).unwrap();
+    // Written by the version before contacts went private, and by a newer one.
+    let mut stored: serde_json::Value =
+        serde_json::from_str(&Settings::default().to_json()).unwrap();
+    stored["typed_collector_allowed"] = serde_json::json!(true);
+    stored["retention_days"] = serde_json::json!(45);
+    stored["default_group"]["lunch_late"] = serde_json::json!("13:10");
+    store.set_value("settings", &stored.to_string()).unwrap();
+
+    let settings = store.settings().expect("readable: writeback goes on");
+    assert_eq!(settings.retention_days, 45);
+    let check = common::check(&store);
+    let warning = check
+        .iter()
+        .find(|f| f.title == "The saved settings include some this version does not have")
+        .expect("the check says so");
+    assert!(warning.detail.contains("typed_collector_allowed"), "{}", warning.detail);
+    assert!(warning.detail.contains("default_group.lunch_late"), "{}", warning.detail);
+    // Typed by someone, the same unknown setting is a mistake to point out, not to ignore.
+    let typo = Settings::from_json(&stored.to_string()).unwrap_err().to_string();
+    assert!(typo.starts_with("there is no setting called '"), "{typo}");
 }
 
 #[test]
@@ -230,6 +269,7 @@ fn the_retention_purge_removes_only_old_finished_events() {
         reason: None,
         reason_typed: false,
         collected_by: None,
+        collector_contact: None,
     };
     let then = at(9, 0) - Duration::days(61);
     let old = store.record_event(&make(old_day), then).unwrap();
@@ -325,7 +365,8 @@ fn after_the_retention_period_no_leavers_or_former_parents_name_is_in_the_databa
     let dir = tempfile::tempdir().unwrap();
     let long_ago = at(8, 0) - Duration::days(61);
     let store = common::seeded_store(dir.path(), long_ago);
-    // Ava leaves, and her mother with her, two months ago; Zoë and Liam stay (seen today).
+    // Ava leaves, and the family's contacts with her, two months ago; Zoë and Liam stay (seen
+    // today).
     let mut roster = common::small_roster();
     roster.students.retain(|s| s.upi != "u3");
     roster.contacts.clear();
@@ -333,13 +374,13 @@ fn after_the_retention_period_no_leavers_or_former_parents_name_is_in_the_databa
     store.replace_roster(&roster, long_ago + Duration::hours(1)).unwrap();
     store.replace_roster(&roster, at(8, 0)).unwrap();
     let period = Duration::days(60);
-    assert_eq!(store.purge_archived_before(at(9, 0) - period).unwrap(), 2, "Ava and her mother");
+    assert_eq!(store.purge_archived_before(at(9, 0) - period).unwrap(), 4, "Ava and 3 contacts");
     assert!(store.student("u1").unwrap().is_some(), "a current pupil stays");
     drop(store);
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();
         let bytes = std::fs::read(&path).unwrap();
-        for name in ["Ava", "Sarah"] {
+        for name in ["Ava", "Sarah", "Karen", "Joan"] {
             assert!(
                 !bytes.windows(name.len()).any(|w| w == name.as_bytes()),
                 "{name} in {}",

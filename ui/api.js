@@ -10,7 +10,6 @@ import { ERROR } from './contract.js';
  * @typedef {import('./contract.js').Pupil} Pupil
  * @typedef {import('./contract.js').SignedOut} SignedOut
  * @typedef {import('./contract.js').Reason} Reason
- * @typedef {import('./contract.js').Contact} Contact
  * @typedef {import('./contract.js').NewEvent} NewEvent
  * @typedef {import('./contract.js').Recorded} Recorded
  * @typedef {import('./contract.js').PinStatus} PinStatus
@@ -68,9 +67,6 @@ export const searchStudents = (query) => call('search_students', { query });
  *  @returns {Promise<Reason[]>} */
 export const reasons = (kind, upi) => call('reasons', { kind, upi });
 
-/** @returns {Promise<Contact[]>} */
-export const contacts = (upi) => call('contacts', { upi });
-
 /** @returns {Promise<SignedOut[]>} */
 export const signedOutToday = () => call('signed_out_today');
 
@@ -105,7 +101,7 @@ export const staffLock = (session) => call('staff_lock', { session });
  */
 const STAFF_COMMANDS = {
   log: 'staff_log', // { date, status, kind, text } -> { rows, counts }
-  event: 'staff_event', // { id } -> { row, attempts }
+  event: 'staff_event', // { id } -> { row, attempts, collector: { name, relationship, parentalResponsibility } | null }
   retry: 'staff_retry', // { id } -> row
   retryFailedToday: 'staff_retry_failed_today', // -> number of events queued again
   exportCsv: 'staff_export_csv', // { from, to } -> { path, events }: the CSV file saved
@@ -117,8 +113,12 @@ const STAFF_COMMANDS = {
   importRuns: 'staff_import_runs', // -> [{ startedAt, finishedAt, full, outcome, message }]
   people: 'staff_people', // { kind, query } -> [{ misId, name, detail, imported }]
   setImport: 'staff_set_import', // { kind, misId, imported }
+  // A pupil's contacts: [{ contact, name, relationship, parentalResponsibility, allowedToCollect,
+  // mayCollect, canBeAllowed }]; the kiosk's screens never get this list (R6.7).
+  collectors: 'staff_collectors', // { misId }
+  setCollector: 'staff_set_collector', // { misId, contact, allowed }
   configCheck: 'staff_config_check', // -> [{ severity, title, detail }]
-  onSite: 'staff_on_site', // -> [{ time, person, year, registrationGroup, type, reason, collectedBy }]
+  onSite: 'staff_on_site', // -> [{ time, person, year, registrationGroup, type, reason, collectedBy, collectorUnknown }]
 };
 
 export function staff(session) {

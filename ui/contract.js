@@ -86,12 +86,10 @@ export const PIN_RE = /^\d{6,8}$/;
  *   lastImport: string|null, importing: boolean, inactivitySeconds: number,
  *   storageProblem: string|null, timeZone: string|null,
  *   paused: keyof typeof PAUSES|null, clockWrongBy: number|null }} HomeStatus
- * @typedef {{ studentExactMatch: boolean, reasonExactMatch: boolean,
- *   typedCollectorAllowed: boolean }} KioskSettings
+ * @typedef {{ studentExactMatch: boolean, reasonExactMatch: boolean }} KioskSettings
  * @typedef {{ upi: string, name: string, year: string|null, registrationGroup: string|null }} Pupil
  * @typedef {Pupil & { at: string }} SignedOut
  * @typedef {{ label: string }} Reason
- * @typedef {{ id: string, name: string, relationship: string|null }} Contact
  * @typedef {{ kind: string, upi: string|null, typedName: string|null, reason: string|null,
  *   reasonTyped: boolean, collectedBy: string|null }} NewEvent
  * @typedef {{ id: number, name: string, kind: string, time: string }} Recorded

@@ -85,6 +85,10 @@ export function yearGroup(year, group) {
   return [y, group || ''].filter(Boolean).join(' · ');
 }
 
+/** The flag on an early sign-out whose collecting adult matched none of the child's contacts
+ *  who may collect (R10.1): the office checks who it was. */
+export const unknownCollectorFlag = () => el('span', 'flag flag-warn', 'Not a known contact');
+
 /** "1 pupil", "2 pupils" */
 export const plural = (n, one, many = `${one}s`) => `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
 

@@ -132,32 +132,84 @@ export function createImport(ctx) {
     const nameId = `person-${kind}-${String(p.misId).replace(/[^\w-]/g, '_')}`;
     const who = el('div', 'person-who');
     who.append(el('span', 'person-name', p.name, { id: nameId }), el('span', 'person-meta', p.detail || ''));
-    const sw = el('button', 'import-switch', null, { type: 'button', role: 'switch', 'aria-describedby': nameId });
-    const paint = (on) => {
-      sw.setAttribute('aria-checked', String(on));
-      sw.classList.toggle('is-on', on);
-      sw.textContent = on ? 'Importing' : 'Do not import';
-      // The switch's name is the person; its visible words are its state.
-      sw.setAttribute('aria-label', `Import ${p.name}`);
+    // The switch's name is the person; its visible words are its state.
+    const sw = toggle(`Import ${p.name}`, !!p.imported, ['Importing', 'Do not import'], async (on) => {
+      await ctx.call('setImport', { kind, misId: p.misId, imported: on });
+      p.imported = on;
+      ctx.notice(on ? `${p.name} will be imported.` : `${p.name} will not be imported.`);
+    });
+    sw.setAttribute('aria-describedby', nameId);
+    li.append(who, sw);
+    if (kind === 'student' && p.imported) li.append(collectors(p, nameId));
+    return li;
+  }
+
+  /** A pupil's contacts and who of them may collect (R10.1), opened on demand. */
+  function collectors(p, nameId) {
+    const box = el('div', 'collectors');
+    const open = el('button', 'sbtn', 'Who may collect', { type: 'button', 'aria-expanded': 'false', 'aria-describedby': nameId });
+    const list = el('ul', 'collector-list', null, { 'aria-label': `Who may collect ${p.name}` });
+    list.hidden = true;
+    open.addEventListener('click', async () => {
+      const expand = open.getAttribute('aria-expanded') !== 'true';
+      open.setAttribute('aria-expanded', String(expand));
+      list.hidden = !expand;
+      list.textContent = '';
+      if (!expand) return;
+      let rows;
+      try { rows = await ctx.call('collectors', { misId: p.misId }); } catch (e) {
+        if (!ctx.dropped(e)) showMessage($('people-error'), e.message);
+        return;
+      }
+      if (!rows.length) list.append(el('li', 'muted', 'No contacts are on record for this pupil.'));
+      for (const c of rows) list.append(collector(p, c));
+    });
+    box.append(open, list);
+    return box;
+  }
+
+  function collector(p, c) {
+    const li = el('li', 'collector');
+    const who = el('div', 'person-who');
+    const facts = [c.relationship, c.parentalResponsibility ? 'parental responsibility' : ''].filter(Boolean).join(' · ');
+    who.append(el('span', 'person-name', c.name), el('span', 'person-meta', facts));
+    li.append(who);
+    if (!c.canBeAllowed) {
+      li.append(el('span', 'muted', c.mayCollect ? 'May collect' : 'Never through the kiosk'));
+      return li;
+    }
+    const sw = toggle(`${c.name} may collect ${p.name}`, c.allowedToCollect, ['Allowed to collect', 'Not allowed'], async (on) => {
+      await ctx.call('setCollector', { misId: p.misId, contact: c.contact, allowed: on });
+      ctx.notice(on ? `${c.name} may now collect ${p.name}.` : `${c.name} may no longer collect ${p.name}.`);
+    });
+    li.append(sw);
+    return li;
+  }
+
+  /** A switch that shows `words[0]` when on, `words[1]` when off, and calls `change(on)`; a
+   *  refusal puts it back and says why. */
+  function toggle(label, on, words, change) {
+    const sw = el('button', 'import-switch', null, { type: 'button', role: 'switch', 'aria-label': label });
+    const paint = (value) => {
+      sw.setAttribute('aria-checked', String(value));
+      sw.classList.toggle('is-on', value);
+      sw.textContent = value ? words[0] : words[1];
     };
-    paint(!!p.imported);
+    paint(on);
     sw.addEventListener('click', async () => {
-      const on = sw.getAttribute('aria-checked') !== 'true';
+      const value = sw.getAttribute('aria-checked') !== 'true';
       sw.disabled = true;
-      paint(on);
+      paint(value);
       try {
-        await ctx.call('setImport', { kind, misId: p.misId, imported: on });
-        p.imported = on;
-        ctx.notice(on ? `${p.name} will be imported.` : `${p.name} will not be imported.`);
+        await change(value);
       } catch (e) {
-        paint(!on);
+        paint(!value);
         if (!ctx.dropped(e)) showMessage($('people-error'), e.message);
       } finally {
         sw.disabled = false;
       }
     });
-    li.append(who, sw);
-    return li;
+    return sw;
   }
 
   return {

@@ -2,7 +2,7 @@
 // sign-outs and returns, printable as a roll call; and the configuration check (R5.5), what will
 // make writebacks fail before they do, problems first.
 
-import { $, el, showMessage, longDate, today, clockTime, yearGroup, plural } from './dom.js';
+import { $, el, showMessage, longDate, today, clockTime, yearGroup, plural, unknownCollectorFlag } from './dom.js';
 
 export function createOnSite(ctx) {
   let seq = 0;
@@ -25,6 +25,7 @@ export function createOnSite(ctx) {
       for (const v of [p.time, p.person, yearGroup(p.year, p.registrationGroup), p.type, p.reason, p.collectedBy]) {
         tr.append(el('td', '', v || ''));
       }
+      if (p.collectorUnknown) tr.lastChild.append(' ', unknownCollectorFlag());
       tr.children[1].className = 'cell-strong';
       body.append(tr);
     }

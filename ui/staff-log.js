@@ -4,7 +4,7 @@
 
 import * as api from './api.js';
 import { EVENTS, KINDS, STATUSES } from './contract.js';
-import { $, el, showMessage, today, addDays, longDate, when, yearGroup, plural, wireTabs, markTab } from './dom.js';
+import { $, el, showMessage, today, addDays, longDate, when, yearGroup, plural, wireTabs, markTab, unknownCollectorFlag } from './dom.js';
 
 /** The type chips: every kind, or all of them. */
 const KIND_CHIPS = [{ id: null, label: 'All types' }, ...KINDS];
@@ -128,7 +128,9 @@ export function createLog(ctx) {
       open.addEventListener('click', (e) => { e.stopPropagation(); openEvent(row.id); });
       who.append(open);
       tr.append(who);
-      tr.append(el('td', '', row.type));
+      const type = el('td', '', row.type);
+      if (row.collectorUnknown) type.append(' ', unknownCollectorFlag());
+      tr.append(type);
       tr.append(el('td', 'cell-reason', row.reason));
       tr.append(el('td', '', row.session));
       tr.append(el('td', 'cell-code', row.code));
@@ -191,14 +193,15 @@ export function createLog(ctx) {
     try {
       const r = await ctx.call('event', { id });
       if (openId !== id) return;
-      renderDetail(r.row, r.attempts || []);
+      renderDetail(r.row, r.attempts || [], r.collector);
     } catch (e) {
       if (ctx.dropped(e) || openId !== id) return;
       showMessage($('event-error'), e.message);
     }
   }
 
-  function renderDetail(row, attempts) {
+  /** `collector`: the contact the collecting adult's typed name matched, when it did. */
+  function renderDetail(row, attempts, collector) {
     $('event-title').textContent = `${row.person || '(no name)'} · ${row.type}`;
     const st = $('event-status');
     st.textContent = '';
@@ -216,7 +219,13 @@ export function createLog(ctx) {
     ];
     for (const [k, v] of fields) {
       if (!v) continue;
-      dl.append(el('dt', '', k), el('dd', '', v));
+      const dd = el('dd', '', v);
+      if (k === 'Collected by' && row.collectorUnknown) dd.append(' ', unknownCollectorFlag());
+      if (k === 'Collected by' && collector) {
+        const what = [collector.relationship, collector.parentalResponsibility ? 'parental responsibility' : 'allowed to collect'];
+        dd.append(el('span', 'muted', ` · matches ${collector.name} (${what.filter(Boolean).join(', ')})`));
+      }
+      dl.append(el('dt', '', k), dd);
     }
     $('event-retry').hidden = !row.canRetry;
     $('event-retry').disabled = false;

@@ -146,8 +146,6 @@ export function createSettings(ctx) {
         'Off: a pupil who is not listed can type their name.'),
       toggle('Reasons must be picked', draft.reason_exact_match, setter('reason_exact_match'),
         'Off: "Other reason" lets people type one.'),
-      toggle('Anyone may collect', draft.typed_collector_allowed, setter('typed_collector_allowed'),
-        'On: "Someone else" can type the collector\'s name.'),
     );
     c.append(grid);
     return c;

@@ -1,4 +1,4 @@
-//! The kiosk screens' commands (R2): home, the name search, reasons, contacts, who is signed out,
+//! The kiosk screens' commands (R2): home, the name search, reasons, who is signed out,
 //! and recording an event.
 
 use serde::{Deserialize, Serialize};
@@ -72,7 +72,6 @@ pub async fn home_status<R: Runtime>(app: AppHandle<R>) -> Result<HomeStatus> {
 pub struct KioskSettings {
     pub student_exact_match: bool,
     pub reason_exact_match: bool,
-    pub typed_collector_allowed: bool,
 }
 
 #[tauri::command]
@@ -82,7 +81,6 @@ pub async fn kiosk_settings<R: Runtime>(app: AppHandle<R>) -> Result<KioskSettin
         Ok(KioskSettings {
             student_exact_match: s.student_exact_match,
             reason_exact_match: s.reason_exact_match,
-            typed_collector_allowed: s.typed_collector_allowed,
         })
     })
     .await
@@ -123,31 +121,6 @@ pub async fn reasons<R: Runtime>(
             student.as_ref().and_then(|s| s.registration_group.as_deref()),
         );
         Ok(rules.reasons_for(late).map(|r| ReasonChoice { label: r.label.clone() }).collect())
-    })
-    .await
-}
-
-#[derive(Debug, Serialize)]
-pub struct ContactChoice {
-    pub id: String,
-    pub name: String,
-    pub relationship: Option<String>,
-}
-
-#[tauri::command]
-pub async fn contacts<R: Runtime>(app: AppHandle<R>, upi: String) -> Result<Vec<ContactChoice>> {
-    check_text("The pupil", &upi)?;
-    on_pool(app, move |state| {
-        Ok(state
-            .store
-            .contacts_of(&upi)?
-            .into_iter()
-            .map(|(c, link)| ContactChoice {
-                id: c.upi,
-                name: format!("{} {}", c.forename, c.surname),
-                relationship: link.relationship,
-            })
-            .collect())
     })
     .await
 }

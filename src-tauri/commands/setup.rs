@@ -1,16 +1,18 @@
 //! The staff area's set-up commands (R5.3, R5.4): the settings, the Wonde connection and the
-//! roster import with its per-person switches. Each needs a [`StaffSession`].
+//! roster import with its per-person switches, and who may collect a pupil. Each needs a
+//! [`StaffSession`].
 
 use serde::Serialize;
 use serde_json::Value;
 use tauri::{AppHandle, Manager, Runtime};
 
-use super::{on_pool, parse_word, StaffSession};
+use super::{check_text, on_pool, parse_word, StaffSession};
 use crate::app::AppState;
 use crate::error::{Error, Result};
 use kiosk_core::connection::{self, Connection, ConnectionView};
 use kiosk_core::import::{self, ImportOptions};
 use kiosk_core::settings::{Settings, SettingsError};
+use kiosk_core::staff::collectors;
 use kiosk_core::staff::people::{self, PersonKind};
 use kiosk_model::ImportOutcome;
 use wonde_client::{Token, WondeClient, WondeConfig};
@@ -244,6 +246,42 @@ pub async fn staff_set_import<R: Runtime>(
     on_pool(app, move |state| {
         state.store.set_excluded(kind.as_str(), &mis_id, !imported)?;
         Ok(state.rebuild_index()?)
+    })
+    .await
+}
+
+/// A pupil's contacts and who of them may collect (R10.1): the staff area only.
+#[tauri::command]
+pub async fn staff_collectors<R: Runtime>(
+    app: AppHandle<R>,
+    _session: StaffSession,
+    mis_id: String,
+) -> Result<Vec<collectors::CollectorRow>> {
+    check_text("The pupil", &mis_id)?;
+    on_pool(app, move |state| {
+        collectors::of_pupil(&state.store, &mis_id)?
+            .ok_or_else(|| Error::invalid("That pupil is no longer on the roster."))
+    })
+    .await
+}
+
+/// Marks a contact without parental responsibility as allowed to collect the pupil, or not.
+#[tauri::command]
+pub async fn staff_set_collector<R: Runtime>(
+    app: AppHandle<R>,
+    _session: StaffSession,
+    mis_id: String,
+    contact: String,
+    allowed: bool,
+) -> Result<()> {
+    check_text("The pupil", &mis_id)?;
+    check_text("The contact", &contact)?;
+    on_pool(app, move |state| {
+        if !collectors::set_allowed(&state.store, &mis_id, &contact, allowed, state.clock.now())? {
+            return Err(Error::invalid("That adult is not one of the pupil's contacts."));
+        }
+        tracing::info!(allowed, "a pupil's collectors changed by staff");
+        Ok(())
     })
     .await
 }

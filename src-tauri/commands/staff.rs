@@ -130,6 +130,8 @@ pub struct StaffRow {
     status: Status,
     status_label: String,
     can_retry: bool,
+    /// Collected by an adult the kiosk could not match to the child's contacts (R10.1).
+    collector_unknown: bool,
 }
 
 /// The school's zone and today's date: read once per command, not once per row.
@@ -146,6 +148,7 @@ fn staff_row(event: &Event, (tz, today): (chrono_tz::Tz, NaiveDate)) -> StaffRow
         status: event.status,
         status_label,
         can_retry: event.status == Status::Failed && event.school_date == today,
+        collector_unknown: event.collector_unknown(),
     }
 }
 
@@ -252,6 +255,16 @@ impl From<Attempt> for AttemptView {
 pub struct EventDetail {
     row: StaffRow,
     attempts: Vec<AttemptView>,
+    /// The contact the collector's typed name matched, for the office only.
+    collector: Option<CollectorMatch>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CollectorMatch {
+    name: String,
+    relationship: Option<String>,
+    parental_responsibility: bool,
 }
 
 #[tauri::command]
@@ -266,7 +279,20 @@ pub async fn staff_event<R: Runtime>(
             .event(id)?
             .ok_or_else(|| Error::invalid(format!("There is no event {id}.")))?;
         let attempts = state.store.attempts(id)?.into_iter().map(AttemptView::from).collect();
-        Ok(EventDetail { row: staff_row(&event, zone_and_today(state)), attempts })
+        let collector = match (&event.student_upi, &event.collector_contact) {
+            (Some(student), Some(contact)) => state
+                .store
+                .contacts_of(student)?
+                .into_iter()
+                .find(|c| &c.contact.upi == contact)
+                .map(|c| CollectorMatch {
+                    name: format!("{} {}", c.contact.forename, c.contact.surname),
+                    relationship: c.link.relationship,
+                    parental_responsibility: c.link.parental_responsibility == Some(true),
+                }),
+            _ => None,
+        };
+        Ok(EventDetail { row: staff_row(&event, zone_and_today(state)), attempts, collector })
     })
     .await
 }

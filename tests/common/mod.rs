@@ -29,7 +29,29 @@ pub fn student(
     }
 }
 
-/// A tiny school: three pupils (two siblings), one parent, the usual codes.
+fn contact(upi: &str, title: &str, forename: &str, surname: &str) -> Contact {
+    Contact {
+        upi: upi.into(),
+        wonde_id: format!("W{upi}"),
+        mis_id: Some(format!("50{upi}")),
+        title: Some(title.into()),
+        forename: forename.into(),
+        surname: surname.into(),
+    }
+}
+
+fn link(student: &str, contact: &str, relationship: &str, pr: Option<bool>) -> StudentContact {
+    StudentContact {
+        student_upi: student.into(),
+        contact_upi: contact.into(),
+        relationship: Some(relationship.into()),
+        parental_responsibility: pr,
+        priority: Some(1),
+    }
+}
+
+/// A tiny school: three pupils (two siblings), their mother (parental responsibility) and
+/// grandmother (none), Liam's social worker, the usual codes.
 pub fn small_roster() -> Roster {
     let codes = ["/", "\\", "L", "U", "M", "C", "E", "N"]
         .iter()
@@ -55,23 +77,17 @@ pub fn small_roster() -> Roster {
             student("u2", "1002", "Liam", "Smith-Jones", "7", "7A"),
             student("u3", "1003", "Ava", "Smith-Jones", "12", "12C"),
         ],
-        contacts: vec![Contact {
-            upi: "c1".into(),
-            wonde_id: "Wc1".into(),
-            mis_id: Some("5001".into()),
-            title: Some("Mrs".into()),
-            forename: "Sarah".into(),
-            surname: "Smith-Jones".into(),
-        }],
+        contacts: vec![
+            contact("c1", "Mrs", "Sarah", "Smith-Jones"),
+            contact("c2", "Ms", "Karen", "Lee"),
+            contact("c3", "Mrs", "Joan", "Smith-Jones"),
+        ],
         links: ["u2", "u3"]
             .iter()
-            .map(|s| StudentContact {
-                student_upi: s.to_string(),
-                contact_upi: "c1".into(),
-                relationship: Some("Mother".into()),
-                parental_responsibility: Some(true),
-                priority: Some(1),
+            .flat_map(|s| {
+                [link(s, "c1", "Mother", Some(true)), link(s, "c3", "Grandparent", Some(false))]
             })
+            .chain([link("u2", "c2", "Social Worker", None)])
             .collect(),
         employees: vec![],
         codes,
@@ -270,5 +286,12 @@ pub fn visitor_on(date: chrono::NaiveDate) -> kiosk_core::store::NewEvent {
         reason: None,
         reason_typed: false,
         collected_by: None,
+        collector_contact: None,
     }
+}
+
+/// The configuration check of `store` as staff see it, on a clock Wonde agrees with.
+pub fn check(store: &Store) -> Vec<kiosk_core::staff::check::Finding> {
+    let caps = kiosk_core::mis_capabilities::MisCapabilities::builtin().expect("built-in table");
+    kiosk_core::staff::check::run(store, &caps, Utc::now(), None).expect("the check runs")
 }

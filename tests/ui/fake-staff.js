@@ -89,7 +89,7 @@ const STAFF_DEFAULTS = {
   events: STAFF_EVENTS,
   settings: {
     time_zone: 'Europe/London', writeback_enabled: true, student_exact_match: true, reason_exact_match: true,
-    typed_collector_allowed: true, default_group: group(),
+    default_group: group(),
     groups: [group({ name: 'Sixth form', years: ['12', '13'], am_late: '09:30', am_unauthorised: '10:00',
       reasons: [{ label: 'Study leave', used_for: 'both', writeback: { mode: 'dont_writeback' } }], protected_codes: ['E'] })],
     import_time: '02:30', retention_days: 60, kiosk_mode: true, inactivity_seconds: 60,

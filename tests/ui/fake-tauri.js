@@ -1,6 +1,6 @@
 // An in-memory stand-in for the Rust core, installed as `window.__TAURI__` before the kiosk's
 // scripts run. It answers the fixed backend contract (home_status, kiosk_settings,
-// search_students, reasons, contacts, signed_out_today, record_event), records every call in
+// search_students, reasons, signed_out_today, record_event), records every call in
 // `window.__fake.calls` so tests can check what the UI sent, and lets a test push events with
 // `window.__fake.emit(name, payload)`.
 //
@@ -27,16 +27,6 @@ const ROSTER = [
   { upi: 'A600', forename: 'Jack', surname: 'Smith', year: '8', registrationGroup: '8AB' },
 ];
 
-const CONTACTS = {
-  // The Smith-Jones siblings share one parent.
-  A200: [{ id: 'C1', name: 'Claire Smith-Jones', relationship: 'Mother' }],
-  A201: [{ id: 'C1', name: 'Claire Smith-Jones', relationship: 'Mother' }],
-  A100: [
-    { id: 'C2', name: "Niamh O'Brien", relationship: 'Mother' },
-    { id: 'C3', name: "Sean O'Brien", relationship: 'Father' },
-  ],
-};
-
 const REASONS = {
   late_sign_in: [{ label: 'Medical appointment' }, { label: 'Transport delay' }, { label: 'Overslept' }],
   early_sign_out: [{ label: 'Medical appointment' }, { label: 'Illness' }, { label: 'Family event' }],
@@ -52,9 +42,8 @@ const DEFAULTS = {
     inactivitySeconds: 60,
     storageProblem: null, // the backend's sentence while nothing can be saved (disk full)
   },
-  settings: { studentExactMatch: true, reasonExactMatch: true, typedCollectorAllowed: true },
+  settings: { studentExactMatch: true, reasonExactMatch: true },
   roster: ROSTER,
-  contacts: CONTACTS,
   reasons: REASONS,
   signedOutToday: [
     { upi: 'A300', name: 'Sam Patel', year: '8', registrationGroup: '8AB', at: '10:15' },
@@ -109,7 +98,6 @@ function installFakeTauri(config) {
       if (upi && config.noReasonsFor && config.noReasonsFor.includes(upi)) return [];
       return (config.reasons[kind] || []).map((r) => ({ ...r }));
     },
-    contacts: ({ upi }) => (config.contacts[upi] || []).map((c) => ({ ...c })),
     signed_out_today: () => config.signedOutToday.map((p) => ({ ...p })),
     record_event: ({ event }) => {
       const time = config.times[Math.min(timeIndex, config.times.length - 1)];

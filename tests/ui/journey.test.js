@@ -9,7 +9,7 @@ const ZOE = { upi: 'A100', name: "Zoë O'Brien", year: '9', registrationGroup: '
 const AMY = { upi: 'A200', name: 'Amy Smith-Jones', year: '7', registrationGroup: '7JM' };
 const BEN = { upi: 'A201', name: 'Ben Smith-Jones', year: '10', registrationGroup: '10KP' };
 const REASONS = [{ label: 'Medical appointment' }, { label: 'Illness' }];
-const SETTINGS = { studentExactMatch: true, reasonExactMatch: true, typedCollectorAllowed: true };
+const SETTINGS = { studentExactMatch: true, reasonExactMatch: true };
 
 /**
  * Runs `steps` from a fresh kiosk. A step is an action, or the core's reply to the oldest call
@@ -56,13 +56,13 @@ test('a late sign-in goes find, reason, confirm, done and records one late sign-
   }]);
 });
 
-test('an early sign-out of two siblings asks who is collecting once, for the first child, and records each child', () => {
+test('an early sign-out of two siblings asks the adult to type their name once and records each child', () => {
   const { s, calls } = run(...start('early'), ...find('smith', [AMY, BEN]), { type: 'pick', pupil: AMY },
     ...find('ben', [BEN]), { type: 'pick', pupil: BEN }, { type: 'picked' },
     { answer: 'reasons', value: REASONS }, { type: 'choose', index: 1 },
-    { answer: 'contacts', value: [{ id: 'C1', name: 'Claire Smith-Jones', relationship: 'Mother' }] },
-    { type: 'choose', index: 0 }, { type: 'confirm' }, ...times('14:05', '14:06'));
-  assert.deepEqual(calls.filter(([n]) => n === 'contacts'), [['contacts', 'A200']]);
+    { type: 'typing', text: '  Claire   Smith-Jones ' }, { type: 'typed' }, { type: 'confirm' }, ...times('14:05', '14:06'));
+  // R6.7: nothing asks the core who the child's contacts are.
+  assert.deepEqual(calls.map(([n]) => n).filter((n) => !['kioskSettings', 'searchStudents', 'reasons', 'recordEvent'].includes(n)), []);
   assert.deepEqual(recorded(calls).map((e) => [e.upi, e.reason, e.collectedBy]),
     [['A200', 'Illness', 'Claire Smith-Jones'], ['A201', 'Illness', 'Claire Smith-Jones']]);
   assert.equal(current(s).name, 'done');
@@ -116,15 +116,16 @@ for (const { name, settings, taps, expect } of [
   test(name, () => expect(run(...start('late', { ...SETTINGS, ...settings }), ...taps)));
 }
 
-test('someone else collecting types their name only when typed collectors are allowed', () => {
-  const upToCollector = (allowed) => run(...start('early', { ...SETTINGS, typedCollectorAllowed: allowed }),
-    { type: 'pick', pupil: AMY }, { type: 'picked' }, { answer: 'reasons', value: REASONS }, { type: 'choose', index: 0 },
-    { answer: 'contacts', value: [] }, { type: 'other' });
-  assert.equal(current(upToCollector(false).s).name, 'collector');
-  const allowed = upToCollector(true);
-  assert.deepEqual(current(allowed.s), { name: 'type', arg: 'collector' });
-  const s = next(next(allowed.s, { type: 'typing', text: "Mary-Jane O'Neil" }), { type: 'typed' });
-  assert.deepEqual([s.collector, s.collectorTyped, current(s).name], ["Mary-Jane O'Neil", true, 'confirm']);
+test('the collecting adult types their name, and Back from confirm shows it again to correct', () => {
+  const upToCollector = run(...start('early'),
+    { type: 'pick', pupil: AMY }, { type: 'picked' }, { answer: 'reasons', value: REASONS }, { type: 'choose', index: 0 });
+  assert.deepEqual(current(upToCollector.s), { name: 'type', arg: 'collector' });
+  assert.equal(next(next(upToCollector.s, { type: 'typing', text: 'J' }), { type: 'typed' }).steps.length,
+    upToCollector.s.steps.length, 'one letter is not a name');
+  const s = next(next(upToCollector.s, { type: 'typing', text: "Mary-Jane O'Neil" }), { type: 'typed' });
+  assert.deepEqual([s.collector, current(s).name], ["Mary-Jane O'Neil", 'confirm']);
+  const back = next(s, { type: 'back' });
+  assert.deepEqual([current(back), back.typed], [{ name: 'type', arg: 'collector' }, "Mary-Jane O'Neil"]);
 });
 
 test('a typed child joins the list and the find screen says so', () => {
@@ -176,7 +177,7 @@ test('a failed search keeps the results and says why', () => {
 
 test('a failed save keeps the children already recorded and a retry records only the rest', () => {
   const upToConfirm = [...start('early'), { type: 'pick', pupil: AMY }, { type: 'pick', pupil: BEN }, { type: 'picked' },
-    { answer: 'reasons', value: [] }, { answer: 'contacts', value: [{ id: 'C1', name: 'Claire' }] }, { type: 'choose', index: 0 }];
+    { answer: 'reasons', value: [] }, { type: 'typing', text: 'Claire' }, { type: 'typed' }];
   const failed = run(...upToConfirm, { type: 'confirm' }, ...times('14:05'),
     { refuse: 'recordEvent', message: 'The kiosk could not save this.' });
   assert.deepEqual([current(failed.s).name, failed.s.error, failed.s.saving], ['confirm', 'The kiosk could not save this.', false]);

@@ -1,5 +1,6 @@
-// Collecting a child early (R2.2) in Chromium against the fake backend: siblings, who is
-// collecting, a failed save retried, and the inactivity reset (R2.5) that forgets them all.
+// Collecting a child early (R2.2) in Chromium against the fake backend: siblings, the adult
+// typing their own name (no contacts listed: R6.7, R10.1), a failed save retried, and the
+// inactivity reset (R2.5) that forgets them all.
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -15,10 +16,10 @@ async function amyUpToCollector(page) {
   await resultButtons(page).first().tap();
   await page.getByRole('button', { name: 'Next' }).tap();
   await page.getByRole('button', { name: 'Illness' }).tap();
-  await page.waitForFunction(() => document.getElementById('choose-title').textContent === 'Who is collecting?');
+  await screenIs(page, 'type');
 }
 
-test('sibling sign-out: two children, their one shared contact, one record_event per child', async () => {
+test('sibling sign-out: two children, the adult types their name once, one record_event per child', async () => {
   const { page, calls } = await open({ times: ['14:05', '14:06'] });
   await page.getByRole('button', { name: /Collecting a child early/ }).tap();
   await screenIs(page, 'find');
@@ -49,14 +50,12 @@ test('sibling sign-out: two children, their one shared contact, one record_event
   assert.deepEqual(await calls('reasons'), [{ kind: 'early_sign_out', upi: 'A200' }]);
   await page.getByRole('button', { name: 'Medical appointment' }).tap();
 
-  await page.waitForFunction(() => document.getElementById('choose-title').textContent === 'Who is collecting?');
-  assert.deepEqual(await calls('contacts'), [{ upi: 'A200' }]);
-  const choices = await page.locator('#choose-list button').allTextContents();
-  assert.equal(choices.length, 1);
-  assert.match(choices[0], /Claire Smith-Jones/);
-  assert.match(choices[0], /Mother/);
-  assert.ok(await page.getByRole('button', { name: 'Someone else' }).isVisible());
-  await page.getByRole('button', { name: /Claire Smith-Jones/ }).tap();
+  await screenIs(page, 'type');
+  assert.equal(await page.locator('#type-title').textContent(), 'Who is collecting?');
+  assert.equal(await page.locator('#type-input').inputValue(), '', 'nobody is suggested');
+  assert.equal(await page.getByText(/Mother|Claire/).count(), 0, "no contact's name or relationship is shown");
+  await tapKeys(page, 'claire smith-jones');
+  await page.getByRole('button', { name: 'Continue' }).tap();
 
   await screenIs(page, 'confirm');
   const summary = await page.locator('#confirm-summary').textContent();
@@ -76,23 +75,15 @@ test('sibling sign-out: two children, their one shared contact, one record_event
   })));
 });
 
-test('someone else collecting types their name when typed collectors are allowed', async () => {
+test('any adult types their name, capitalised as they type it, and the office checks it', async () => {
   const { page, calls } = await open();
   await amyUpToCollector(page);
-  await page.getByRole('button', { name: 'Someone else' }).tap();
-  await screenIs(page, 'type');
   await tapKeys(page, "mary-jane o'neil");
   assert.equal(await page.locator('#type-input').inputValue(), "Mary-Jane O'Neil", 'names are capitalised as typed');
   await page.getByRole('button', { name: 'Continue' }).tap();
   await page.getByRole('button', { name: 'Sign out', exact: true }).tap();
   await screenIs(page, 'done');
   assert.equal((await calls('record_event'))[0].event.collectedBy, "Mary-Jane O'Neil");
-});
-
-test('no "Someone else" when typed collectors are not allowed', async () => {
-  const { page } = await open({ settings: { typedCollectorAllowed: false } });
-  await amyUpToCollector(page);
-  assert.ok(await page.locator('#btn-choose-other').isHidden());
 });
 
 test('inactivity returns home and clears everything typed or picked', async () => {
@@ -130,7 +121,8 @@ test('a failed save shows the backend\'s sentence, keeps the screen, and a retry
   await resultButtons(page).first().tap();
   await page.getByRole('button', { name: /^Next/ }).tap();
   await page.getByRole('button', { name: 'Illness' }).tap();
-  await page.getByRole('button', { name: /Claire Smith-Jones/ }).tap();
+  await page.keyboard.type('Claire Smith-Jones');
+  await page.getByRole('button', { name: 'Continue' }).tap();
   await failNext('record_event', { code: 'STORE', message: 'The kiosk could not save this. Please try again.' }, 1);
   await page.getByRole('button', { name: 'Sign out 2 children' }).tap();
   const alert = page.getByRole('alert').filter({ hasText: 'could not save' });

@@ -37,13 +37,12 @@ export function initial({ epoch = 0, waiting = 0 } = {}) {
     epoch,
     waiting,
     flow: null, // 'late' | 'early' | 'return'
-    settings: { studentExactMatch: true, reasonExactMatch: true, typedCollectorAllowed: false },
+    settings: { studentExactMatch: true, reasonExactMatch: true },
     inactivitySeconds: null,
     children: [], // [{ upi, name, year, registrationGroup, typed, at }]
     reason: null,
     reasonTyped: false,
-    collector: null,
-    collectorTyped: false,
+    collector: null, // the name the collecting adult typed
     recorded: [], // record_event answers, index-aligned with children
     steps: [], // history for Back: [{ name, arg }]; `type` steps' arg says what is typed
     query: '', // the find screen's search text
@@ -100,7 +99,7 @@ function startingText(s, purpose) {
   if (purpose === 'name') return typedChild || s.query.trim();
   if (purpose === 'child') return s.query.trim();
   if (purpose === 'reason') return s.reasonTyped ? s.reason || '' : '';
-  return s.collectorTyped ? s.collector || '' : '';
+  return s.collector || '';
 }
 
 function back(s) {
@@ -114,19 +113,14 @@ function after(s, name) {
   const journey = JOURNEYS[s.flow];
   const step = journey[journey.indexOf(name) + 1];
   if (step === 'reasons') return loadReasons(s);
-  if (step === 'collector') return loadCollectors(s);
+  // The adult types their name: the kiosk never lists a child's contacts (R6.7, R10.1).
+  if (step === 'collector') return go(s, 'type', 'collector');
   return go(s, step);
 }
 
 function loadReasons(s) {
   const first = s.children[0];
   return call(s, 'reasons', [KIND[s.flow], first.typed ? null : first.upi], true, { for: 'reasons' });
-}
-
-function loadCollectors(s) {
-  const first = s.children.find((c) => c.upi);
-  if (!first) return go(s, 'collector', []);
-  return call(s, 'contacts', [first.upi], true, { for: 'contacts' });
 }
 
 /** An error on the screen in front of the person; nothing on it is cleared. */
@@ -177,7 +171,7 @@ function typed(s) {
     return { ...found, hint: { kind: 'added', name: text } };
   }
   if (purpose === 'reason') return after({ ...s, reason: text, reasonTyped: true }, 'reasons');
-  return after({ ...s, collector: text, collectorTyped: true }, 'collector');
+  return after({ ...s, collector: text }, 'collector');
 }
 
 // ---------- choices: reasons, who is collecting, today's sign-outs ----------
@@ -189,11 +183,6 @@ function choose(s, index) {
     if (!reason || s.waiting) return s;
     return after({ ...s, reason: reason.label, reasonTyped: false }, 'reasons');
   }
-  if (step.name === 'collector') {
-    const contact = step.arg[index];
-    if (!contact) return s;
-    return after({ ...s, collector: contact.name, collectorTyped: false }, 'collector');
-  }
   const pupil = (s.returning || [])[index];
   if (!pupil) return s;
   return after({ ...s, children: [{ ...childOf(pupil), at: pupil.at }] }, 'returning');
@@ -202,7 +191,6 @@ function choose(s, index) {
 function other(s) {
   const step = current(s);
   if (step.name === 'reasons' && s.settings.reasonExactMatch === false) return go(s, 'type', 'reason');
-  if (step.name === 'collector' && s.settings.typedCollectorAllowed === true) return go(s, 'type', 'collector');
   return s;
 }
 
@@ -242,8 +230,6 @@ function answered(s, e, value) {
     case 'reasons':
       if (!list.length) return after({ ...s, reason: null, reasonTyped: false }, 'reasons');
       return go(s, 'reasons', list);
-    case 'contacts':
-      return go(s, 'collector', list);
     case 'returning':
       return { ...s, returning: list };
     case 'record':

@@ -14,7 +14,6 @@ const CALLS = {
   kioskSettings: api.kioskSettings,
   searchStudents: api.searchStudents,
   reasons: api.reasons,
-  contacts: api.contacts,
   signedOutToday: api.signedOutToday,
   recordEvent: api.recordEvent,
 };
@@ -34,7 +33,6 @@ export function createKiosk(ui) {
     find: createFind(dispatch),
     type: createType(dispatch),
     reasons: choose,
-    collector: choose,
     returning: choose,
     confirm: createConfirm(dispatch),
     done: createDone(dispatch),

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::rules::EventKind;
-use crate::store::{Event, NewEvent, Store, StoreError, Student};
+use crate::store::{Event, NewEvent, Store, StoreError};
 use kiosk_model::clock::school_date;
 
 /// Longest name, reason or collector text accepted.
@@ -111,17 +111,19 @@ pub fn record(store: &Store, request: &Request, now: DateTime<Utc>) -> Result<Ev
         }
     };
 
-    let collected_by = match (&request.collected_by, request.kind) {
-        (None, _) => None,
+    let (collected_by, collector_contact) = match (&request.collected_by, request.kind) {
+        (None, _) => (None, None),
         (Some(_), EventKind::LateSignIn | EventKind::Return) => {
             return invalid("Only an early sign-out records who collected the child.")
         }
         (Some(name), EventKind::EarlySignOut) => {
             let name = clean("The collecting adult's name", name)?;
-            if !settings.typed_collector_allowed && !is_contact(store, student.as_ref(), &name)? {
-                return invalid("Please pick the adult collecting from the child's contacts.");
-            }
-            Some(name)
+            let contact = match &student {
+                Some(s) => crate::collector::identify(&name, &store.contacts_of(&s.upi)?)
+                    .map(|c| c.upi.clone()),
+                None => None,
+            };
+            (Some(name), contact)
         }
     };
 
@@ -151,17 +153,9 @@ pub fn record(store: &Store, request: &Request, now: DateTime<Utc>) -> Result<Ev
         reason,
         reason_typed,
         collected_by,
+        collector_contact,
     };
     Ok(store.record_event(&event, now)?)
-}
-
-fn is_contact(store: &Store, student: Option<&Student>, name: &str) -> Result<bool, RecordError> {
-    let Some(student) = student else { return Ok(false) };
-    let wanted = name.to_lowercase();
-    Ok(store.contacts_of(&student.upi)?.iter().any(|(c, _)| {
-        let full = format!("{} {}", c.forename, c.surname).to_lowercase();
-        full == wanted || c.upi == name
-    }))
 }
 
 /// Trims text and refuses the empty, the over-long and control characters.

@@ -11,8 +11,9 @@ use serde::Serialize;
 
 use crate::store::{Event, EventFilter, Status, Store, StoreError};
 
-/// One line of the log.
+/// One line of the log, as the window reads it (camelCase) and a CSV row holds it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LogRow {
     pub id: i64,
     pub date: String,
@@ -65,7 +66,8 @@ pub fn count_by_status(events: &[Event]) -> BTreeMap<Status, usize> {
 /// prefixed with a quote in every text column: names and reasons are typed by the public, and
 /// years, groups and codes come from the MIS (L5).
 pub fn to_csv(events: &[Event], tz: Tz) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    writer.write_record(CSV_HEADER).expect("writing CSV to memory");
     for event in events {
         let mut row = LogRow::new(event, tz);
         for cell in [
@@ -88,18 +90,27 @@ pub fn to_csv(events: &[Event], tz: Tz) -> String {
         }
         writer.serialize(row).expect("writing CSV to memory");
     }
-    if events.is_empty() {
-        // Still a header, so a spreadsheet opens an empty day cleanly: the csv crate writes it
-        // from the row's own field names along with a first row, which is dropped.
-        let mut header = csv::Writer::from_writer(Vec::new());
-        header.serialize(LogRow::default()).expect("writing CSV to memory");
-        let text = header.into_inner().expect("flushing CSV to memory");
-        let end = text.iter().position(|&b| b == b'\n').map_or(text.len(), |i| i + 1);
-        return String::from_utf8_lossy(&text[..end]).into_owned();
-    }
     String::from_utf8(writer.into_inner().expect("flushing CSV to memory"))
         .expect("CSV of UTF-8 text")
 }
+
+/// The CSV's header: [`LogRow`]'s fields in order, in the snake_case spreadsheets and scripts
+/// have read since the first export.
+const CSV_HEADER: [&str; 13] = [
+    "id",
+    "date",
+    "time",
+    "person",
+    "year",
+    "registration_group",
+    "type",
+    "reason",
+    "collected_by",
+    "session",
+    "code",
+    "status",
+    "cause",
+];
 
 /// Why an export was not saved.
 #[derive(Debug, thiserror::Error)]
@@ -162,6 +173,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_csv_header_names_the_log_rows_fields_in_order() {
+        // The csv crate names the fields in their serialised order in a header of its own.
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.serialize(LogRow::default()).unwrap();
+        let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+        let fields: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        let snake = |name: &str| {
+            name.chars().fold(String::new(), |mut out, c| {
+                if c.is_uppercase() {
+                    out.push('_');
+                }
+                out.extend(c.to_lowercase());
+                out
+            })
+        };
+        let header: Vec<String> = CSV_HEADER.iter().map(|h| h.to_string()).collect();
+        assert_eq!(fields.into_iter().map(snake).collect::<Vec<_>>(), header);
+    }
+
+    #[test]
     fn a_cell_a_spreadsheet_would_run_is_quoted_in_every_text_column() {
         let at: chrono::DateTime<chrono::Utc> = "2026-11-23T09:05:00Z".parse().unwrap();
         let event = Event {
@@ -183,6 +214,7 @@ mod tests {
             writeback_id: None,
             next_attempt_at: None,
             recorded_at: at,
+            collector_contact: None,
         };
         let csv = to_csv(&[event], chrono_tz::Europe::London);
         let row = csv.lines().nth(1).unwrap();

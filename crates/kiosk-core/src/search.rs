@@ -37,7 +37,7 @@ pub struct SearchIndex {
 }
 
 /// Lower case, accents and apostrophes removed, hyphens and runs of spaces as one space:
-/// "Zoë O’Brien-Smith" and "zoe obrien smith" fold alike.
+/// "Zoë O’Brien-Smith" and "zoe obrien smith" fold alike, as do "Yılmaz" and "Yilmaz".
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.nfd() {
@@ -52,7 +52,17 @@ pub fn fold(text: &str) -> String {
             }
             continue;
         }
-        out.extend(c.to_lowercase());
+        // Letters that are not a base letter plus an accent, so NFD leaves them whole.
+        match c {
+            'ı' | 'İ' => out.push('i'),
+            'ł' | 'Ł' => out.push('l'),
+            'ø' | 'Ø' => out.push('o'),
+            'đ' | 'Đ' => out.push('d'),
+            'ß' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            _ => out.extend(c.to_lowercase()),
+        }
     }
     out.trim_end().to_string()
 }
@@ -176,6 +186,8 @@ mod tests {
         }
         assert_eq!(index().search("smith-jones").len(), 2);
         assert_eq!(names(&index().search("jones li")), ["Liam Smith-Jones"]);
+        let turkish = SearchIndex::build(&[pupil("7", "Ayşe", None, "Yılmaz", "9", "9B")]);
+        assert_eq!(names(&turkish.search("ayse yilmaz")), ["Ayşe Yılmaz"], "dotless i");
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub enum SettingsError {
 
 /// Everything the school configures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct Settings {
     /// The zone every time-based decision is made in (R3.7).
     pub time_zone: Tz,
@@ -36,8 +36,6 @@ pub struct Settings {
     pub student_exact_match: bool,
     /// R2.4: only configured reasons can be picked.
     pub reason_exact_match: bool,
-    /// R2.2: the collecting adult may be a typed name rather than one of the child's contacts.
-    pub typed_collector_allowed: bool,
     /// Rules for students that no other group selects.
     pub default_group: GroupRules,
     /// Groups chosen by year and/or registration group; the first that matches a student wins.
@@ -55,7 +53,7 @@ pub struct Settings {
 
 /// The attendance rules of one group of students (R3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct GroupRules {
     pub name: String,
     /// Year groups this group selects (e.g. "12", "13"); empty = any year.
@@ -86,7 +84,6 @@ pub struct GroupRules {
 
 /// A reason offered on the kiosk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Reason {
     pub label: String,
     pub used_for: ReasonUse,
@@ -104,7 +101,7 @@ pub enum ReasonUse {
 
 /// What a reason writes (R3.2, R3.3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "mode", rename_all = "snake_case")]
 pub enum ReasonWriteback {
     /// The group's time-based codes decide, as if no reason were given.
     TimeBased,
@@ -119,7 +116,6 @@ pub enum ReasonWriteback {
 
 /// From `from` (local time) until the next band, `code` is written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TimeBand {
     #[serde(with = "hhmm")]
     pub from: NaiveTime,
@@ -137,7 +133,6 @@ impl Default for Settings {
             writeback_enabled: true,
             student_exact_match: true,
             reason_exact_match: true,
-            typed_collector_allowed: true,
             default_group: GroupRules::default(),
             groups: Vec::new(),
             import_time: hm(2, 0),
@@ -282,8 +277,24 @@ impl Settings {
         serde_json::to_string_pretty(self).expect("settings serialise")
     }
 
-    /// Parses and validates settings from JSON (an export, or the stored form).
+    /// Parses and validates settings from JSON someone gave (the staff area, an export being
+    /// imported): a setting this version does not have is refused, as it is most likely a typo.
     pub fn from_json(text: &str) -> Result<Self, SettingsError> {
+        let (settings, unknown) = Self::parse(text)?;
+        match unknown.into_iter().next() {
+            Some(key) => Err(SettingsError::UnknownKey(key)),
+            None => Ok(settings),
+        }
+    }
+
+    /// Parses and validates the stored settings, which a newer or older version of the kiosk
+    /// may have written: settings this version does not have are left out and named, so the
+    /// configuration check can say so, instead of the whole document being unreadable.
+    pub fn from_stored(text: &str) -> Result<(Self, Vec<String>), SettingsError> {
+        Self::parse(text)
+    }
+
+    fn parse(text: &str) -> Result<(Self, Vec<String>), SettingsError> {
         // Windows editors save UTF-8 with a byte-order mark; it is not part of the document.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // The parser's message quotes the offending value whole, however long it is.
@@ -298,9 +309,13 @@ impl Settings {
                 "the settings must be a JSON object of named settings, as exported".into(),
             ));
         }
-        let settings = Settings::deserialize(document).map_err(malformed)?;
-        settings.validate()?;
-        Ok(settings)
+        let mut unknown = Vec::new();
+        let settings = serde_ignored::deserialize(document, |path| {
+            unknown.push(path.to_string().chars().take(80).collect())
+        })
+        .map_err(malformed)?;
+        Self::validate(&settings)?;
+        Ok((settings, unknown))
     }
 
     /// A copy with one setting changed. `key` is a dotted path into the JSON form

@@ -1,5 +1,5 @@
-// A list of choices, one screen for three steps: the reasons, who is collecting, and today's
-// sign-outs for a pupil back from an appointment. Owns every `choose-*` id.
+// A list of choices, one screen for two steps: the reasons, and today's sign-outs for a pupil
+// back from an appointment. Owns every `choose-*` id.
 
 import { $, el, yearGroup, showMessage, redrawn } from '../../dom.js';
 import { current, joinNames } from '../journey.js';
@@ -15,20 +15,6 @@ function view(s) {
       intro: early ? `Signing out ${names}` : names,
       items: step.arg.map((r) => ({ label: r.label, selected: !s.reasonTyped && s.reason === r.label })),
       other: s.settings.reasonExactMatch === false ? 'Other reason' : null,
-    };
-  }
-  if (step.name === 'collector') {
-    const allowTyped = s.settings.typedCollectorAllowed === true;
-    return {
-      title: 'Who is collecting?',
-      intro: `Collecting ${names}. Tap your name.`,
-      items: step.arg.map((c) => ({
-        label: c.name, meta: c.relationship || '', selected: !s.collectorTyped && s.collector === c.name,
-      })),
-      other: allowTyped ? 'Someone else' : null,
-      empty: allowTyped
-        ? 'No adults are on record for this child. Tap "Someone else" to type your name.'
-        : 'No adults are on record to collect this child. Please ask at reception.',
     };
   }
   const list = s.returning || [];

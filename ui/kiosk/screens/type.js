@@ -1,4 +1,4 @@
-// Typed text (R2.3, R2.4): a name that isn't listed, another reason, someone else collecting.
+// Typed text (R2.3, R2.4, R10.1): a name that isn't listed, another reason, the adult collecting.
 // Owns every `type-*` id.
 
 import { $ } from '../../dom.js';
@@ -12,7 +12,7 @@ const TYPING = {
     hint: 'The name will be checked by reception.' },
   reason: { title: 'Type the reason', label: 'Reason', mode: 'text', hint: '' },
   collector: { title: 'Who is collecting?', label: 'Your first name and surname', mode: 'name',
-    hint: 'Reception may ask to see identification.' },
+    hint: 'Type your name as the school has it. Reception may ask to see identification.' },
 };
 
 export function createType(dispatch) {

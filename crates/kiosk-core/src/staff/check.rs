@@ -59,10 +59,31 @@ pub fn run(
             format!("It is {way} of Wonde's clock. Sign-ins are still recorded, but nothing is written to the MIS, expired or deleted until the clock is set right (check the tablet's date, time and time server)."),
         ));
     }
-    let settings = match store.settings() {
-        Ok(s) => s,
+    let settings = match store.stored_settings() {
+        Ok((settings, unknown)) => {
+            if !unknown.is_empty() {
+                found.push(finding(
+                    Severity::Warning,
+                    "The saved settings include some this version does not have",
+                    format!(
+                        "They are ignored: {}. Saving the settings in the staff area removes them.",
+                        unknown.join(", ")
+                    ),
+                ));
+            }
+            settings
+        }
         Err(e) => {
-            found.push(finding(Severity::Problem, "The settings are damaged", e.to_string()));
+            let kept = if store.last_good_settings().is_some() {
+                "The kiosk uses the last settings saved whole"
+            } else {
+                "The kiosk uses the default settings"
+            };
+            found.push(finding(
+                Severity::Problem,
+                "The settings are damaged",
+                format!("{e}. {kept}, and writes nothing to the MIS until staff save the settings again (Settings)."),
+            ));
             store.settings_or_default()
         }
     };

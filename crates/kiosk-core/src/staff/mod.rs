@@ -7,6 +7,7 @@
 //! hears how many there were.
 
 pub mod check;
+pub mod collectors;
 pub mod on_site;
 pub mod people;
 

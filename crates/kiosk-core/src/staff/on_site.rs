@@ -17,6 +17,8 @@ pub struct OnSiteRow {
     pub kind: String,
     pub reason: String,
     pub collected_by: String,
+    /// The collecting adult matched none of the child's contacts who may collect (R10.1).
+    pub collector_unknown: bool,
 }
 
 /// Today's events in time order.
@@ -28,6 +30,7 @@ pub fn today(store: &Store, now: DateTime<Utc>) -> Result<Vec<OnSiteRow>, StoreE
     Ok(events
         .into_iter()
         .map(|e| OnSiteRow {
+            collector_unknown: e.collector_unknown(),
             time: e.occurred_at.with_timezone(&tz).format("%H:%M").to_string(),
             person: e.person_name,
             year: e.year.unwrap_or_default(),

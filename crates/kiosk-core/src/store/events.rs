@@ -24,7 +24,10 @@ pub struct NewEvent {
     pub reason: Option<String>,
     /// The reason was typed, not picked from the list (R2.4).
     pub reason_typed: bool,
+    /// The collecting adult's name as they typed it (early sign-out only).
     pub collected_by: Option<String>,
+    /// The child's contact that name matched (R10.1); `None`: nobody the kiosk knows.
+    pub collector_contact: Option<String>,
 }
 
 /// A recorded event with its writeback state.
@@ -49,6 +52,17 @@ pub struct Event {
     pub writeback_id: Option<String>,
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub recorded_at: DateTime<Utc>,
+    /// The contact the collector's typed name matched; `None` with a collector: flagged for the
+    /// office (R10.1).
+    pub collector_contact: Option<String>,
+}
+
+impl Event {
+    /// An early sign-out whose collecting adult matched none of the child's contacts who may
+    /// collect: the office checks who it was.
+    pub fn collector_unknown(&self) -> bool {
+        self.collected_by.is_some() && self.collector_contact.is_none()
+    }
 }
 
 /// Which events a log view shows.
@@ -92,7 +106,7 @@ pub struct Outcome {
 }
 
 const EVENT_COLUMNS: &str = "id, kind, student_upi, person_name, year, registration_group, occurred_at, school_date, \
-     reason, reason_typed, collected_by, status, cause, session, code, writeback_id, next_attempt_at, recorded_at";
+     reason, reason_typed, collected_by, status, cause, session, code, writeback_id, next_attempt_at, recorded_at, collector_contact";
 
 fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
     Ok(Event {
@@ -114,6 +128,7 @@ fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
         writeback_id: r.get(15)?,
         next_attempt_at: r.get(16)?,
         recorded_at: r.get(17)?,
+        collector_contact: r.get(18)?,
     })
 }
 
@@ -129,11 +144,11 @@ impl Store {
         let tx = conn.transaction()?;
         tx.execute(
             "INSERT INTO events (kind, student_upi, person_name, year, registration_group, occurred_at, school_date,
-                                 reason, reason_typed, collected_by, status, recorded_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', ?11, ?11)",
+                                 reason, reason_typed, collected_by, collector_contact, status, recorded_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12, ?12)",
             params![
                 event.kind.as_str(), event.student_upi, event.person_name, event.year, event.registration_group,
-                event.occurred_at, event.school_date, event.reason, event.reason_typed, event.collected_by, now
+                event.occurred_at, event.school_date, event.reason, event.reason_typed, event.collected_by, event.collector_contact, now
             ],
         )?;
         let id = tx.last_insert_rowid();

@@ -5,6 +5,7 @@
 //! and tracked by SQLite's `user_version`.
 
 mod attempts;
+mod collectors;
 mod events;
 mod retention;
 mod roster;
@@ -19,6 +20,7 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::settings::{Settings, SettingsError};
 
 pub use attempts::{Attempt, WritebackActivity};
+pub use collectors::ChildContact;
 pub use events::{Event, EventFilter, EventUpdate, NewEvent, Outcome};
 pub use kiosk_model::roster::{
     AttendanceCode, Contact, Employee, Group, GroupKind, SchoolRecord, Student, StudentContact,
@@ -27,12 +29,19 @@ pub use kiosk_model::Status;
 pub use roster::{Counts, ImportRun, Roster};
 pub use roster_merge::{CsvOutcome, RosterDelta};
 
+/// Keys of the school's settings, and of the copy kept at every save.
+const SETTINGS: &str = "settings";
+const LAST_GOOD_SETTINGS: &str = "settings_last_good";
+
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "kiosk.sqlite3";
 
 /// The schema, one entry per version. Never edit a released entry: add the next one.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_typed_outcomes.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_typed_outcomes.sql"),
+    include_str!("migrations/0003_collectors.sql"),
+];
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -43,7 +52,7 @@ pub enum StoreError {
     Open { path: PathBuf, source: rusqlite::Error },
     #[error("the kiosk's database is from a newer version of the app (schema {found}, this app knows {known})")]
     TooNew { found: i64, known: i64 },
-    #[error("the stored settings are damaged ({0}); the defaults are in force until they are saved again")]
+    #[error("the stored settings are damaged ({0})")]
     CorruptSettings(SettingsError),
     #[error(transparent)]
     Settings(#[from] SettingsError),
@@ -127,25 +136,46 @@ impl Store {
     /// The school's settings; the defaults when none were saved. Damaged stored settings are an
     /// error the caller can show, never a panic.
     pub fn settings(&self) -> Result<Settings> {
-        match self.value("settings")? {
-            None => Ok(Settings::default()),
-            Some(text) => Settings::from_json(&text).map_err(StoreError::CorruptSettings),
+        Ok(self.stored_settings()?.0)
+    }
+
+    /// The settings, with the stored settings this version does not know (left out; the
+    /// configuration check names them).
+    pub fn stored_settings(&self) -> Result<(Settings, Vec<String>)> {
+        match self.value(SETTINGS)? {
+            None => Ok((Settings::default(), Vec::new())),
+            Some(text) => Settings::from_stored(&text).map_err(StoreError::CorruptSettings),
         }
     }
 
-    /// The settings, falling back to the defaults when the stored ones are damaged (the kiosk
-    /// keeps working; the configuration check reports the damage).
+    /// The settings, falling back to the last copy that was saved whole when the stored ones are
+    /// damaged (then to the defaults): the kiosk keeps offering the school's reasons while
+    /// writeback waits for staff to save valid settings and the configuration check says why.
     pub fn settings_or_default(&self) -> Settings {
         self.settings().unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "using default settings");
-            Settings::default()
+            tracing::warn!(error = %e, "the stored settings are damaged: using the last good copy");
+            self.last_good_settings().unwrap_or_default()
         })
     }
 
-    /// Validates and saves the settings; invalid settings change nothing.
+    /// The copy of the settings kept at every save, for when the stored ones are damaged.
+    pub fn last_good_settings(&self) -> Option<Settings> {
+        let text = self.value(LAST_GOOD_SETTINGS).ok()??;
+        Settings::from_stored(&text).ok().map(|(settings, _)| settings)
+    }
+
+    /// Validates and saves the settings, and keeps them as the last good copy; invalid settings
+    /// change nothing.
     pub fn save_settings(&self, settings: &Settings) -> Result<()> {
         settings.validate()?;
-        self.set_value("settings", &settings.to_json())
+        let json = settings.to_json();
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for key in [SETTINGS, LAST_GOOD_SETTINGS] {
+            put_value(&tx, key, &json)?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// A stored value by key (connection details, the PIN hash, ...).
@@ -157,11 +187,7 @@ impl Store {
     }
 
     pub fn set_value(&self, key: &str, value: &str) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )?;
-        Ok(())
+        put_value(&self.conn(), key, value)
     }
 
     /// Notes how a write of events went: a failure for lack of space or permission becomes
@@ -206,6 +232,14 @@ impl Store {
 fn is_storage_failure(e: &rusqlite::Error) -> bool {
     use rusqlite::ErrorCode::*;
     matches!(e.sqlite_error_code(), Some(DiskFull | ReadOnly | SystemIoFailure | CannotOpen))
+}
+
+fn put_value(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {

@@ -61,6 +61,7 @@ impl Store {
                 [&cutoff],
             )?;
         }
+        forget_orphan_permissions(&tx)?;
         tx.commit()?;
         if n > 0 {
             conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
@@ -77,7 +78,8 @@ impl Store {
         tx.execute_batch(
             "DELETE FROM student_contacts; DELETE FROM students; DELETE FROM contacts;
              DELETE FROM employees; DELETE FROM groups; DELETE FROM attendance_codes;
-             DELETE FROM exclusions; DELETE FROM import_runs; DELETE FROM school;",
+             DELETE FROM exclusions; DELETE FROM import_runs; DELETE FROM school;
+             DELETE FROM collection_permissions;",
         )?;
         tx.commit()?;
         Ok(())
@@ -87,4 +89,14 @@ impl Store {
     pub fn newest_recorded_at(&self) -> Result<Option<DateTime<Utc>>> {
         Ok(self.conn().query_row("SELECT MAX(recorded_at) FROM events", [], |r| r.get(0))?)
     }
+}
+
+/// Permissions to collect outlive neither the pupil nor the contact they name.
+fn forget_orphan_permissions(tx: &rusqlite::Transaction) -> Result<usize> {
+    Ok(tx.execute(
+        "DELETE FROM collection_permissions
+          WHERE student_upi NOT IN (SELECT upi FROM students)
+             OR contact_upi NOT IN (SELECT upi FROM contacts)",
+        [],
+    )?)
 }

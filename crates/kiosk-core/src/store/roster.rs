@@ -162,38 +162,6 @@ impl Store {
         Ok((years, distinct("registration_group")?))
     }
 
-    /// The contacts of a student, highest priority first.
-    pub fn contacts_of(&self, student_upi: &str) -> Result<Vec<(Contact, StudentContact)>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT c.upi, c.wonde_id, c.mis_id, c.title, c.forename, c.surname,
-                    l.relationship, l.parental_responsibility, l.priority
-             FROM student_contacts l JOIN contacts c ON c.upi = l.contact_upi
-             WHERE l.student_upi = ?1 AND c.archived = 0 ORDER BY l.priority IS NULL, l.priority, c.surname",
-        )?;
-        let rows = stmt
-            .query_map([student_upi], |r| {
-                let contact = Contact {
-                    upi: r.get(0)?,
-                    wonde_id: r.get(1)?,
-                    mis_id: r.get(2)?,
-                    title: r.get(3)?,
-                    forename: r.get(4)?,
-                    surname: r.get(5)?,
-                };
-                let link = StudentContact {
-                    student_upi: student_upi.to_string(),
-                    contact_upi: contact.upi.clone(),
-                    relationship: r.get(6)?,
-                    parental_responsibility: r.get(7)?,
-                    priority: r.get(8)?,
-                };
-                Ok((contact, link))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
-    }
-
     /// The MIS's attendance codes.
     pub fn attendance_codes(&self) -> Result<Vec<AttendanceCode>> {
         let conn = self.conn();
