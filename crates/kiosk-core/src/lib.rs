@@ -4,10 +4,12 @@
 
 pub mod background;
 pub mod connection;
+pub mod exports;
 pub mod import;
 pub mod logging;
 pub mod mis_capabilities;
 pub mod paths;
+pub mod printing;
 pub mod recording;
 pub mod report;
 pub mod rules;

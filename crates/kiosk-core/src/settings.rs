@@ -51,6 +51,8 @@ pub struct Settings {
     pub kiosk_mode: bool,
     /// Seconds without a touch before the kiosk goes home and forgets what was typed (R2.5).
     pub inactivity_seconds: u32,
+    /// The CUPS queue the staff area prints on (L7, R5.6); none set, nothing is printed.
+    pub printer: Option<String>,
 }
 
 /// The attendance rules of one group of students (R3).
@@ -144,6 +146,7 @@ impl Default for Settings {
             retention_days: 60,
             kiosk_mode: true,
             inactivity_seconds: 45,
+            printer: None,
         }
     }
 }
@@ -254,6 +257,9 @@ impl Settings {
             return fail(
                 "The kiosk should go home after between 5 and 600 seconds without a touch.".into(),
             );
+        }
+        if let Some(printer) = &self.printer {
+            check_printer(printer)?;
         }
         let mut names = BTreeSet::new();
         for group in self.all_groups() {
@@ -374,6 +380,22 @@ impl GroupRules {
         }
         Ok(())
     }
+}
+
+/// A CUPS queue name as `lpadmin` allows them: up to 127 printable ASCII characters, none of
+/// space, `/`, `\\`, `#`, quotes or `?`; not starting with `-` either, which `lp` would read as
+/// one of its options.
+fn check_printer(name: &str) -> Result<(), SettingsError> {
+    let allowed =
+        |c: char| c.is_ascii_graphic() && !matches!(c, '/' | '\\' | '#' | '\'' | '"' | '?');
+    if name.is_empty() || name.len() > 127 || name.starts_with('-') || !name.chars().all(allowed) {
+        return Err(SettingsError::Invalid(
+            "The printer is CUPS's name for it (as `lpstat -p` lists it): letters, digits, dashes \
+             and underscores, no spaces. Leave it empty for no printer."
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 fn check_text(what: &str, text: &str, max: usize) -> Result<(), SettingsError> {
