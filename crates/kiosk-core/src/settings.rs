@@ -443,3 +443,21 @@ mod hhmm {
             .map_err(|_| D::Error::custom(format!("'{text}' is not a time like 09:05")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_printer_is_a_cups_queue_name_or_none() {
+        let with = |printer: &str| Settings::default().with("printer", printer);
+        for good in ["KioskPDF", "Office_Laser-2", "reception@office"] {
+            assert_eq!(with(good).unwrap().printer.as_deref(), Some(good));
+        }
+        assert_eq!(with("null").unwrap().printer, None);
+        let long = "P".repeat(128);
+        for bad in ["\"\"", "Office Laser", "../lp", "a/b", "-oraw", "#1", "Zoë", long.as_str()] {
+            assert!(with(bad).is_err(), "{bad} is refused");
+        }
+    }
+}
