@@ -30,8 +30,8 @@ pub struct AppState {
     /// The staff PIN and sessions (R5.1).
     pub staff: StaffGate,
     pub capabilities: MisCapabilities,
-    /// Where the staff area's CSV exports are saved.
-    pub exports_dir: std::path::PathBuf,
+    /// The exports folder in the data directory, where the staff area's CSV files are saved.
+    pub exports: kiosk_core::exports::Exports,
     index: RwLock<SearchIndex>,
     /// The roster was empty at start, or forgotten on moving to another school: until the
     /// background work (whose first import fills it) is running, home says the names are
@@ -63,7 +63,7 @@ impl AppState {
         let capabilities =
             MisCapabilities::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
         let staff = StaffGate::new(std::time::Duration::from_secs(15 * 60));
-        let exports_dir = kiosk_core::paths::export_dir(
+        let exports = kiosk_core::exports::Exports::in_data_dir(
             store.path().parent().unwrap_or(std::path::Path::new(".")),
         );
         Ok(Self {
@@ -72,7 +72,7 @@ impl AppState {
             demo: AtomicBool::new(demo),
             staff,
             capabilities,
-            exports_dir,
+            exports,
             index: RwLock::new(index),
             roster_awaited,
             background: Mutex::new(Lifecycle::Idle),
@@ -219,6 +219,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         staff::staff_retry,
         staff::staff_retry_failed_today,
         staff::staff_export_csv,
+        staff::staff_exports,
+        staff::staff_delete_export,
+        staff::staff_print_on_site,
         setup::staff_settings,
         setup::staff_save_settings,
         setup::staff_test_connection,

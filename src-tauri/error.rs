@@ -5,7 +5,9 @@
 use serde::Serialize;
 
 use kiosk_core::connection::ConnectionError;
+use kiosk_core::exports::ExportsError;
 use kiosk_core::import::ImportError;
+use kiosk_core::printing::PrintError;
 use kiosk_core::recording::RecordError;
 use kiosk_core::report::ExportError;
 use kiosk_core::staff::StaffError;
@@ -36,6 +38,10 @@ pub enum Code {
     Connection,
     /// A full import would archive many pupils or contacts at once: it ran only if confirmed.
     ImportNeedsConfirm,
+    /// Nothing was printed: no printer is set in Settings.
+    PrinterNotSet,
+    /// Nothing was printed: CUPS is missing or the printer refused; the sentence says which.
+    PrintFailed,
 }
 
 /// A command's failure, sent to the window as `{ code, message }`.
@@ -129,12 +135,40 @@ impl From<ExportError> for Error {
     fn from(e: ExportError) -> Self {
         match e {
             ExportError::Store(e) => e.into(),
-            ExportError::NotSaved { ref dir, ref source } => {
-                tracing::error!(error = %source, dir = %dir.display(), "could not save the CSV export");
-                Error::invalid(e.to_string())
-            }
+            ExportError::Files(e) => e.into(),
             ExportError::BadRange => Error::invalid(e.to_string()),
         }
+    }
+}
+
+impl From<ExportsError> for Error {
+    fn from(e: ExportsError) -> Self {
+        match &e {
+            ExportsError::NotSaved { dir, source } | ExportsError::NotListed { dir, source } => {
+                tracing::error!(error = %source, dir = %dir.display(), "the exports folder failed");
+            }
+            ExportsError::NotDeleted { source, .. } => {
+                tracing::error!(error = %source, "an export could not be deleted");
+            }
+            ExportsError::NoSuchExport { .. } => {}
+        }
+        Error::invalid(e.to_string())
+    }
+}
+
+impl From<PrintError> for Error {
+    fn from(e: PrintError) -> Self {
+        match &e {
+            PrintError::NoPrinter => return Error::new(Code::PrinterNotSet, e.to_string()),
+            PrintError::LpMissing(source) => {
+                tracing::warn!(error = %source, "lp could not be run: nothing printed");
+            }
+            // lp's words are about the queue, never the list's names (R6.4).
+            PrintError::Refused { printer, status, reason } => {
+                tracing::warn!(printer, ?status, reason, "the printer refused the job");
+            }
+        }
+        Error::new(Code::PrintFailed, e.to_string())
     }
 }
 

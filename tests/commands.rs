@@ -368,7 +368,7 @@ fn the_window_is_granted_exactly_the_declared_commands_and_event_listening() {
     granted.sort();
     expected.sort();
     assert_eq!(granted, expected);
-    assert_eq!(declared_commands().len(), 28, "6 kiosk commands and 22 staff commands");
+    assert_eq!(declared_commands().len(), 31, "6 kiosk commands and 25 staff commands");
 
     // Every declared command gets past the permission check (its own validation may still refuse).
     let kiosk = kiosk();
@@ -522,6 +522,49 @@ fn staff_see_a_failed_event_with_its_attempts_retry_it_and_export_the_day() {
     assert_eq!(path, kiosk.exports.join("writeback-log-2026-11-23-2026-11-23.csv"));
     let csv = std::fs::read_to_string(&path).unwrap();
     assert!(csv.starts_with("id,date,time,person") && csv.contains("Zoë O'Brien"), "{csv}");
+}
+
+#[test]
+fn an_export_stays_in_the_data_directory_for_the_kiosk_alone_is_listed_and_deleted_on_request() {
+    use std::os::unix::fs::PermissionsExt;
+    let kiosk = kiosk();
+    let session = kiosk.staff_session();
+    kiosk.sign_in("u1").unwrap();
+    let range = json!({ "session": session, "from": "2026-11-23", "to": "2026-11-23" });
+    let saved = kiosk.call("staff_export_csv", range).unwrap();
+    let path = std::path::PathBuf::from(saved["path"].as_str().unwrap());
+    let data_dir = kiosk.store.path().parent().unwrap();
+    assert_eq!(path.parent().unwrap(), data_dir.join("exports"), "in the data directory (R6.4)");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!((mode(&path), mode(path.parent().unwrap())), (0o600, 0o700));
+
+    let listed = kiosk.call("staff_exports", json!({ "session": session })).unwrap();
+    assert_eq!(listed["folder"], data_dir.join("exports").display().to_string());
+    assert_eq!(
+        listed["exports"],
+        json!([{ "name": "writeback-log-2026-11-23-2026-11-23.csv", "bytes": std::fs::metadata(&path).unwrap().len(), "savedAt": "2026-11-23 09:12", "events": 1 }]),
+        "saved at the kiosk's time, in the school's zone"
+    );
+
+    // Only a listed export's name deletes anything: never a path out of the folder.
+    std::fs::write(data_dir.join("notes.csv"), "keep me").unwrap();
+    for name in ["../kiosk.sqlite3", "../notes.csv", "/etc/passwd", "..", "", "exports"] {
+        let (code, sentence) = kiosk
+            .call_coded("staff_delete_export", json!({ "session": session, "name": name }))
+            .unwrap_err();
+        assert_eq!(code, "INVALID", "{name}: {sentence}");
+        assert!(sentence.starts_with("There is no export called"), "{sentence}");
+    }
+    assert!(data_dir.join("notes.csv").exists() && kiosk.store.path().exists());
+
+    let after = kiosk
+        .call(
+            "staff_delete_export",
+            json!({ "session": session, "name": "writeback-log-2026-11-23-2026-11-23.csv" }),
+        )
+        .unwrap();
+    assert_eq!(after["exports"], json!([]));
+    assert!(!path.exists());
 }
 
 #[test]

@@ -8,11 +8,12 @@ use std::time::Duration;
 use chrono::NaiveDate;
 
 use common::engine::{fast, local, monday, start};
+use kiosk_core::exports::Exports;
 use kiosk_core::mis_capabilities::MisCapabilities;
 use kiosk_core::rules::{EventKind, Session};
 use kiosk_core::store::Status;
 use kiosk_core::sync::lock::{EngineLock, LockError};
-use kiosk_core::sync::{run_until_idle, Engine, SyncError, SyncPause};
+use kiosk_core::sync::{run_until_idle, Engine, SyncConfig, SyncError, SyncPause};
 use kiosk_model::clock::{Clock, ManualClock};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -231,7 +232,7 @@ async fn a_backlog_read_in_one_go_still_keeps_a_protected_mark() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn events_older_than_the_retention_period_are_purged_and_recent_ones_kept() {
+async fn events_and_exports_older_than_the_retention_period_are_purged_and_recent_ones_kept() {
     // The tablet was off: the events are there before the engine starts its first pass.
     let school = common::sim_school("SIMS", 10, local(monday(), 8, 0)).await;
     let store = &school.store;
@@ -246,20 +247,27 @@ async fn events_older_than_the_retention_period_are_purged_and_recent_ones_kept(
     // Still pending after 61 days (or recorded on a clock set back): it only ends now, and is
     // kept for the whole period from now, never deleted in the pass that expires it.
     let never_ended = store.record_event(&make(old_day), local(monday(), 8, 0)).unwrap();
+    // Exports go by the time they were saved, on the kiosk's clock (R6.2).
+    let exports = Exports::in_data_dir(store.path().parent().unwrap());
+    let days_ago = |n| local(monday(), 8, 0) - chrono::Duration::days(n);
+    let old_export = exports.save("old.csv", b"id\n", days_ago(61)).unwrap();
+    let recent_export = exports.save("recent.csv", b"id\n", days_ago(59)).unwrap();
     let clock = Arc::new(ManualClock::new(local(monday(), 8, 0)));
+    let config = SyncConfig { exports: Some(exports), ..fast() };
     let engine = Engine::new(
         store.clone(),
         school.client.clone(),
         clock,
         MisCapabilities::builtin().unwrap(),
-        fast(),
+        config,
     );
     let sync = engine.spawn();
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while store.event(old.id).unwrap().is_some() {
-        assert!(std::time::Instant::now() < deadline, "the 61-day-old event was not purged");
+    while store.event(old.id).unwrap().is_some() || old_export.exists() {
+        assert!(std::time::Instant::now() < deadline, "the 61-day-old event or export stayed");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    assert!(recent_export.exists(), "an export of 59 days ago is kept");
     assert_eq!(
         store.event(recent.id).unwrap().unwrap().status,
         Status::Expired,

@@ -105,6 +105,8 @@ const STAFF_COMMANDS = {
   retry: 'staff_retry', // { id } -> row
   retryFailedToday: 'staff_retry_failed_today', // -> number of events queued again
   exportCsv: 'staff_export_csv', // { from, to } -> { path, events }: the CSV file saved
+  exports: 'staff_exports', // -> { folder, exports: [{ name, bytes, savedAt, events }] }, newest first
+  deleteExport: 'staff_delete_export', // { name } (one the list gave) -> the list, as `exports`
   settings: 'staff_settings', // -> { settings, codes, years, registrationGroups, connection, demo }
   saveSettings: 'staff_save_settings', // { settings }
   testConnection: 'staff_test_connection', // { schoolId, token } -> { schoolName, mis }
@@ -119,6 +121,7 @@ const STAFF_COMMANDS = {
   setCollector: 'staff_set_collector', // { misId, contact, allowed }
   configCheck: 'staff_config_check', // -> [{ severity, title, detail }]
   onSite: 'staff_on_site', // -> [{ time, person, year, registrationGroup, type, reason, collectedBy, collectorUnknown }]
+  printOnSite: 'staff_print_on_site', // -> { printer, job, rows }: sent to the printer in Settings
 };
 
 export function staff(session) {

@@ -27,6 +27,10 @@ export const ERROR = Object.freeze({
   CONNECTION: 'CONNECTION',
   /** A full import would archive many pupils or contacts at once: staff may confirm and run it. */
   IMPORT_NEEDS_CONFIRM: 'IMPORT_NEEDS_CONFIRM',
+  /** Nothing printed: no printer is set in Settings. */
+  PRINTER_NOT_SET: 'PRINTER_NOT_SET',
+  /** Nothing printed: CUPS is missing or the printer refused; the sentence says which. */
+  PRINT_FAILED: 'PRINT_FAILED',
   /** Tauri itself refused malformed arguments (a developer's mistake, never the user's). */
   BAD_ARGS: 'BAD_ARGS',
 });

@@ -1,8 +1,9 @@
 // Two read-only pages of the staff area: "On site now" (R5.6), the day's late sign-ins, early
-// sign-outs and returns, printable as a roll call; and the configuration check (R5.5), what will
-// make writebacks fail before they do, problems first.
+// sign-outs and returns, printed as a roll call by the kiosk itself on the printer in Settings
+// (the web view's print dialog is never opened: its file chooser browses the disk, L7); and the
+// configuration check (R5.5), what will make writebacks fail before they do, problems first.
 
-import { $, el, showMessage, longDate, today, clockTime, yearGroup, plural, unknownCollectorFlag } from './dom.js';
+import { $, el, showMessage, longDate, today, yearGroup, plural, unknownCollectorFlag } from './dom.js';
 
 export function createOnSite(ctx) {
   let seq = 0;
@@ -33,16 +34,23 @@ export function createOnSite(ctx) {
     const count = (re) => list.filter((p) => re.test(p.type || '')).length;
     $('onsite-summary').textContent = `${longDate(today())}: ${plural(count(/late/i), 'late sign-in')}, `
       + `${plural(count(/early|out/i), 'early sign-out')}, ${plural(count(/return/i), 'return')}.`;
-    const school = $('school-name').textContent;
-    $('print-head').textContent = `${school} · On site now · ${longDate(today())} · printed ${
-      clockTime(new Date())}`;
   }
 
   $('onsite-refresh').addEventListener('click', load);
   $('onsite-print').addEventListener('click', async () => {
+    const button = $('onsite-print');
+    button.disabled = true;
+    // The page shows what the sheet lists: the printer gets the list as it is now.
     await load();
-    document.body.classList.add('printing-onsite');
-    try { window.print(); } finally { document.body.classList.remove('printing-onsite'); }
+    try {
+      const printed = await ctx.call('printOnSite');
+      showMessage($('onsite-error'), '');
+      ctx.notice(`Sent ${plural(printed.rows, 'row')} to the printer ${printed.printer}.`);
+    } catch (e) {
+      if (!ctx.dropped(e)) showMessage($('onsite-error'), e.message);
+    } finally {
+      button.disabled = false;
+    }
   });
 
   return {

@@ -1,6 +1,7 @@
 // The writeback log (R5.2): one day at a time, newest first; status and type chips with counts,
 // text search, live updates from `event-changed`, an event's detail with its Details and
-// Writeback tabs, Retry (one event, or all of today's failures), and CSV export for a range of days.
+// Writeback tabs, Retry (one event, or all of today's failures), CSV export for a range of days,
+// and the saved exports (where they are kept, each with Delete).
 
 import * as api from './api.js';
 import { EVENTS, KINDS, STATUSES } from './contract.js';
@@ -280,6 +281,7 @@ export function createLog(ctx) {
     showMessage($('export-error'), '');
     exp.showModal();
     $('export-from').focus();
+    loadExports();
   });
   $('export-cancel').addEventListener('click', () => exp.close());
   $('export-form').addEventListener('submit', async (e) => {
@@ -299,6 +301,39 @@ export function createLog(ctx) {
       $('export-go').disabled = false;
     }
   });
+
+  // ---------- the saved exports: in the data directory, for IT to fetch (R6.2, R6.4) ----------
+  const size = (bytes) => (bytes < 1024 ? `${bytes} bytes` : `${Math.ceil(bytes / 1024)} KB`);
+  function renderExports(view) {
+    $('exports-folder').textContent = `Kept in ${view.folder} on this computer, deleted after the retention period.`;
+    const list = $('exports-list');
+    list.textContent = '';
+    for (const x of view.exports) {
+      const del = el('button', 'sbtn', 'Delete', { type: 'button', 'aria-label': `Delete ${x.name}` });
+      del.addEventListener('click', async () => {
+        del.disabled = true;
+        try {
+          renderExports(await ctx.call('deleteExport', { name: x.name }));
+          ctx.notice(`Deleted ${x.name}.`);
+        } catch (err) {
+          del.disabled = false;
+          if (!ctx.dropped(err)) showMessage($('export-error'), err.message);
+        }
+      });
+      const li = el('li');
+      li.append(el('span', 'export-name', x.name),
+        el('span', 'muted', `${plural(x.events, 'event')} · ${size(x.bytes)} · saved ${x.savedAt}`), del);
+      list.append(li);
+    }
+    $('exports-empty').hidden = view.exports.length > 0;
+  }
+  async function loadExports() {
+    try {
+      renderExports(await ctx.call('exports'));
+    } catch (err) {
+      if (!ctx.dropped(err)) showMessage($('export-error'), err.message);
+    }
+  }
 
   return {
     show() {

@@ -140,6 +140,9 @@ export function createSettings(ctx) {
       field('Time zone', select(timeZones(draft.time_zone), draft.time_zone, setter('time_zone'))),
       field('Inactivity (seconds)', input('number', draft.inactivity_seconds, setter('inactivity_seconds', num),
         { min: 10, max: 600, step: 1 }), 'The kiosk goes back to the start after this; the staff area locks after four times as long.'),
+      field('Printer', input('text', draft.printer ?? '', setter('printer', (v) => v.trim() || null),
+        { maxlength: 127, autocomplete: 'off', spellcheck: 'false', id: 'settings-printer' }),
+        'CUPS\'s name for the school\'s printer (lpstat -p lists them). Empty: nothing is printed.'),
       toggle('Kiosk mode', draft.kiosk_mode, setter('kiosk_mode'), 'Full screen, no way out to the desktop.'),
       toggle('Write back to the MIS', draft.writeback_enabled, setter('writeback_enabled'), 'Off: events are only logged.'),
       toggle('Pupils must pick their name', draft.student_exact_match, setter('student_exact_match'),
@@ -165,7 +168,7 @@ export function createSettings(ctx) {
     grid.append(
       field('Nightly import at', input('time', draft.import_time, setter('import_time'))),
       field('Keep events for (days)', input('number', draft.retention_days, setter('retention_days', num),
-        { min: 1, max: 3650, step: 1 }), 'Older events are deleted every night.'),
+        { min: 1, max: 3650, step: 1 }), 'Older events and exports are deleted every night.'),
     );
     c.append(grid);
     return c;

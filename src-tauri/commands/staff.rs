@@ -1,5 +1,6 @@
 //! The staff area's commands (R5): the PIN pad, and behind a [`StaffSession`] the log, an
-//! event's detail, retry, the CSV export, the configuration check and the on-site list.
+//! event's detail, retry, the CSV export and the exports folder, the configuration check and the
+//! on-site list, printed on the school's printer.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,8 @@ use tauri::{AppHandle, Runtime, State};
 use super::{on_pool, parse_word, StaffSession};
 use crate::app::AppState;
 use crate::error::{Error, Result};
+use kiosk_core::exports::ExportFile;
+use kiosk_core::printing;
 use kiosk_core::report::{self, LogRow};
 use kiosk_core::staff::{check, on_site};
 use kiosk_core::store::{Attempt, Event, EventFilter, Status};
@@ -347,8 +350,89 @@ pub async fn staff_export_csv<R: Runtime>(
 ) -> Result<SavedExport> {
     let (from, to) = (parse_date(&from)?, parse_date(&to)?);
     on_pool(app, move |state| {
-        let saved = report::export_days(&state.store, &state.exports_dir, from, to)?;
+        let saved = report::export_days(&state.store, &state.exports, from, to, state.clock.now())?;
         Ok(SavedExport { path: saved.path.display().to_string(), events: saved.events })
+    })
+    .await
+}
+
+/// One saved export as the staff area lists it, its time in the school's zone.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportView {
+    name: String,
+    bytes: u64,
+    saved_at: String,
+    events: usize,
+}
+
+/// The exports folder: where it is (IT fetches the files from there) and what it holds.
+#[derive(Serialize)]
+pub struct ExportsView {
+    folder: String,
+    exports: Vec<ExportView>,
+}
+
+fn exports_view(state: &AppState) -> Result<ExportsView> {
+    let tz = state.store.settings_or_default().time_zone;
+    let view = |e: ExportFile| ExportView {
+        saved_at: e.saved_at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+        name: e.name,
+        bytes: e.bytes,
+        events: e.events,
+    };
+    Ok(ExportsView {
+        folder: state.exports.dir().display().to_string(),
+        exports: state.exports.list()?.into_iter().map(view).collect(),
+    })
+}
+
+/// The saved exports, newest first (R6.2, R6.4).
+#[tauri::command]
+pub async fn staff_exports<R: Runtime>(
+    app: AppHandle<R>,
+    _session: StaffSession,
+) -> Result<ExportsView> {
+    on_pool(app, exports_view).await
+}
+
+/// Deletes the export `name`, one the list gave; returns the list as it is then.
+#[tauri::command]
+pub async fn staff_delete_export<R: Runtime>(
+    app: AppHandle<R>,
+    _session: StaffSession,
+    name: String,
+) -> Result<ExportsView> {
+    on_pool(app, move |state| {
+        state.exports.delete(&name)?;
+        exports_view(state)
+    })
+    .await
+}
+
+/// What the printer was given.
+#[derive(Serialize)]
+pub struct Printed {
+    printer: String,
+    /// CUPS's id of the job.
+    job: String,
+    rows: usize,
+}
+
+/// Prints today's on-site list on the printer set in Settings (R5.6, L7).
+#[tauri::command]
+pub async fn staff_print_on_site<R: Runtime>(
+    app: AppHandle<R>,
+    _session: StaffSession,
+) -> Result<Printed> {
+    on_pool(app, |state| {
+        let settings = state.store.settings_or_default();
+        let now = state.clock.now();
+        let rows = on_site::today(&state.store, now)?;
+        let school = state.store.school()?.map(|s| s.name).unwrap_or_default();
+        let sheet = on_site::sheet(&school, &rows, now, settings.time_zone);
+        let job = printing::print(settings.printer.as_deref(), &sheet.title, &sheet.text)?;
+        Ok(Printed { printer: settings.printer.unwrap_or_default(), job, rows: rows.len() })
     })
     .await
 }

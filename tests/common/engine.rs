@@ -41,6 +41,7 @@ pub fn fast() -> SyncConfig {
         status_poll_limit: Duration::from_secs(5),
         // On the school clock, which tests that lose answers run at twice real speed.
         unanswered_settle: Duration::from_secs(4),
+        exports: None,
     }
 }
 

@@ -18,7 +18,7 @@ use reception_kiosk::AppState;
 pub struct Kiosk {
     pub webview: tauri::WebviewWindow<MockRuntime>,
     pub store: Arc<Store>,
-    /// Where the staff area saves CSV exports: `exports` beside the store.
+    /// Where the staff area saves CSV exports: `exports` in the data directory.
     pub exports: std::path::PathBuf,
     pub app: tauri::App<MockRuntime>,
     _dir: Option<tempfile::TempDir>,
@@ -82,10 +82,9 @@ fn kiosk_as(
     demo: bool,
     customise: impl FnOnce(tauri::Builder<MockRuntime>) -> tauri::Builder<MockRuntime>,
 ) -> Kiosk {
-    let mut state =
+    let state =
         AppState::new(store.clone(), Arc::new(ManualClock::new(monday_morning())), demo).unwrap();
-    let exports = store.path().parent().expect("the store is in a directory").join("exports");
-    state.exports_dir = exports.clone();
+    let exports = state.exports.dir().to_path_buf();
     let app = customise(reception_kiosk::build(mock_builder(), state))
         .build(tauri::generate_context!())
         .unwrap();

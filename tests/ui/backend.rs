@@ -227,8 +227,7 @@ async fn serve(data_dir: PathBuf) {
     kiosk_core::staff::StaffGate::set_pin_as_it(&store, "258046", chrono::Utc::now())
         .expect("the staff PIN is set");
 
-    let mut state = AppState::new(store.clone(), clock.clone(), false).expect("the app state");
-    state.exports_dir = data_dir.join("exports");
+    let state = AppState::new(store.clone(), clock.clone(), false).expect("the app state");
     let app = reception_kiosk::build(mock_builder(), state)
         .build(tauri::generate_context!())
         .expect("the app builds");

@@ -92,8 +92,15 @@ const STAFF_DEFAULTS = {
     default_group: group(),
     groups: [group({ name: 'Sixth form', years: ['12', '13'], am_late: '09:30', am_unauthorised: '10:00',
       reasons: [{ label: 'Study leave', used_for: 'both', writeback: { mode: 'dont_writeback' } }], protected_codes: ['E'] })],
-    import_time: '02:30', retention_days: 60, kiosk_mode: true, inactivity_seconds: 60,
+    import_time: '02:30', retention_days: 60, kiosk_mode: true, inactivity_seconds: 60, printer: null,
   },
+  /** The exports folder in the data directory, and what it holds, newest first. */
+  exportsFolder: '/home/office/.local/share/reception-kiosk/exports',
+  exports: [
+    { name: 'writeback-log-2025-11-17-2025-11-21.csv', bytes: 5120, savedAt: '2025-11-21 16:02', events: 38 },
+  ],
+  /** The jobs sent to the printer: { printer, rows }. */
+  printed: [],
   people: {
     student: [
       { misId: 'A100', name: "Zoë O'Brien", detail: 'Year 9 · 9RB', imported: true },
@@ -256,7 +263,19 @@ function installFakeStaff(config) {
     staff_export_csv: (a) => {
       need(a);
       const count = events.filter((e) => e.date >= a.from && e.date <= a.to).length;
-      return { path: `/home/office/Downloads/writeback-log-${a.from}-${a.to}.csv`, events: count };
+      const name = `writeback-log-${a.from}-${a.to}.csv`;
+      s.exports = [{ name, bytes: 200 + count * 120, savedAt: `${today()} 10:30`, events: count },
+        ...s.exports.filter((x) => x.name !== name)];
+      return { path: `${s.exportsFolder}/${name}`, events: count };
+    },
+    staff_exports: (a) => { need(a); return { folder: s.exportsFolder, exports: s.exports.map((x) => ({ ...x })) }; },
+    staff_delete_export: (a) => {
+      need(a);
+      if (!s.exports.some((x) => x.name === a.name)) {
+        throw refusal('INVALID', `There is no export called '${a.name}': it may have been deleted already.`);
+      }
+      s.exports = s.exports.filter((x) => x.name !== a.name);
+      return { folder: s.exportsFolder, exports: s.exports.map((x) => ({ ...x })) };
     },
     staff_settings: (a) => {
       need(a);
@@ -331,6 +350,14 @@ function installFakeStaff(config) {
       return null;
     },
     staff_config_check: (a) => { need(a); return checks(); },
+    staff_print_on_site: (a) => {
+      need(a);
+      const printer = s.settings.printer;
+      if (!printer) throw refusal('PRINTER_NOT_SET', 'No printer is set up: choose the school\'s printer in Settings first.');
+      const rows = events.filter((e) => e.date === today()).length;
+      s.printed.push({ printer, rows });
+      return { printer, job: `${printer}-${s.printed.length}`, rows };
+    },
     staff_on_site: (a) => {
       need(a);
       return events.filter((e) => e.date === today()).sort((x, y) => x.time.localeCompare(y.time)).map((e) => ({

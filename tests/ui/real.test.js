@@ -6,6 +6,7 @@
 const { test, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const path = require('node:path');
 const { sharedBrowser, tapKeys } = require('./helpers.js');
 const { openRealKiosk } = require('./real-backend.js');
 
@@ -240,7 +241,7 @@ test('offline: the sign-in is recorded at once and waits; when the network retur
   assert.deepEqual([mark.name, mark.code], [who.name, 'L'], "the code of the sign-in's own time");
 });
 
-test('the CSV export is saved as a file holding the day as the log shows it; five wrong PINs lock the real pad (R5.1, R5.2)', async () => {
+test('the CSV export is saved for the kiosk alone in its data directory, holding the day as the log shows it, listed and deleted; five wrong PINs lock the real pad (R5.1, R5.2, R6.4)', async () => {
   const { page, backend } = await open({ localTime: '09:25' });
   const who = await pupil(backend, 5);
   await signInLate(page, who);
@@ -257,6 +258,16 @@ test('the CSV export is saved as a file holding the day as the log shows it; fiv
   assert.equal(lines[0], 'id,date,time,person,year,registration_group,type,reason,collected_by,session,code,status,cause');
   assert.equal(lines.length, 2);
   assert.match(lines[1], new RegExp(`^\\d+,\\d{4}-\\d\\d-\\d\\d,09:2\\d(:\\d\\d)?,${who.name},${who.year},${who.registrationGroup},Late sign-in,,,AM,U,Successful,$`));
+  assert.equal(path.basename(path.dirname(saved)), 'exports', 'in the data directory, not Downloads');
+  assert.equal(fs.statSync(saved).mode & 0o777, 0o600);
+  await page.getByRole('button', { name: 'Export CSV…' }).tap();
+  await page.locator('#exports-list li').first().waitFor();
+  assert.match(await page.locator('#exports-folder').textContent(), new RegExp(`^Kept in ${path.dirname(saved)} on this computer`));
+  assert.match(await page.locator('#exports-list li').textContent(), new RegExp(`^${path.basename(saved)}1 event · `));
+  await dialog.getByRole('button', { name: `Delete ${path.basename(saved)}` }).tap();
+  await page.locator('#exports-empty').waitFor();
+  assert.ok(!fs.existsSync(saved), 'the file is gone');
+  await dialog.getByRole('button', { name: 'Cancel' }).tap();
 
   await page.getByRole('button', { name: 'Lock' }).tap();
   await screenIs(page, 'home');

@@ -133,5 +133,30 @@ test('Export CSV saves the chosen days and says where the file is (R5.2)', async
   await dialog.waitFor({ state: 'hidden' });
   assert.deepEqual(await calls('staff_export_csv'), [{ session: 'session-1', from: '2025-11-23', to: '2025-11-24' }]);
   assert.equal(await page.locator('#staff-notice').textContent(),
-    'Saved 11 events from Sunday 23 November 2025 to Monday 24 November 2025 in /home/office/Downloads/writeback-log-2025-11-23-2025-11-24.csv');
+    'Saved 11 events from Sunday 23 November 2025 to Monday 24 November 2025 in /home/office/.local/share/reception-kiosk/exports/writeback-log-2025-11-23-2025-11-24.csv');
+});
+
+test('the saved exports are listed with the folder IT fetches them from, and each can be deleted (R6.2, R6.4)', async () => {
+  const { page, calls } = await open({}, { fixedTime: FIXED });
+  await unlock(page);
+  await page.getByRole('button', { name: 'Export CSV…' }).tap();
+  const dialog = page.getByRole('dialog', { name: 'Export the log to CSV' });
+  await page.locator('#exports-list li').first().waitFor();
+  assert.equal(await page.locator('#exports-folder').textContent(),
+    'Kept in /home/office/.local/share/reception-kiosk/exports on this computer, deleted after the retention period.');
+  assert.equal(await page.locator('#exports-list li').textContent(),
+    'writeback-log-2025-11-17-2025-11-21.csv38 events · 5 KB · saved 2025-11-21 16:02Delete');
+  await dialog.getByRole('button', { name: 'Save CSV' }).tap();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.getByRole('button', { name: 'Export CSV…' }).tap();
+  await page.waitForFunction(() => document.querySelectorAll('#exports-list li').length === 2);
+  assert.match(await page.locator('#exports-list li').first().textContent(), /^writeback-log-2025-11-24-2025-11-24\.csv/, 'newest first');
+
+  await dialog.getByRole('button', { name: 'Delete writeback-log-2025-11-17-2025-11-21.csv' }).tap();
+  await page.waitForFunction(() => document.querySelectorAll('#exports-list li').length === 1);
+  assert.deepEqual(await calls('staff_delete_export'), [{ session: 'session-1', name: 'writeback-log-2025-11-17-2025-11-21.csv' }]);
+  assert.equal(await page.locator('#staff-notice').textContent(), 'Deleted writeback-log-2025-11-17-2025-11-21.csv.');
+
+  await dialog.getByRole('button', { name: 'Delete writeback-log-2025-11-24-2025-11-24.csv' }).tap();
+  await page.locator('#exports-empty').waitFor();
 });

@@ -165,21 +165,26 @@ test('a full import that would archive most pupils runs only when staff confirm 
   assert.ok(await confirm.isHidden(), 'the confirmation goes once the import ran');
 });
 
-test('On site now lists today\'s late, early and returned, and prints only that list (R5.6)', async () => {
-  const { page } = await open({}, { fixedTime: FIXED });
+test('On site now lists today\'s late, early and returned, and prints on the printer in Settings, never through a print dialog (R5.6, L7)', async () => {
+  const { page, calls } = await open({}, { fixedTime: FIXED });
+  await page.evaluate(() => { window.print = () => { window.__printed = (window.__printed || 0) + 1; }; });
   await unlock(page);
   await page.getByRole('tab', { name: 'On site now' }).tap();
   await page.waitForFunction(() => document.querySelectorAll('#onsite-rows tr').length === 9);
   assert.match(await page.locator('#onsite-summary').textContent(), /5 late sign-ins, 3 early sign-outs, 1 return/);
   assert.match(await page.locator('#onsite-rows tr').nth(4).textContent(), /10:15Sam PatelYear 8 · 8ABEarly sign-outMedical appointmentPriya Patel/);
-  await page.evaluate(() => { window.print = () => { window.__printed = (window.__printed || 0) + 1; }; });
   await page.getByRole('button', { name: 'Print' }).tap();
-  await page.waitForFunction(() => window.__printed === 1);
-  await page.emulateMedia({ media: 'print' });
-  assert.ok(await page.locator('#onsite-rows').isVisible());
-  assert.match(await page.locator('#print-head').textContent(), /Riverside Academy · On site now · Monday 24 November 2025/);
-  for (const hidden of ['.staff-nav', '.staff-top', '#onsite-print', '#screen-home']) {
-    assert.ok(await page.locator(hidden).isHidden(), `${hidden} is not printed`);
-  }
-  await page.emulateMedia({ media: 'screen' });
+  await page.locator('#onsite-error', { hasText: 'No printer is set up: choose the school\'s printer in Settings first.' }).waitFor();
+
+  await page.getByRole('tab', { name: 'Settings' }).tap();
+  await page.getByLabel('Printer', { exact: true }).fill(' Office_Laser ');
+  await page.getByRole('button', { name: 'Save settings' }).tap();
+  await page.waitForFunction(() => document.getElementById('settings-message').textContent === 'Settings saved.');
+  assert.equal((await calls('staff_save_settings'))[0].settings.printer, 'Office_Laser');
+  await page.getByRole('tab', { name: 'On site now' }).tap();
+  await page.getByRole('button', { name: 'Print' }).tap();
+  await page.locator('#staff-notice', { hasText: 'Sent 9 rows to the printer Office_Laser.' }).waitFor();
+  assert.ok(await page.locator('#onsite-error').isHidden(), 'the earlier refusal is gone');
+  assert.equal((await calls('staff_print_on_site')).length, 2);
+  assert.equal(await page.evaluate(() => window.__printed || 0), 0, 'the web view\'s print dialog never opens');
 });

@@ -123,7 +123,8 @@ pub async fn start(
         &tasks,
         stop.clone(),
     );
-    let sync = Engine::new(store, client.clone(), clock, capabilities, SyncConfig::default())
+    let config = SyncConfig::for_data_dir(data_dir);
+    let sync = Engine::new(store, client.clone(), clock, capabilities, config)
         .spawn_in(&tasks, stop.clone());
     Ok(Background { demo: simulator.is_some(), sync, client, simulator, stop, tasks })
 }

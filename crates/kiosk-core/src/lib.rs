@@ -5,10 +5,12 @@
 pub mod background;
 pub mod collector;
 pub mod connection;
+pub mod exports;
 pub mod import;
 pub mod logging;
 pub mod mis_capabilities;
 pub mod paths;
+pub mod printing;
 pub mod recording;
 pub mod report;
 pub mod rules;

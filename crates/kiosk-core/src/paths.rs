@@ -16,15 +16,6 @@ pub fn default_data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("reception-kiosk-data"))
 }
 
-/// Where the staff area saves exports: the user's Downloads folder where the platform has one,
-/// else `exports` in the data directory. (A web view's own downloads are not used: WebKitGTK
-/// drops a page's blob downloads inside Tauri, and a kiosk has no download bar to find them in.)
-pub fn export_dir(data_dir: &Path) -> PathBuf {
-    directories::UserDirs::new()
-        .and_then(|u| u.download_dir().map(Path::to_path_buf))
-        .unwrap_or_else(|| data_dir.join("exports"))
-}
-
 /// Makes `dir` (and its parents) and keeps it to the kiosk's own user (0700 on Unix): the data
 /// directory holds pupils' names and the Wonde token (R6.4).
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {

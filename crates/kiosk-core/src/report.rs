@@ -2,13 +2,13 @@
 //! screen, `kioskctl log` and CSV export (R5.2).
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
+use crate::exports::{Exports, ExportsError};
 use crate::store::{Event, EventFilter, Status, Store, StoreError};
 
 /// One line of the log, as the window reads it (camelCase) and a CSV row holds it.
@@ -119,8 +119,8 @@ pub enum ExportError {
     BadRange,
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("The export could not be saved in {}. Please tell IT.", .dir.display())]
-    NotSaved { dir: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Files(#[from] ExportsError),
 }
 
 /// A saved CSV export: where it is and how many events it holds.
@@ -130,13 +130,14 @@ pub struct SavedExport {
     pub events: usize,
 }
 
-/// Saves the log of the days `from..=to` (newest first, as the log reads) as a CSV file in
-/// `dir` (R5.2). The file appears whole or not at all.
+/// Saves the log of the days `from..=to` (newest first, as the log reads) as a CSV file in the
+/// exports folder (R5.2), saved at `now`.
 pub fn export_days(
     store: &Store,
-    dir: &Path,
+    exports: &Exports,
     from: NaiveDate,
     to: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<SavedExport, ExportError> {
     if to < from || to - from > Duration::days(366) {
         return Err(ExportError::BadRange);
@@ -144,28 +145,9 @@ pub fn export_days(
     let events =
         store.events(&EventFilter { date: Some(from), until: Some(to), ..Default::default() })?;
     let csv = to_csv(&events, store.settings_or_default().time_zone);
-    let path = dir.join(format!("writeback-log-{from}-{to}.csv"));
-    save_whole(&path, csv.as_bytes())
-        .map_err(|source| ExportError::NotSaved { dir: dir.to_path_buf(), source })?;
+    let path = exports.save(&format!("writeback-log-{from}-{to}.csv"), csv.as_bytes(), now)?;
     tracing::info!(events = events.len(), %from, %to, "log exported to CSV");
     Ok(SavedExport { path, events: events.len() })
-}
-
-/// Writes a whole file or nothing: a half-written export is never left under the final name.
-fn save_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let partial = path.with_extension("csv.partial");
-    // Names in it: the kiosk's user only, wherever it is saved (R6.4).
-    let mut file = crate::paths::private_file_options()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&partial)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&partial, path)
 }
 
 #[cfg(test)]

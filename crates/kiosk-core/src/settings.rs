@@ -49,6 +49,8 @@ pub struct Settings {
     pub kiosk_mode: bool,
     /// Seconds without a touch before the kiosk goes home and forgets what was typed (R2.5).
     pub inactivity_seconds: u32,
+    /// The CUPS queue the staff area prints on (L7, R5.6); none set, nothing is printed.
+    pub printer: Option<String>,
 }
 
 /// The attendance rules of one group of students (R3).
@@ -139,6 +141,7 @@ impl Default for Settings {
             retention_days: 60,
             kiosk_mode: true,
             inactivity_seconds: 45,
+            printer: None,
         }
     }
 }
@@ -249,6 +252,9 @@ impl Settings {
             return fail(
                 "The kiosk should go home after between 5 and 600 seconds without a touch.".into(),
             );
+        }
+        if let Some(printer) = &self.printer {
+            check_printer(printer)?;
         }
         let mut names = BTreeSet::new();
         for group in self.all_groups() {
@@ -391,6 +397,22 @@ impl GroupRules {
     }
 }
 
+/// A CUPS queue name as `lpadmin` allows them: up to 127 printable ASCII characters, none of
+/// space, `/`, `\\`, `#`, quotes or `?`; not starting with `-` either, which `lp` would read as
+/// one of its options.
+fn check_printer(name: &str) -> Result<(), SettingsError> {
+    let allowed =
+        |c: char| c.is_ascii_graphic() && !matches!(c, '/' | '\\' | '#' | '\'' | '"' | '?');
+    if name.is_empty() || name.len() > 127 || name.starts_with('-') || !name.chars().all(allowed) {
+        return Err(SettingsError::Invalid(
+            "The printer is CUPS's name for it (as `lpstat -p` lists it): letters, digits, dashes \
+             and underscores, no spaces. Leave it empty for no printer."
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 fn check_text(what: &str, text: &str, max: usize) -> Result<(), SettingsError> {
     if text.trim().is_empty()
         || text.chars().count() > max
@@ -434,5 +456,23 @@ mod hhmm {
         NaiveTime::parse_from_str(&text, "%H:%M")
             .or_else(|_| NaiveTime::parse_from_str(&text, "%H:%M:%S"))
             .map_err(|_| D::Error::custom(format!("'{text}' is not a time like 09:05")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_printer_is_a_cups_queue_name_or_none() {
+        let with = |printer: &str| Settings::default().with("printer", printer);
+        for good in ["KioskPDF", "Office_Laser-2", "reception@office"] {
+            assert_eq!(with(good).unwrap().printer.as_deref(), Some(good));
+        }
+        assert_eq!(with("null").unwrap().printer, None);
+        let long = "P".repeat(128);
+        for bad in ["\"\"", "Office Laser", "../lp", "a/b", "-oraw", "#1", "Zoë", long.as_str()] {
+            assert!(with(bad).is_err(), "{bad} is refused");
+        }
     }
 }

@@ -22,7 +22,8 @@ pub fn sync(store: Arc<Store>, data_dir: &Path, max_wait: Duration) -> Result<()
     let capabilities = MisCapabilities::builtin().map_err(|e| Failure::Broken(e.to_string()))?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let today = school_date(clock.now(), store.settings_or_default().time_zone);
-    let engine = Engine::new(store.clone(), client, clock, capabilities, SyncConfig::default());
+    let engine =
+        Engine::new(store.clone(), client, clock, capabilities, SyncConfig::for_data_dir(data_dir));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -51,6 +51,8 @@ pub struct SyncConfig {
     /// writes asynchronously) before the mark not being there means it was not taken. [X] How
     /// long Wonde takes to apply a write is not documented; the default is a guess.
     pub unanswered_settle: Duration,
+    /// The exports folder the retention purge also clears (R6.2); `None` leaves files alone.
+    pub exports: Option<crate::exports::Exports>,
 }
 
 impl Default for SyncConfig {
@@ -64,7 +66,15 @@ impl Default for SyncConfig {
             status_poll_interval: Duration::from_millis(250),
             status_poll_limit: Duration::from_secs(20),
             unanswered_settle: Duration::from_secs(30),
+            exports: None,
         }
+    }
+}
+
+impl SyncConfig {
+    /// The defaults for the engine of a data directory, whose exports go with its events.
+    pub fn for_data_dir(data_dir: &std::path::Path) -> Self {
+        Self { exports: Some(crate::exports::Exports::in_data_dir(data_dir)), ..Self::default() }
     }
 }
 

@@ -50,8 +50,8 @@ impl Engine {
         Ok(trust)
     }
 
-    /// The retention purge (R6.2): once per school day, events older than the retention period
-    /// are deleted, with the count in the log.
+    /// The retention purge (R6.2): once per school day, events, archived people and exports older
+    /// than the retention period are deleted, with the counts in the log.
     fn purge_once_a_day(
         &mut self,
         settings: &Settings,
@@ -65,7 +65,15 @@ impl Engine {
         let cutoff = today - period;
         let purged = self.store.purge_events_before(cutoff, now - period)?;
         let people = self.store.purge_archived_before(now - period)?;
-        tracing::info!(purged, people, %cutoff, "retention purge");
+        let exports = self.config.exports.as_ref().map(|exports| {
+            // A file that cannot be deleted must not hold writeback up: it is tried again
+            // tomorrow, and the warning tells IT.
+            exports.purge_saved_before(now - period).unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "old exports could not be deleted");
+                0
+            })
+        });
+        tracing::info!(purged, people, exports, %cutoff, "retention purge");
         self.purged_on = Some(today);
         Ok(())
     }
