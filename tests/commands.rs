@@ -8,7 +8,7 @@ mod kiosk;
 use chrono::NaiveTime;
 use serde_json::{json, Value};
 
-use kiosk::{kiosk, kiosk_on, kiosk_with};
+use kiosk::{declared_commands, kiosk, kiosk_on, kiosk_with};
 use kiosk_core::store::{EventFilter, Status};
 
 #[test]
@@ -330,19 +330,6 @@ fn a_kiosk_whose_token_file_is_lost_still_starts_and_records_and_says_why_nothin
     tauri::async_runtime::block_on(
         tauri::Manager::state::<reception_kiosk::AppState>(&kiosk.app).shutdown(),
     );
-}
-
-/// The app's commands as `src-tauri/build.rs` declares them.
-fn declared_commands() -> Vec<String> {
-    let build_rs =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src-tauri/build.rs"))
-            .unwrap();
-    let list =
-        build_rs.split("const COMMANDS: &[&str] = &[").nth(1).unwrap().split("];").next().unwrap();
-    list.split(',')
-        .map(|c| c.trim().trim_matches('"').to_string())
-        .filter(|c| !c.is_empty())
-        .collect()
 }
 
 #[test]

@@ -10,7 +10,7 @@ mod kiosk;
 
 use serde_json::{json, Value};
 
-use kiosk::{kiosk, Kiosk};
+use kiosk::{declared_commands, kiosk, Kiosk};
 
 /// Values no argument of any command accepts as a real request.
 fn hostile_values() -> Vec<Value> {
@@ -99,6 +99,12 @@ fn valid_calls() -> Vec<(&'static str, Value)> {
             "staff_set_import",
             json!({ "session": "", "kind": "student", "misId": "1001", "imported": true }),
         ),
+        ("staff_exports", json!({ "session": "" })),
+        (
+            "staff_delete_export",
+            json!({ "session": "", "name": "writeback-log-2026-11-23-2026-11-23.csv" }),
+        ),
+        ("staff_print_on_site", json!({ "session": "" })),
         ("staff_collectors", json!({ "session": "", "misId": "1002" })),
         (
             "staff_set_collector",
@@ -157,6 +163,11 @@ fn every_command_refuses_hostile_input_with_a_sentence_changes_nothing_and_the_k
     let session = kiosk.staff_session();
     let before = kiosk.snapshot();
     let hostile = hostile_values();
+    let mut covered: Vec<String> = valid_calls().iter().map(|(cmd, _)| cmd.to_string()).collect();
+    let mut declared = declared_commands();
+    covered.sort();
+    declared.sort();
+    assert_eq!(covered, declared, "every declared command is fed hostile input");
 
     for (cmd, valid) in valid_calls() {
         let mut valid = valid;

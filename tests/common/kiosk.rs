@@ -144,3 +144,16 @@ impl Kiosk {
         crate::common::table_dump(self.store.path())
     }
 }
+
+/// The app's commands as `src-tauri/build.rs` declares them.
+pub fn declared_commands() -> Vec<String> {
+    let build_rs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src-tauri/build.rs"))
+            .unwrap();
+    let list =
+        build_rs.split("const COMMANDS: &[&str] = &[").nth(1).unwrap().split("];").next().unwrap();
+    list.split(',')
+        .map(|c| c.trim().trim_matches('"').to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
