@@ -153,17 +153,28 @@ async fn set_network(State(world): Shared, Json(state): Json<Online>) -> Json<Va
 /// The pupils as the MIS lists them, with the year and registration group the kiosk shows (as
 /// imported): tests pick real names from here.
 async fn pupils(State(world): Shared) -> Json<Value> {
-    let listed: Vec<(String, String, String)> = world.sim.read_school(|s| {
+    let listed: Vec<(String, String, String, Value)> = world.sim.read_school(|s| {
         s.students
             .iter()
-            .map(|p| (p.mis_id.clone(), p.forename.clone(), p.surname.clone()))
+            .map(|p| {
+                // The MIS's contacts of the pupil: what the adult at the kiosk knows of themself.
+                let contacts = p
+                    .contacts
+                    .iter()
+                    .filter_map(|l| {
+                        let c = s.contacts.iter().find(|c| c.id == l.contact_id)?;
+                        Some(json!({ "forename": c.forename, "surname": c.surname, "relationship": l.relationship, "parentalResponsibility": l.parental_responsibility }))
+                    })
+                    .collect();
+                (p.mis_id.clone(), p.forename.clone(), p.surname.clone(), Value::Array(contacts))
+            })
             .collect()
     });
     let pupils = listed
         .into_iter()
-        .filter_map(|(mis_id, forename, surname)| {
+        .filter_map(|(mis_id, forename, surname, contacts)| {
             let imported = world.store.student_by_mis_id(&mis_id).ok().flatten()?;
-            Some(json!({ "misId": mis_id, "forename": forename, "surname": surname, "year": imported.year, "registrationGroup": imported.registration_group }))
+            Some(json!({ "misId": mis_id, "forename": forename, "surname": surname, "year": imported.year, "registrationGroup": imported.registration_group, "contacts": contacts }))
         })
         .collect();
     Json(Value::Array(pupils))

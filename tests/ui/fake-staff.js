@@ -57,7 +57,7 @@ const STAFF_EVENTS = [
     reason: 'Transport delay', session: 'AM', code: 'U', status: 'pending', cause: '',
     attempts: [bad(1203, 'U for AM, comment "Transport delay"', 503, 'Service unavailable', 'Will retry')] },
   { day: 0, time: '10:15:00', upi: 'A300', person: 'Sam Patel', year: '8', registrationGroup: '8AB', kind: 'early_sign_out',
-    reason: 'Medical appointment', collectedBy: 'Priya Patel', session: 'PM', code: 'M', status: 'successful', cause: '',
+    reason: 'Medical appointment', collectedBy: 'Priya Patel', collectorUnknown: true, session: 'PM', code: 'M', status: 'successful', cause: '',
     attempts: [ok(420, 'M for PM')] },
   { day: 0, time: '11:02:19', upi: 'A200', person: 'Amy Smith-Jones', year: '7', registrationGroup: '7JM', kind: 'early_sign_out',
     reason: 'Illness', collectedBy: 'Claire Smith-Jones', session: 'PM', code: 'I', status: 'failed',
@@ -101,6 +101,14 @@ const STAFF_DEFAULTS = {
   ],
   /** The jobs sent to the printer: { printer, rows }. */
   printed: [],
+  /** Each pupil's contacts as the staff area lists them (never the kiosk's screens). */
+  collectors: {
+    A200: [
+      { contact: 'C1', name: 'Claire Smith-Jones', relationship: 'Mother', parentalResponsibility: true, allowedToCollect: false, mayCollect: true, canBeAllowed: false },
+      { contact: 'C4', name: 'Rose Smith', relationship: 'Grandparent', parentalResponsibility: false, allowedToCollect: false, mayCollect: false, canBeAllowed: true },
+      { contact: 'C5', name: 'Karen Lee', relationship: 'Social Worker', parentalResponsibility: null, allowedToCollect: false, mayCollect: false, canBeAllowed: false },
+    ],
+  },
   people: {
     student: [
       { misId: 'A100', name: "Zoë O'Brien", detail: 'Year 9 · 9RB', imported: true },
@@ -171,7 +179,7 @@ function installFakeStaff(config) {
 
   const row = (e) => ({
     id: e.id, date: e.date, time: e.time, person: e.person, year: e.year, registrationGroup: e.registrationGroup,
-    type: TYPE[e.kind], reason: e.reason, collectedBy: e.collectedBy, session: e.session, code: e.code,
+    type: TYPE[e.kind], reason: e.reason, collectedBy: e.collectedBy, collectorUnknown: !!e.collectorUnknown, session: e.session, code: e.code,
     status: e.status, statusLabel: LABEL[e.status], cause: e.cause, canRetry: e.status === 'failed' && e.date === today(),
   });
   const lockedFor = () => Math.max(0, Math.ceil((lockedUntil - Date.now()) / 1000));
@@ -349,6 +357,18 @@ function installFakeStaff(config) {
       p.imported = !!a.imported;
       return null;
     },
+    staff_collectors: (a) => {
+      need(a);
+      return (s.collectors[a.misId] || []).map((c) => ({ ...c }));
+    },
+    staff_set_collector: (a) => {
+      need(a);
+      const c = (s.collectors[a.misId] || []).find((x) => x.contact === a.contact && x.canBeAllowed);
+      if (!c) throw refusal('INVALID', "That adult is not one of the pupil's contacts.");
+      c.allowedToCollect = !!a.allowed;
+      c.mayCollect = c.allowedToCollect;
+      return null;
+    },
     staff_config_check: (a) => { need(a); return checks(); },
     staff_print_on_site: (a) => {
       need(a);
@@ -362,7 +382,7 @@ function installFakeStaff(config) {
       need(a);
       return events.filter((e) => e.date === today()).sort((x, y) => x.time.localeCompare(y.time)).map((e) => ({
         time: e.time.slice(0, 5), person: e.person, year: e.year, registrationGroup: e.registrationGroup,
-        type: TYPE[e.kind], reason: e.reason, collectedBy: e.collectedBy,
+        type: TYPE[e.kind], reason: e.reason, collectedBy: e.collectedBy, collectorUnknown: !!e.collectorUnknown,
       }));
     },
   });

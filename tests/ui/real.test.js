@@ -117,6 +117,54 @@ test('a pupil late at 09:10 is written to the MIS as L and the staff log turns S
   assert.match(attempt, /HTTP status\s*200/);
 });
 
+/** An early sign-out from home for `who`, collected by an adult who types `adult`. */
+async function signOutEarly(page, who, adult) {
+  await page.getByRole('button', { name: /Collecting a child early/ }).tap();
+  await screenIs(page, 'find');
+  await tapKeys(page, who.typed);
+  await page.locator('#find-results button').filter({ hasText: who.name }).filter({ hasText: who.registrationGroup }).first().tap();
+  await page.getByRole('button', { name: /^Next/ }).tap();
+  if (await page.evaluate(() => document.body.dataset.screen) === 'choose') await page.locator('#choose-list button').first().tap();
+  await screenIs(page, 'type');
+  assert.equal(await page.locator('#type-title').textContent(), 'Who is collecting?');
+  await page.keyboard.type(adult);
+  await page.getByRole('button', { name: 'Continue' }).tap();
+  await screenIs(page, 'confirm');
+  await page.getByRole('button', { name: 'Sign out', exact: true }).tap();
+  await screenIs(page, 'done');
+  const done = await page.locator('#screen-done').textContent();
+  await page.getByRole('button', { name: 'Done' }).tap();
+  await screenIs(page, 'home');
+  return done;
+}
+
+test('a parent types their name and matches; a stranger is recorded as typed and flagged for the office; no contact is ever listed (R6.7, R10.1)', async () => {
+  const { page, backend, seen } = await open({ localTime: '10:30' });
+  const pupils = await backend.get('/control/pupils');
+  const n = pupils.findIndex((p) => p.contacts.some((c) => c.parentalResponsibility));
+  const who = await pupil(backend, n);
+  const parent = who.contacts.find((c) => c.parentalResponsibility);
+  const parentName = `${parent.forename} ${parent.surname}`.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  const same = (done, adult) => done.replace(adult, 'THE ADULT').replace(/\d\d:\d\d/g, 'HH:MM');
+  const byParent = same(await signOutEarly(page, who, parentName.toUpperCase()), parentName.toUpperCase());
+  const byStranger = same(await signOutEarly(page, who, 'Nobody Known'), 'Nobody Known');
+  assert.equal(byParent, byStranger, 'the kiosk answers a stranger as it answers a parent');
+  // Nothing the page was sent names a contact or a relationship.
+  for (const c of who.contacts) {
+    for (const text of [`${c.forename} ${c.surname}`, c.relationship]) {
+      assert.deepEqual(seen.filter((answer) => answer.includes(text)), [], `${text} reached the page`);
+    }
+  }
+
+  await openStaff(page);
+  const stranger = page.locator('#log-rows tr').filter({ hasText: 'Early sign-out' }).filter({ hasText: 'Not a known contact' });
+  await stranger.first().waitFor();
+  assert.equal(await page.locator('#log-rows tr').filter({ hasText: 'Not a known contact' }).count(), 1, 'the parent is not flagged');
+  await stranger.first().locator('.row-open').click();
+  await page.getByRole('dialog').waitFor();
+  assert.match(await page.locator('#event-fields').textContent(), /Collected by\s*Nobody Known\s*Not a known contact/);
+});
+
 test('the office moves the unauthorised time to 09:05 and the next pupil at 09:10 gets U (R3.2, R5.3)', async () => {
   const { page, backend } = await open({ localTime: '09:10' });
   await openStaff(page);

@@ -160,3 +160,21 @@ test('the saved exports are listed with the folder IT fetches them from, and eac
   await dialog.getByRole('button', { name: 'Delete writeback-log-2025-11-24-2025-11-24.csv' }).tap();
   await page.locator('#exports-empty').waitFor();
 });
+
+test('an early sign-out by an adult the kiosk could not match is flagged in the log, its detail and On site now (R10.1)', async () => {
+  const { page } = await open({}, { fixedTime: FIXED });
+  await unlock(page);
+  const flagged = logRows(page).filter({ hasText: 'Not a known contact' });
+  await flagged.first().waitFor();
+  assert.equal(await flagged.count(), 1);
+  assert.match(await flagged.textContent(), /10:15:00.*Sam Patel.*Early sign-out\s*Not a known contact/);
+  await flagged.getByRole('button', { name: /^Sam Patel/ }).tap();
+  await page.getByRole('dialog', { name: /Sam Patel · Early sign-out/ }).waitFor();
+  assert.match(await page.locator('#event-fields').textContent(), /Collected by\s*Priya Patel\s*Not a known contact/);
+  await page.keyboard.press('Escape');
+  await page.getByRole('tab', { name: 'On site now' }).tap();
+  const row = page.locator('#onsite-rows tr').filter({ hasText: 'Priya Patel' });
+  await row.waitFor();
+  assert.match(await row.textContent(), /Priya Patel\s*Not a known contact/);
+  assert.equal(await page.locator('#onsite-rows tr').filter({ hasText: 'Claire Smith-Jones' }).filter({ hasText: 'Not a known contact' }).count(), 0);
+});

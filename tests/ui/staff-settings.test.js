@@ -188,3 +188,24 @@ test('On site now lists today\'s late, early and returned, and prints on the pri
   assert.equal((await calls('staff_print_on_site')).length, 2);
   assert.equal(await page.evaluate(() => window.__printed || 0), 0, 'the web view\'s print dialog never opens');
 });
+
+test("a pupil's contacts are listed in the staff area only, and staff allow a grandparent to collect (R10.1)", async () => {
+  const { page, calls } = await open();
+  await unlock(page);
+  await page.getByRole('tab', { name: 'Import' }).tap();
+  const amy = page.locator('#people-list li.person').filter({ hasText: 'Amy Smith-Jones' });
+  await amy.getByRole('button', { name: 'Who may collect' }).tap();
+  const list = page.getByRole('list', { name: 'Who may collect Amy Smith-Jones' });
+  await list.locator('li').nth(2).waitFor();
+  assert.deepEqual(await calls('staff_collectors'), [{ session: 'session-1', misId: 'A200' }]);
+  const item = (name) => list.locator('li').filter({ hasText: name });
+  assert.match(await item('Claire Smith-Jones').textContent(), /Mother · parental responsibility\s*May collect/);
+  assert.match(await item('Karen Lee').textContent(), /Social Worker\s*Never through the kiosk/);
+  const nan = page.getByRole('switch', { name: 'Rose Smith may collect Amy Smith-Jones' });
+  assert.equal(await nan.getAttribute('aria-checked'), 'false');
+  await nan.tap();
+  await page.waitForFunction(() => window.__fake.callsTo('staff_set_collector').length === 1);
+  assert.deepEqual(await calls('staff_set_collector'), [{ session: 'session-1', misId: 'A200', contact: 'C4', allowed: true }]);
+  assert.equal(await nan.textContent(), 'Allowed to collect');
+  await page.getByText('Rose Smith may now collect Amy Smith-Jones.').waitFor();
+});
