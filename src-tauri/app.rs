@@ -218,6 +218,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         staff::staff_event,
         staff::staff_retry,
         staff::staff_retry_failed_today,
+        staff::staff_confirm_time,
         staff::staff_export_csv,
         staff::staff_exports,
         staff::staff_delete_export,

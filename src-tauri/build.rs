@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "staff_event",
     "staff_retry",
     "staff_retry_failed_today",
+    "staff_confirm_time",
     "staff_export_csv",
     "staff_exports",
     "staff_delete_export",

@@ -81,6 +81,7 @@ fn valid_calls() -> Vec<(&'static str, Value)> {
         ("staff_event", json!({ "session": "", "id": 1 })),
         ("staff_retry", json!({ "session": "", "id": 1 })),
         ("staff_retry_failed_today", json!({ "session": "" })),
+        ("staff_confirm_time", json!({ "session": "", "id": 1, "byWonde": true })),
         ("staff_export_csv", json!({ "session": "", "from": "2026-11-23", "to": "2026-11-23" })),
         ("staff_settings", json!({ "session": "" })),
         ("staff_save_settings", json!({ "session": "", "settings": {} })),

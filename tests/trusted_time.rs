@@ -12,6 +12,7 @@ use common::engine::{fast, local, monday};
 use kiosk_core::mis_capabilities::MisCapabilities;
 use kiosk_core::recording;
 use kiosk_core::rules::EventKind;
+use kiosk_core::staff::held_time::{self, TimeChoice};
 use kiosk_core::store::{Event, Status};
 use kiosk_core::sync::{Engine, SyncHandle, SyncPause};
 use kiosk_model::clock::{Clock, ManualClock};
@@ -51,49 +52,88 @@ fn engine(school: &common::SimSchool, tablet: Arc<ManualClock>) -> SyncHandle {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tablet_that_booted_with_last_nights_time_writes_nothing_to_monday_and_says_so() {
-    // Tuesday 08:35 by Wonde; Monday 17:35 by a tablet without a battery clock whose time
-    // servers are blocked. Trusted, the arrival would be U in Monday's PM register.
+    // Tuesday 09:10 by Wonde; Monday 18:10 by a tablet without a battery clock whose time
+    // servers are blocked. Trusted, the arrivals would be U in Monday's PM register.
     let tuesday = monday().succ_opt().unwrap();
-    let school = common::sim_school("SIMS", 10, local(tuesday, 8, 35)).await;
-    let tablet = Arc::new(ManualClock::new(local(monday(), 17, 35)));
+    let school = common::sim_school("SIMS", 10, local(tuesday, 9, 10)).await;
+    let tablet = Arc::new(ManualClock::new(local(monday(), 18, 10)));
     let sync = engine(&school, tablet.clone());
     let event = sign_in(&school, &sync, 0, tablet.now());
+    let other = sign_in(&school, &sync, 1, tablet.now());
     assert_eq!(event.school_date, monday(), "recorded as the tablet's clock says");
 
     let status = sync.status();
-    until("the clock is found wrong", || status.borrow().paused == Some(SyncPause::ClockWrong))
-        .await;
-    assert_eq!(status.borrow().clock_wrong_by, Some(-15 * 60), "15 hours behind");
-    assert_eq!(school.store.event(event.id).unwrap().unwrap().status, Status::Pending, "kept");
-    assert!(school.sim.marks().is_empty(), "nothing written on a wrong clock");
-    let findings = kiosk_core::staff::check::run(
-        &school.store,
-        &MisCapabilities::builtin().unwrap(),
-        tablet.now(),
-        status.borrow().clock_wrong_by,
-    )
-    .unwrap();
-    assert_eq!(findings[0].title, "The tablet's clock is wrong by 900 minutes", "{findings:?}");
-
-    // The clock is put right: Monday's arrival is not written to Monday (it expires, in the log
-    // for the office to enter by hand), and the next arrival, at 09:10, is written late.
-    tablet.set(school.clock.now());
-    sync.wake();
-    until("Monday's event expires", || {
-        school.store.event(event.id).unwrap().unwrap().status == Status::Expired
+    until("the clock is found wrong and both arrivals held", || {
+        status.borrow().paused == Some(SyncPause::ClockWrong)
+            && school.store.clock_held_events().unwrap().len() == 2
     })
     .await;
-    school.clock.set(local(tuesday, 9, 10));
-    tablet.set(local(tuesday, 9, 10));
-    let next = sign_in(&school, &sync, 1, tablet.now());
-    until("Tuesday's event is written", || {
+    assert_eq!(status.borrow().clock_wrong_by, Some(-15 * 60), "15 hours behind");
+    let held = school.store.event(event.id).unwrap().unwrap();
+    assert_eq!(
+        (held.status, held.clock_off_minutes),
+        (Status::Pending, Some(-900)),
+        "kept, marked"
+    );
+    assert!(school.sim.marks().is_empty(), "nothing written on a wrong clock");
+    let check = |now| {
+        kiosk_core::staff::check::run(
+            &school.store,
+            &MisCapabilities::builtin().unwrap(),
+            now,
+            status.borrow().clock_wrong_by,
+        )
+        .unwrap()
+    };
+    let findings = check(tablet.now());
+    assert_eq!(findings[0].title, "The tablet's clock is wrong by 900 minutes", "{findings:?}");
+
+    // The clock is put right: the arrivals are still held, written nowhere, and the office is
+    // told to confirm their time; the next arrival, at 09:12, is written late at once.
+    school.clock.set(local(tuesday, 9, 12));
+    tablet.set(local(tuesday, 9, 12));
+    let next = sign_in(&school, &sync, 2, tablet.now());
+    until("Tuesday's new event is written", || {
         school.store.event(next.id).unwrap().unwrap().status == Status::Successful
+    })
+    .await;
+    assert_eq!(status.borrow().paused, None, "the strip no longer says the clock is wrong");
+    assert_eq!(school.store.event(event.id).unwrap().unwrap().status, Status::Pending);
+    assert_eq!(school.sim.marks().len(), 1, "only the new arrival");
+    let findings = check(tablet.now());
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.title == "2 events were recorded while the tablet's clock was wrong"),
+        "{findings:?}"
+    );
+
+    // Staff confirm the first by Wonde's clock: 09:10 on Tuesday, written late there.
+    let confirmed = held_time::confirm(&school.store, event.id, TimeChoice::ByWonde, tablet.now())
+        .unwrap()
+        .expect("held");
+    assert_eq!((confirmed.occurred_at, confirmed.school_date), (local(tuesday, 9, 10), tuesday));
+    sync.wake();
+    until("the confirmed event is written", || {
+        school.store.event(event.id).unwrap().unwrap().status == Status::Successful
     })
     .await;
     let marks = school.sim.marks();
     assert!(marks.iter().all(|m| m.date == tuesday), "nothing on Monday: {marks:?}");
-    assert_eq!(marks.len(), 1);
-    assert_eq!(status.borrow().paused, None, "the strip no longer says the clock is wrong");
+    assert_eq!(marks.len(), 2);
+
+    // The other is never confirmed: once its real day is over it expires, saying why.
+    let wednesday = tuesday.succ_opt().unwrap();
+    school.clock.set(local(wednesday, 8, 0));
+    tablet.set(local(wednesday, 8, 0));
+    sync.wake();
+    until("the unconfirmed event expires", || {
+        school.store.event(other.id).unwrap().unwrap().status == Status::Expired
+    })
+    .await;
+    let expired = school.store.event(other.id).unwrap().unwrap();
+    assert!(expired.cause.unwrap().contains("not confirmed by staff"));
+    assert_eq!(school.sim.marks().len(), 2);
     sync.shutdown().await;
 }
 

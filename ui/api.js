@@ -101,9 +101,13 @@ export const staffLock = (session) => call('staff_lock', { session });
  */
 const STAFF_COMMANDS = {
   log: 'staff_log', // { date, status, kind, text } -> { rows, counts }
-  event: 'staff_event', // { id } -> { row, attempts, collector: { name, relationship, parentalResponsibility } | null }
+  // { id } -> { row, attempts, collector: { name, relationship, parentalResponsibility } | null,
+  //   clock: { offMinutes, recorded, byWonde } | null }
+  event: 'staff_event',
   retry: 'staff_retry', // { id } -> row
   retryFailedToday: 'staff_retry_failed_today', // -> number of events queued again
+  // An event recorded on a wrong clock: { id, byWonde } -> row, its time confirmed (R6.5).
+  confirmTime: 'staff_confirm_time',
   exportCsv: 'staff_export_csv', // { from, to } -> { path, events }: the CSV file saved
   exports: 'staff_exports', // -> { folder, exports: [{ name, bytes, savedAt, events }] }, newest first
   deleteExport: 'staff_delete_export', // { name } (one the list gave) -> the list, as `exports`

@@ -131,6 +131,7 @@ export function createLog(ctx) {
       tr.append(who);
       const type = el('td', '', row.type);
       if (row.collectorUnknown) type.append(' ', unknownCollectorFlag());
+      if (row.clockHeld) type.append(' ', el('span', 'flag flag-warn', 'Clock was wrong'));
       tr.append(type);
       tr.append(el('td', 'cell-reason', row.reason));
       tr.append(el('td', '', row.session));
@@ -194,15 +195,16 @@ export function createLog(ctx) {
     try {
       const r = await ctx.call('event', { id });
       if (openId !== id) return;
-      renderDetail(r.row, r.attempts || [], r.collector);
+      renderDetail(r.row, r.attempts || [], r.collector, r.clock);
     } catch (e) {
       if (ctx.dropped(e) || openId !== id) return;
       showMessage($('event-error'), e.message);
     }
   }
 
-  /** `collector`: the contact the collecting adult's typed name matched, when it did. */
-  function renderDetail(row, attempts, collector) {
+  /** `collector`: the contact the collecting adult's typed name matched, when it did; `clock`:
+   *  for an event recorded on a wrong clock, the times staff choose between (R6.5). */
+  function renderDetail(row, attempts, collector, clock) {
     $('event-title').textContent = `${row.person || '(no name)'} · ${row.type}`;
     const st = $('event-status');
     st.textContent = '';
@@ -230,6 +232,16 @@ export function createLog(ctx) {
     }
     $('event-retry').hidden = !row.canRetry;
     $('event-retry').disabled = false;
+    const held = !!(clock && row.clockHeld);
+    $('event-clock').hidden = !held;
+    if (held) {
+      const hours = Math.abs(clock.offMinutes) >= 120 ? `${Math.round(Math.abs(clock.offMinutes) / 60)} hours` : plural(Math.abs(clock.offMinutes), 'minute');
+      $('event-clock-text').textContent = `Recorded while the tablet's clock was ${hours} ${clock.offMinutes > 0 ? 'ahead' : 'behind'}. `
+        + `Nothing is written for it until you confirm when it happened: ${clock.byWonde} by Wonde's clock, or ${clock.recorded} as recorded.`;
+      $('event-clock-wonde').textContent = `It was ${clock.byWonde}`;
+      $('event-clock-recorded').textContent = `It was ${clock.recorded}`;
+      for (const b of [$('event-clock-wonde'), $('event-clock-recorded')]) b.disabled = false;
+    }
     if (attempts) renderAttempts(attempts);
   }
 
@@ -254,24 +266,31 @@ export function createLog(ctx) {
     });
   }
 
-  $('event-retry').addEventListener('click', async () => {
+  /** A staff action on the open event (`act(id)` answers its new row); the log and the event
+   *  are read again after it. */
+  async function actOnOpenEvent(button, act, notice) {
     const id = openId;
-    const b = $('event-retry');
-    b.disabled = true;
+    button.disabled = true;
     try {
-      const row = await ctx.call('retry', { id });
+      const row = await act(id);
       const i = rows.findIndex((r) => r.id === id);
       if (i >= 0) rows[i] = row;
       if (openId === id) renderDetail(row, null);
-      ctx.notice(`Writeback for ${row.person} will be tried again: it is Pending.`);
+      ctx.notice(notice(row));
       await load();
       if (openId === id) await loadEvent(id);
     } catch (e) {
       if (ctx.dropped(e)) return;
-      b.disabled = false;
+      button.disabled = false;
       showMessage($('event-error'), e.message);
     }
-  });
+  }
+  $('event-retry').addEventListener('click', () => actOnOpenEvent($('event-retry'), (id) => ctx.call('retry', { id }),
+    (row) => `Writeback for ${row.person} will be tried again: it is Pending.`));
+  for (const [button, byWonde] of [['event-clock-wonde', true], ['event-clock-recorded', false]]) {
+    $(button).addEventListener('click', () => actOnOpenEvent($(button), (id) => ctx.call('confirmTime', { id, byWonde }),
+      (row) => `The time of ${row.person}'s ${row.type.toLowerCase()} is confirmed: ${row.time} on ${longDate(row.date)}.`));
+  }
 
   // ---------- CSV export ----------
   const exp = $('export-dialog');

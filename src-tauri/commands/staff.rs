@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use kiosk_core::exports::ExportFile;
 use kiosk_core::printing;
 use kiosk_core::report::{self, LogRow};
+use kiosk_core::staff::held_time::{self, TimeChoice};
 use kiosk_core::staff::{check, on_site};
 use kiosk_core::store::{Attempt, Event, EventFilter, Status};
 use kiosk_model::clock::school_date;
@@ -135,6 +136,8 @@ pub struct StaffRow {
     can_retry: bool,
     /// Collected by an adult the kiosk could not match to the child's contacts (R10.1).
     collector_unknown: bool,
+    /// Recorded while the tablet's clock was wrong: held until staff confirm its time (R6.5).
+    clock_held: bool,
 }
 
 /// The school's zone and today's date: read once per command, not once per row.
@@ -152,6 +155,7 @@ fn staff_row(event: &Event, (tz, today): (chrono_tz::Tz, NaiveDate)) -> StaffRow
         status_label,
         can_retry: event.status == Status::Failed && event.school_date == today,
         collector_unknown: event.collector_unknown(),
+        clock_held: event.clock_off_minutes.is_some(),
     }
 }
 
@@ -260,6 +264,29 @@ pub struct EventDetail {
     attempts: Vec<AttemptView>,
     /// The contact the collector's typed name matched, for the office only.
     collector: Option<CollectorMatch>,
+    /// For an event held for a wrong clock: the two times staff choose between.
+    clock: Option<HeldTime>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeldTime {
+    off_minutes: i64,
+    recorded: String,
+    by_wonde: String,
+}
+
+impl HeldTime {
+    fn of(event: &Event, tz: chrono_tz::Tz) -> Option<Self> {
+        let shown = |at: chrono::DateTime<chrono::Utc>| {
+            at.with_timezone(&tz).format("%H:%M on %A %-d %B").to_string()
+        };
+        Some(Self {
+            off_minutes: event.clock_off_minutes?,
+            recorded: shown(event.occurred_at),
+            by_wonde: shown(held_time::by_wonde(event)?),
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -295,7 +322,9 @@ pub async fn staff_event<R: Runtime>(
                 }),
             _ => None,
         };
-        Ok(EventDetail { row: staff_row(&event, zone_and_today(state)), attempts, collector })
+        let when = zone_and_today(state);
+        let clock = HeldTime::of(&event, when.0);
+        Ok(EventDetail { row: staff_row(&event, when), attempts, collector, clock })
     })
     .await
 }
@@ -312,6 +341,24 @@ pub async fn staff_retry<R: Runtime>(
         tracing::info!(event = id, "event retried by staff");
         state.wake_sync();
         Ok(staff_row(&event, when))
+    })
+    .await
+}
+
+/// Confirms the time of an event recorded on a wrong clock: as recorded, or by Wonde's clock.
+#[tauri::command]
+pub async fn staff_confirm_time<R: Runtime>(
+    app: AppHandle<R>,
+    _session: StaffSession,
+    id: i64,
+    by_wonde: bool,
+) -> Result<StaffRow> {
+    let choice = if by_wonde { TimeChoice::ByWonde } else { TimeChoice::AsRecorded };
+    on_pool(app, move |state| {
+        let event = held_time::confirm(&state.store, id, choice, state.clock.now())?
+            .ok_or_else(|| Error::invalid(format!("Event {id} is not waiting for its time.")))?;
+        state.wake_sync();
+        Ok(staff_row(&event, zone_and_today(state)))
     })
     .await
 }

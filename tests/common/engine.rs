@@ -82,6 +82,20 @@ impl Running {
         self.record_together(kind, &[mis_id], at).remove(0)
     }
 
+    /// Records an event that happened at `at` (earlier today), entered now, as `kioskctl
+    /// sign-in --at` does: the clock stays where it is.
+    pub fn record_earlier(&self, kind: EventKind, mis_id: &str, at: DateTime<Utc>) -> Event {
+        let request = recording::Request { at: Some(at), ..super::request(kind, mis_id) };
+        let event = recording::record(
+            &self.school.store,
+            &request,
+            kiosk_model::clock::Clock::now(self.clock.as_ref()),
+        )
+        .expect("recorded");
+        self.sync.wake();
+        event
+    }
+
     /// Records one event for each pupil at `at` before waking the engine, so they go out in
     /// one batch.
     pub fn record_together(

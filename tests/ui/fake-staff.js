@@ -69,7 +69,9 @@ const STAFF_EVENTS = [
   { day: 0, time: '11:50:05', upi: 'A300', person: 'Sam Patel', year: '8', registrationGroup: '8AB', kind: 'return',
     reason: '', session: 'PM', code: '\\', status: 'successful', cause: '', attempts: [ok(377, '\\ for PM')] },
   { day: 0, time: '12:31:48', upi: 'A500', person: 'Clo Martin', year: '9', registrationGroup: '9RB', kind: 'late_sign_in',
-    reason: 'Family event', session: 'PM', code: 'O', status: 'pending', cause: '', attempts: [] },
+    reason: 'Family event', session: 'PM', code: 'O', status: 'pending', cause: '', attempts: [],
+    // Recorded while the tablet's clock was 3 hours ahead: held until staff confirm its time.
+    clock: { offMinutes: 180, recorded: '12:31 on Monday 24 November', byWonde: '09:31 on Monday 24 November', byWondeTime: '09:31:48' } },
   { day: -1, time: '09:12:00', upi: 'A401', person: 'Olivia Bryant', year: '12', registrationGroup: '12SF', kind: 'late_sign_in',
     reason: 'Transport delay', session: 'AM', code: 'L', status: 'expired',
     cause: 'Not written back before midnight: the kiosk was offline all day.', attempts: [] },
@@ -179,7 +181,7 @@ function installFakeStaff(config) {
 
   const row = (e) => ({
     id: e.id, date: e.date, time: e.time, person: e.person, year: e.year, registrationGroup: e.registrationGroup,
-    type: TYPE[e.kind], reason: e.reason, collectedBy: e.collectedBy, collectorUnknown: !!e.collectorUnknown, session: e.session, code: e.code,
+    type: TYPE[e.kind], reason: e.reason, collectedBy: e.collectedBy, collectorUnknown: !!e.collectorUnknown, clockHeld: !!e.clock, session: e.session, code: e.code,
     status: e.status, statusLabel: LABEL[e.status], cause: e.cause, canRetry: e.status === 'failed' && e.date === today(),
   });
   const lockedFor = () => Math.max(0, Math.ceil((lockedUntil - Date.now()) / 1000));
@@ -253,7 +255,20 @@ function installFakeStaff(config) {
         counts: { pending: n('pending'), successful: n('successful'), failed: n('failed'), notRequired: n('not_required'), expired: n('expired') },
       };
     },
-    staff_event: (a) => { need(a); const e = find(a.id); return { row: row(e), attempts: e.attempts.map((x) => ({ ...x })) }; },
+    staff_event: (a) => {
+      need(a);
+      const e = find(a.id);
+      const clock = e.clock && { offMinutes: e.clock.offMinutes, recorded: e.clock.recorded, byWonde: e.clock.byWonde };
+      return { row: row(e), attempts: e.attempts.map((x) => ({ ...x })), collector: null, clock };
+    },
+    staff_confirm_time: (a) => {
+      need(a);
+      const e = find(a.id);
+      if (!e.clock) throw refusal('INVALID', `Event ${a.id} is not waiting for its time.`);
+      if (a.byWonde) e.time = e.clock.byWondeTime;
+      e.clock = null;
+      return row(e);
+    },
     staff_retry: (a) => {
       need(a);
       const e = find(a.id);

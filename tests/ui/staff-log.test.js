@@ -178,3 +178,21 @@ test('an early sign-out by an adult the kiosk could not match is flagged in the 
   assert.match(await row.textContent(), /Priya Patel\s*Not a known contact/);
   assert.equal(await page.locator('#onsite-rows tr').filter({ hasText: 'Claire Smith-Jones' }).filter({ hasText: 'Not a known contact' }).count(), 0);
 });
+
+test('an event recorded on a wrong clock is flagged and staff confirm its time by Wonde\'s clock (R6.5)', async () => {
+  const { page, calls } = await open({}, { fixedTime: FIXED });
+  await unlock(page);
+  const held = logRows(page).filter({ hasText: 'Clock was wrong' });
+  await held.first().waitFor();
+  assert.equal(await held.count(), 1);
+  await held.getByRole('button', { name: /^Clo Martin/ }).tap();
+  await page.getByRole('dialog', { name: /Clo Martin · Late sign-in/ }).waitFor();
+  assert.equal(await page.locator('#event-clock-text').textContent(),
+    "Recorded while the tablet's clock was 3 hours ahead. Nothing is written for it until you confirm when it happened: "
+    + "09:31 on Monday 24 November by Wonde's clock, or 12:31 on Monday 24 November as recorded.");
+  await page.getByRole('button', { name: 'It was 09:31 on Monday 24 November' }).tap();
+  await page.waitForFunction(() => document.getElementById('event-clock').hidden);
+  assert.deepEqual(await calls('staff_confirm_time'), [{ session: 'session-1', id: 9, byWonde: true }]);
+  await page.getByText(/^The time of Clo Martin's late sign-in is confirmed: 09:31:48 on/).waitFor();
+  assert.equal(await logRows(page).filter({ hasText: 'Clock was wrong' }).count(), 0);
+});

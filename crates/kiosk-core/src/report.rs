@@ -197,6 +197,7 @@ mod tests {
             next_attempt_at: None,
             recorded_at: at,
             collector_contact: None,
+            clock_off_minutes: None,
         };
         let csv = to_csv(&[event], chrono_tz::Europe::London);
         let row = csv.lines().nth(1).unwrap();

@@ -59,6 +59,17 @@ pub fn run(
             format!("It is {way} of Wonde's clock. Sign-ins are still recorded, but nothing is written to the MIS, expired or deleted until the clock is set right (check the tablet's date, time and time server)."),
         ));
     }
+    let held = store.clock_held_events()?.len();
+    if held > 0 {
+        found.push(finding(
+            Severity::Problem,
+            match held {
+                1 => "1 event was recorded while the tablet's clock was wrong".to_string(),
+                n => format!("{n} events were recorded while the tablet's clock was wrong"),
+            },
+            "Nothing is written for them until staff confirm their time: open each one marked \"Clock was wrong\" in the writeback log and choose the time recorded or the time by Wonde's clock.",
+        ));
+    }
     let settings = match store.stored_settings() {
         Ok((settings, unknown)) => {
             if !unknown.is_empty() {

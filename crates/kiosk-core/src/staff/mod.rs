@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod collectors;
+pub mod held_time;
 pub mod on_site;
 pub mod people;
 

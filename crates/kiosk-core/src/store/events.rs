@@ -55,6 +55,9 @@ pub struct Event {
     /// The contact the collector's typed name matched; `None` with a collector: flagged for the
     /// office (R10.1).
     pub collector_contact: Option<String>,
+    /// Recorded while the tablet's clock was wrong by this many minutes (ahead positive): held,
+    /// nothing written, until staff confirm its time (R6.5).
+    pub clock_off_minutes: Option<i64>,
 }
 
 impl Event {
@@ -105,10 +108,10 @@ pub struct Outcome {
     pub code: Option<String>,
 }
 
-const EVENT_COLUMNS: &str = "id, kind, student_upi, person_name, year, registration_group, occurred_at, school_date, \
-     reason, reason_typed, collected_by, status, cause, session, code, writeback_id, next_attempt_at, recorded_at, collector_contact";
+pub(super) const EVENT_COLUMNS: &str = "id, kind, student_upi, person_name, year, registration_group, occurred_at, school_date, \
+     reason, reason_typed, collected_by, status, cause, session, code, writeback_id, next_attempt_at, recorded_at, collector_contact, clock_off_minutes";
 
-fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
+pub(super) fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
     Ok(Event {
         id: r.get(0)?,
         kind: text_column(r, 1)?,
@@ -129,6 +132,7 @@ fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
         next_attempt_at: r.get(16)?,
         recorded_at: r.get(17)?,
         collector_contact: r.get(18)?,
+        clock_off_minutes: r.get(19)?,
     })
 }
 

@@ -5,6 +5,7 @@
 //! and tracked by SQLite's `user_version`.
 
 mod attempts;
+mod clock_held;
 mod collectors;
 mod events;
 mod retention;
@@ -41,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_typed_outcomes.sql"),
     include_str!("migrations/0003_collectors.sql"),
+    include_str!("migrations/0004_clock_off.sql"),
 ];
 
 /// What went wrong in the store.

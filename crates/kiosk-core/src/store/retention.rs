@@ -10,7 +10,8 @@ use super::{Result, Store};
 
 impl Store {
     /// Expires every pending event of a school day from `from` up to, not including, `today`
-    /// (R4.4). Returns how many.
+    /// (R4.4), but those held for a wrong clock: their recorded day is not their real one (see
+    /// `clock_held.rs`). Returns how many.
     pub fn expire_between(
         &self,
         from: NaiveDate,
@@ -20,7 +21,8 @@ impl Store {
         Ok(self.conn().execute(
             "UPDATE events SET status = 'expired', next_attempt_at = NULL, updated_at = ?3,
                     cause = 'Not written back by midnight of its school day.'
-             WHERE status = 'pending' AND school_date < ?1 AND school_date >= ?2",
+             WHERE status = 'pending' AND school_date < ?1 AND school_date >= ?2
+               AND clock_off_minutes IS NULL",
             params![today, from, now],
         )?)
     }

@@ -76,8 +76,10 @@ impl Engine {
             if event.student_upi.is_some() && waiting_students.contains(&student) {
                 continue;
             }
-            // An event's session and code, and whether its day is over, come from the clock.
-            if event.next_attempt_at.is_some_and(|t| t > now)
+            // An event's session and code, and whether its day is over, come from the clock; one
+            // recorded on a wrong clock waits for staff to confirm its time.
+            if event.clock_off_minutes.is_some()
+                || event.next_attempt_at.is_some_and(|t| t > now)
                 || !trust.decides(event.school_date, today)
             {
                 waiting_students.insert(student);

@@ -36,7 +36,7 @@ pub fn judge(
     wonde: Option<(DateTime<Utc>, Instant)>,
     newest_recorded: Option<DateTime<Utc>>,
 ) -> ClockTrust {
-    let fresh = wonde.filter(|(_, seen)| seen.elapsed() < FRESH);
+    let fresh = wonde.filter(|w| is_fresh(*w));
     if let Some((dated, seen)) = fresh {
         let wonde_now = dated + Duration::from_std(seen.elapsed()).unwrap_or_default();
         let off = now - wonde_now;
@@ -52,6 +52,11 @@ pub fn judge(
         }
         _ => ClockTrust::Unconfirmed,
     }
+}
+
+/// Whether Wonde's answer can vouch for the clock now.
+fn is_fresh((_, seen): (DateTime<Utc>, Instant)) -> bool {
+    seen.elapsed() < FRESH
 }
 
 fn minutes(off: Duration) -> i64 {
