@@ -193,6 +193,6 @@ test('an event recorded on a wrong clock is flagged and staff confirm its time b
   await page.getByRole('button', { name: 'It was 09:31 on Monday 24 November' }).tap();
   await page.waitForFunction(() => document.getElementById('event-clock').hidden);
   assert.deepEqual(await calls('staff_confirm_time'), [{ session: 'session-1', id: 9, byWonde: true }]);
-  await page.getByText(/^The time of Clo Martin's late sign-in is confirmed: 09:31:48 on/).waitFor();
+  await page.locator('#staff-notice').filter({ hasText: /^The time of Clo Martin's late sign-in is confirmed: 09:31:48 on/ }).waitFor();
   assert.equal(await logRows(page).filter({ hasText: 'Clock was wrong' }).count(), 0);
 });

@@ -207,5 +207,5 @@ test("a pupil's contacts are listed in the staff area only, and staff allow a gr
   await page.waitForFunction(() => window.__fake.callsTo('staff_set_collector').length === 1);
   assert.deepEqual(await calls('staff_set_collector'), [{ session: 'session-1', misId: 'A200', contact: 'C4', allowed: true }]);
   assert.equal(await nan.textContent(), 'Allowed to collect');
-  await page.getByText('Rose Smith may now collect Amy Smith-Jones.').waitFor();
+  await page.locator('#staff-notice').filter({ hasText: 'Rose Smith may now collect Amy Smith-Jones.' }).waitFor();
 });
