@@ -28,6 +28,8 @@ fn roster(pupils: usize) -> Roster {
                 surname: "Bench".into(),
                 year: Some("9".into()),
                 registration_group: Some("9B".into()),
+                admission_number: None,
+                upn: None,
                 archived: false,
             })
             .collect(),

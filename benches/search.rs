@@ -42,6 +42,8 @@ fn roster(pupils: usize) -> Vec<Student> {
             surname: format!("{}{}", SURNAMES[(i / FORENAMES.len()) % SURNAMES.len()], i / 144),
             year: Some(format!("{}", 7 + i % 7)),
             registration_group: Some(format!("{}{}", 7 + i % 7, ["A", "B", "C", "D"][i % 4])),
+            admission_number: None,
+            upn: None,
             archived: false,
         })
         .collect()

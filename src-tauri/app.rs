@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 
 use tauri::{Emitter, Manager, Runtime};
 
-use crate::commands::{kiosk, setup, staff};
+use crate::commands::{cards, kiosk, setup, staff};
 #[cfg(unix)]
 use crate::window::exit_on_signals;
 #[cfg(desktop)]
@@ -207,6 +207,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         kiosk::reasons,
         kiosk::signed_out_today,
         kiosk::record_event,
+        cards::card_lookup,
         staff::staff_pin_status,
         staff::staff_set_pin,
         staff::staff_unlock,
@@ -223,6 +224,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         staff::staff_exports,
         staff::staff_delete_export,
         staff::staff_print_on_site,
+        cards::staff_card_sheet,
+        cards::staff_reissue_card,
         setup::staff_settings,
         setup::staff_save_settings,
         setup::staff_test_connection,

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use kiosk_core::cards::CardError;
 use kiosk_core::connection::ConnectionError;
 use kiosk_core::exports::ExportsError;
 use kiosk_core::import::ImportError;
@@ -42,6 +43,9 @@ pub enum Code {
     PrinterNotSet,
     /// Nothing was printed: CUPS is missing or the printer refused; the sentence says which.
     PrintFailed,
+    /// A scanned card names no current pupil (unknown, replaced, unreadable, or cards off):
+    /// the kiosk offers the name search.
+    CardUnknown,
 }
 
 /// A command's failure, sent to the window as `{ code, message }`.
@@ -169,6 +173,18 @@ impl From<PrintError> for Error {
             }
         }
         Error::new(Code::PrintFailed, e.to_string())
+    }
+}
+
+impl From<CardError> for Error {
+    fn from(e: CardError) -> Self {
+        match e {
+            CardError::Store(e) => e.into(),
+            CardError::EmptyGroup(_) | CardError::NoSuchPupil => Error::invalid(e.to_string()),
+            CardError::Off | CardError::Unreadable | CardError::Unknown | CardError::Replaced => {
+                Error::new(Code::CardUnknown, e.to_string())
+            }
+        }
     }
 }
 

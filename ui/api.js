@@ -109,7 +109,7 @@ const STAFF_COMMANDS = {
   // An event recorded on a wrong clock: { id, byWonde } -> row, its time confirmed (R6.5).
   confirmTime: 'staff_confirm_time',
   exportCsv: 'staff_export_csv', // { from, to } -> { path, events }: the CSV file saved
-  exports: 'staff_exports', // -> { folder, exports: [{ name, bytes, savedAt, events }] }, newest first
+  exports: 'staff_exports', // -> { folder, exports: [{ name, bytes, savedAt, events }] }, newest first; events null for a card sheet
   deleteExport: 'staff_delete_export', // { name } (one the list gave) -> the list, as `exports`
   settings: 'staff_settings', // -> { settings, codes, years, registrationGroups, connection, demo }
   saveSettings: 'staff_save_settings', // { settings }

@@ -341,7 +341,7 @@ export function createLog(ctx) {
       });
       const li = el('li');
       li.append(el('span', 'export-name', x.name),
-        el('span', 'muted', `${plural(x.events, 'event')} · ${size(x.bytes)} · saved ${x.savedAt}`), del);
+        el('span', 'muted', `${x.events == null ? 'cards' : plural(x.events, 'event')} · ${size(x.bytes)} · saved ${x.savedAt}`), del);
       list.append(li);
     }
     $('exports-empty').hidden = view.exports.length > 0;

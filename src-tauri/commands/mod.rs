@@ -3,6 +3,7 @@
 //! command there, so every one is `async` and does its store, PIN and file work on the blocking
 //! pool through [`on_pool`]. The staff commands take a [`StaffSession`], the one guard.
 
+pub mod cards;
 pub mod kiosk;
 pub mod setup;
 pub mod staff;

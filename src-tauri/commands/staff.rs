@@ -410,7 +410,7 @@ pub struct ExportView {
     name: String,
     bytes: u64,
     saved_at: String,
-    events: usize,
+    events: Option<usize>,
 }
 
 /// The exports folder: where it is (IT fetches the files from there) and what it holds.
@@ -478,7 +478,8 @@ pub async fn staff_print_on_site<R: Runtime>(
         let rows = on_site::today(&state.store, now)?;
         let school = state.store.school()?.map(|s| s.name).unwrap_or_default();
         let sheet = on_site::sheet(&school, &rows, now, settings.time_zone);
-        let job = printing::print(settings.printer.as_deref(), &sheet.title, &sheet.text)?;
+        let job =
+            printing::print(settings.printer.as_deref(), &sheet.title, sheet.text.as_bytes())?;
         Ok(Printed { printer: settings.printer.unwrap_or_default(), job, rows: rows.len() })
     })
     .await

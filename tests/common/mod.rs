@@ -25,6 +25,8 @@ pub fn student(
         surname: surname.into(),
         year: Some(year.into()),
         registration_group: Some(reg.into()),
+        admission_number: None,
+        upn: None,
         archived: false,
     }
 }
@@ -172,6 +174,8 @@ pub async fn sim_school_with(
                 surname: s.surname.clone(),
                 year: s.year_group.clone(),
                 registration_group: s.registration_group.clone(),
+                admission_number: None,
+                upn: None,
                 archived: false,
             })
             .collect(),

@@ -1,4 +1,4 @@
-//! The exports folder (`exports/` in the data directory): the CSV files staff save, kept to the
+//! The exports folder (`exports/` in the data directory): the CSV files and card sheets staff save, kept to the
 //! kiosk's user like the rest of its data, listed for IT to fetch, deleted on request and by the
 //! retention purge (R6.2, R6.4). Nothing outside this module names a file in it: the window
 //! picks an export by a name this module listed, so no name it sends can reach another file.
@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-/// The extension every export has; anything else in the folder is not one.
-const EXTENSION: &str = "csv";
+/// The extensions exports have (the log's CSV files, the sheets of cards); anything else in the
+/// folder is not one.
+const EXTENSIONS: [&str; 2] = ["csv", "pdf"];
 
 /// Why the exports folder could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -31,8 +32,8 @@ pub struct ExportFile {
     pub bytes: u64,
     /// When it was saved, by the kiosk's clock (the file's modification time is set to it).
     pub saved_at: DateTime<Utc>,
-    /// How many events it holds (its CSV records after the header).
-    pub events: usize,
+    /// How many events it holds (a CSV file's records after the header); none for a card sheet.
+    pub events: Option<usize>,
 }
 
 /// The exports folder of one data directory.
@@ -68,7 +69,9 @@ impl Exports {
 
     fn write_whole(&self, path: &Path, bytes: &[u8], now: DateTime<Utc>) -> std::io::Result<()> {
         crate::paths::create_private_dir(&self.dir)?;
-        let partial = path.with_extension(format!("{EXTENSION}.partial"));
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
         let mut file = crate::paths::private_file_options()
             .write(true)
             .create(true)
@@ -124,7 +127,7 @@ impl Exports {
         Ok(purged)
     }
 
-    /// The folder's exports: plain files ending `.csv` (not a `.partial` being written).
+    /// The folder's exports: plain files ending `.csv` or `.pdf` (not a `.partial` being written).
     fn files(&self) -> std::io::Result<Vec<(PathBuf, std::fs::Metadata)>> {
         let entries = match std::fs::read_dir(&self.dir) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -136,7 +139,8 @@ impl Exports {
             let path = entry.path();
             // `symlink_metadata`: a link planted in the folder is not followed out of it.
             let meta = std::fs::symlink_metadata(&path)?;
-            if meta.is_file() && path.extension().is_some_and(|e| e == EXTENSION) {
+            let export = path.extension().is_some_and(|e| EXTENSIONS.iter().any(|x| e == *x));
+            if meta.is_file() && export {
                 files.push((path, meta));
             }
         }
@@ -145,7 +149,12 @@ impl Exports {
 }
 
 fn describe(path: &Path, meta: &std::fs::Metadata) -> std::io::Result<ExportFile> {
-    let events = csv::Reader::from_reader(std::fs::File::open(path)?).records().count();
+    let events = match path.extension() {
+        Some(e) if e == "csv" => {
+            Some(csv::Reader::from_reader(std::fs::File::open(path)?).records().count())
+        }
+        _ => None,
+    };
     Ok(ExportFile {
         name: path.file_name().unwrap_or_default().to_string_lossy().into_owned(),
         bytes: meta.len(),

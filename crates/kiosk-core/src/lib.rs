@@ -3,6 +3,7 @@
 //! `ARCHITECTURE.md` at the repository root is the map.
 
 pub mod background;
+pub mod cards;
 pub mod collector;
 pub mod connection;
 pub mod exports;

@@ -1,4 +1,4 @@
-//! Printing on the school's printer through CUPS (L7): plain text handed to `lp` for the queue
+//! Printing on the school's printer through CUPS (L7): plain text or a PDF handed to `lp` for the queue
 //! named in the settings. The window never prints itself, so no print dialog (whose file chooser
 //! browses the disk) ever opens at the kiosk.
 
@@ -27,9 +27,10 @@ pub enum PrintError {
     },
 }
 
-/// Sends `text` to the CUPS queue `printer` as a job titled `title`, and returns CUPS's id of
-/// the job (`KioskPDF-12`). `lp` runs directly, not through a shell, with the text on its stdin.
-pub fn print(printer: Option<&str>, title: &str, text: &str) -> Result<String, PrintError> {
+/// Sends `document` (plain text or a PDF: CUPS tells them apart) to the CUPS queue `printer` as
+/// a job titled `title`, and returns CUPS's id of the job (`KioskPDF-12`). `lp` runs directly,
+/// not through a shell, with the document on its stdin.
+pub fn print(printer: Option<&str>, title: &str, document: &[u8]) -> Result<String, PrintError> {
     let printer = printer.ok_or(PrintError::NoPrinter)?;
     let mut lp = Command::new("lp")
         .args(["-d", printer, "-t", title])
@@ -39,7 +40,7 @@ pub fn print(printer: Option<&str>, title: &str, text: &str) -> Result<String, P
         .spawn()
         .map_err(PrintError::LpMissing)?;
     // A queue that refuses closes lp's input early: its exit status below says why.
-    let written = lp.stdin.take().map(|mut stdin| stdin.write_all(text.as_bytes()));
+    let written = lp.stdin.take().map(|mut stdin| stdin.write_all(document));
     let output = lp.wait_with_output().map_err(PrintError::LpMissing)?;
     let refused = |reason: String| PrintError::Refused {
         printer: printer.to_string(),
@@ -56,7 +57,7 @@ pub fn print(printer: Option<&str>, title: &str, text: &str) -> Result<String, P
     let stdout = String::from_utf8_lossy(&output.stdout);
     let job =
         stdout.split_whitespace().skip_while(|w| *w != "is").nth(1).unwrap_or_default().to_string();
-    tracing::info!(printer, job, bytes = text.len(), "sent to the printer");
+    tracing::info!(printer, job, bytes = document.len(), "sent to the printer");
     Ok(job)
 }
 

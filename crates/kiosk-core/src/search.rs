@@ -22,6 +22,17 @@ pub struct Hit {
     pub registration_group: Option<String>,
 }
 
+impl From<&Student> for Hit {
+    fn from(s: &Student) -> Self {
+        Hit {
+            upi: s.upi.clone(),
+            name: s.display_name(),
+            year: s.year.clone(),
+            registration_group: s.registration_group.clone(),
+        }
+    }
+}
+
 struct Entry {
     hit: Hit,
     /// Folded ways of writing the name; a query matches the start of any of them.
@@ -93,16 +104,7 @@ impl SearchIndex {
                 keys.extend(parts);
                 keys.sort();
                 keys.dedup();
-                Entry {
-                    sort_key: format!("{surname} {forename}"),
-                    hit: Hit {
-                        upi: s.upi.clone(),
-                        name: s.display_name(),
-                        year: s.year.clone(),
-                        registration_group: s.registration_group.clone(),
-                    },
-                    keys,
-                }
+                Entry { sort_key: format!("{surname} {forename}"), hit: Hit::from(s), keys }
             })
             .collect();
         entries.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
@@ -153,6 +155,8 @@ mod tests {
             surname: surname.into(),
             year: Some(year.into()),
             registration_group: Some(reg.into()),
+            admission_number: None,
+            upn: None,
             archived: false,
         }
     }

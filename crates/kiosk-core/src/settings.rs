@@ -13,6 +13,8 @@ use chrono::NaiveTime;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use kiosk_model::roster::CardField;
+
 /// Why a settings change was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SettingsError {
@@ -51,6 +53,8 @@ pub struct Settings {
     pub inactivity_seconds: u32,
     /// The CUPS queue the staff area prints on (L7, R5.6); none set, nothing is printed.
     pub printer: Option<String>,
+    /// What the school's card readers type (R7.1).
+    pub card_field: CardField,
 }
 
 /// The attendance rules of one group of students (R3).
@@ -142,6 +146,7 @@ impl Default for Settings {
             kiosk_mode: true,
             inactivity_seconds: 45,
             printer: None,
+            card_field: CardField::default(),
         }
     }
 }

@@ -25,6 +25,11 @@ pub struct Student {
     pub surname: String,
     pub year: Option<String>,
     pub registration_group: Option<String>,
+    /// The school's admission number and the pupil's UPN, for a card reader (R7.1).
+    #[serde(default)]
+    pub admission_number: Option<String>,
+    #[serde(default)]
+    pub upn: Option<String>,
     #[serde(default)]
     pub archived: bool,
 }
@@ -90,4 +95,38 @@ pub struct Group {
     pub name: String,
     pub kind: GroupKind,
     pub code: Option<String>,
+}
+
+/// What a card reader at the kiosk types, as the school chose it (R7.1). Whatever the choice,
+/// the kiosk's own QR cards scan too, unless cards are off.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum CardField {
+    /// No card sign-in: a scan says to find the name instead.
+    Off,
+    AdmissionNumber,
+    MisId,
+    Upn,
+    /// Only the kiosk's own QR cards.
+    #[default]
+    CardCode,
+}
+
+impl CardField {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }

@@ -135,6 +135,11 @@ pub struct EducationDetails {
     pub leaving_date: Option<WondeDate>,
     #[serde(default, deserialize_with = "string")]
     pub current_nc_year: Option<String>,
+    /// Read for a card reader (R7.1): a string or a number, as the other ids.
+    #[serde(default, deserialize_with = "string")]
+    pub admission_number: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    pub upn: Option<String>,
 }
 
 /// A contact, listed or included under a student (then with `relationship`).

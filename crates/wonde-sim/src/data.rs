@@ -287,7 +287,7 @@ impl SimStudent {
                 .and_then(|id| lookups.groups.get(id))
                 .map(|g| g.code.clone());
             v["education_details"] = json!({ "data": {
-                "admission_number": self.mis_id, "upn": format!("UPN{}", self.mis_id),
+                "admission_number": format!("{:0>6}", self.mis_id), "upn": format!("K{:0>12}", self.mis_id),
                 "current_nc_year": year_code,
                 "admission_date": self.admission_date.map(|d| day(d, zone)),
                 "leaving_date": self.leaving_date.map(|d| day(d, zone)),

@@ -55,6 +55,11 @@ fn year_of(s: &StudentJson) -> Option<String> {
     numbered.or(given.first()).cloned()
 }
 
+/// An identifier as a card reader types it: trimmed, none when blank.
+fn identifier(value: Option<&String>) -> Option<String> {
+    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
 fn registration_of(s: &StudentJson) -> Option<String> {
     let group = s.registration.get()?;
     group.name.clone().or_else(|| group.code.clone()).filter(|g| !g.trim().is_empty())
@@ -86,6 +91,10 @@ pub fn student(s: &StudentJson) -> Option<Student> {
             .unwrap_or_default(),
         year: year_of(s),
         registration_group: registration_of(s),
+        admission_number: identifier(
+            s.education_details.get().and_then(|e| e.admission_number.as_ref()),
+        ),
+        upn: identifier(s.education_details.get().and_then(|e| e.upn.as_ref())),
         archived: false,
     })
 }

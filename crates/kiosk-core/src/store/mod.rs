@@ -5,6 +5,7 @@
 //! and tracked by SQLite's `user_version`.
 
 mod attempts;
+mod cards;
 mod clock_held;
 mod collectors;
 mod events;
@@ -43,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_typed_outcomes.sql"),
     include_str!("migrations/0003_collectors.sql"),
     include_str!("migrations/0004_clock_off.sql"),
+    include_str!("migrations/0005_cards.sql"),
 ];
 
 /// What went wrong in the store.

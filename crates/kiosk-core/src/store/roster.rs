@@ -287,7 +287,7 @@ impl Store {
 }
 
 pub(super) const STUDENT_COLUMNS: &str =
-    "upi, wonde_id, mis_id, forename, preferred_forename, surname, year, registration_group, archived";
+    "upi, wonde_id, mis_id, forename, preferred_forename, surname, year, registration_group, archived, admission_number, upn";
 
 pub(super) fn student_from_row(r: &Row) -> rusqlite::Result<Student> {
     Ok(Student {
@@ -300,6 +300,8 @@ pub(super) fn student_from_row(r: &Row) -> rusqlite::Result<Student> {
         year: r.get(6)?,
         registration_group: r.get(7)?,
         archived: r.get(8)?,
+        admission_number: r.get(9)?,
+        upn: r.get(10)?,
     })
 }
 

@@ -239,14 +239,15 @@ pub(super) fn upsert_student(
     at: &str,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO students (upi, wonde_id, mis_id, forename, preferred_forename, surname, year, registration_group, archived, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        "INSERT INTO students (upi, wonde_id, mis_id, forename, preferred_forename, surname, year, registration_group, admission_number, upn, archived, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT (upi) DO UPDATE SET wonde_id = excluded.wonde_id, mis_id = excluded.mis_id,
            forename = excluded.forename, preferred_forename = excluded.preferred_forename,
            surname = excluded.surname, year = excluded.year,
-           registration_group = excluded.registration_group, archived = excluded.archived,
-           updated_at = excluded.updated_at",
-        params![s.upi, s.wonde_id, s.mis_id, s.forename, s.preferred_forename, s.surname, s.year, s.registration_group, archived, at],
+           registration_group = excluded.registration_group,
+           admission_number = excluded.admission_number, upn = excluded.upn,
+           archived = excluded.archived, updated_at = excluded.updated_at",
+        params![s.upi, s.wonde_id, s.mis_id, s.forename, s.preferred_forename, s.surname, s.year, s.registration_group, s.admission_number, s.upn, archived, at],
     )?;
     Ok(())
 }

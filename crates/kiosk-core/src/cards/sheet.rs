@@ -1,0 +1,134 @@
+//! The sheet of QR cards (R7.1): credit-card-sized cards, ten to an A4 page, each with the pupil's
+//! name, year and registration group, and a QR code of the kiosk's card code (printed beneath it
+//! too, for typing by hand). Text is set in the PDF's built-in Helvetica, which needs no font file.
+
+use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+use qrcode::{Color, QrCode};
+use unicode_normalization::UnicodeNormalization;
+
+/// One card on the sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetCard {
+    pub name: String,
+    /// "Year 7, 7B"
+    pub group: String,
+    pub code: String,
+}
+
+const MM: f32 = 72.0 / 25.4;
+const PAGE: (f32, f32) = (210.0 * MM, 297.0 * MM);
+/// ISO/IEC 7810 ID-1, the size of a bank card: it fits the holders pupils already have.
+const CARD: (f32, f32) = (85.6 * MM, 54.0 * MM);
+const COLUMNS: usize = 2;
+const ROWS: usize = 5;
+const QR_SIDE: f32 = 40.0 * MM;
+const FONT: Name = Name(b"F1");
+
+/// The sheet as PDF bytes: `cards` in order, ten to a page.
+pub fn sheet_pdf(school: &str, cards: &[SheetCard]) -> Vec<u8> {
+    let mut pdf = Pdf::new();
+    let catalog = Ref::new(1);
+    let tree = Ref::new(2);
+    let font = Ref::new(3);
+    let pages: Vec<&[SheetCard]> = cards.chunks(COLUMNS * ROWS).collect();
+    let page_refs: Vec<(Ref, Ref)> =
+        (0..pages.len() as i32).map(|i| (Ref::new(4 + 2 * i), Ref::new(5 + 2 * i))).collect();
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree).kids(page_refs.iter().map(|(page, _)| *page)).count(pages.len() as i32);
+    for (on_page, (page_ref, content_ref)) in pages.iter().zip(&page_refs) {
+        let mut page = pdf.page(*page_ref);
+        page.media_box(Rect::new(0.0, 0.0, PAGE.0, PAGE.1));
+        page.parent(tree);
+        page.contents(*content_ref);
+        page.resources().fonts().pair(FONT, font);
+        page.finish();
+        let mut content = Content::new();
+        for (i, card) in on_page.iter().enumerate() {
+            let x = (PAGE.0 - COLUMNS as f32 * CARD.0) / 2.0 + (i % COLUMNS) as f32 * CARD.0;
+            let y =
+                PAGE.1 - (PAGE.1 - ROWS as f32 * CARD.1) / 2.0 - (i / COLUMNS + 1) as f32 * CARD.1;
+            draw_card(&mut content, school, card, x, y);
+        }
+        pdf.stream(*content_ref, &content.finish());
+    }
+    pdf.type1_font(font)
+        .base_font(Name(b"Helvetica"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.finish()
+}
+
+fn draw_card(content: &mut Content, school: &str, card: &SheetCard, x: f32, y: f32) {
+    // The cutting line.
+    content.set_stroke_gray(0.6);
+    content.set_line_width(0.5);
+    content.rect(x, y, CARD.0, CARD.1);
+    content.stroke();
+    let qr_x = x + 4.0 * MM;
+    let qr_y = y + (CARD.1 - QR_SIDE) / 2.0 + 2.0 * MM;
+    draw_qr(content, &card.code, qr_x, qr_y);
+    let text_x = qr_x + QR_SIDE + 3.0 * MM;
+    let width = x + CARD.0 - 3.0 * MM - text_x;
+    content.set_fill_gray(0.0);
+    text(content, school, 7.0, width, text_x, y + CARD.1 - 9.0 * MM);
+    text(content, &card.name, 12.0, width, text_x, y + CARD.1 - 22.0 * MM);
+    text(content, &card.group, 9.0, width, text_x, y + CARD.1 - 29.0 * MM);
+    text(content, &card.code, 7.0, QR_SIDE, qr_x + 2.0 * MM, qr_y - 2.5 * MM);
+}
+
+/// The QR code of `code`, quiet zone included, as filled squares.
+fn draw_qr(content: &mut Content, code: &str, x: f32, y: f32) {
+    // The card codes are short ASCII: they always fit a QR code.
+    let Ok(qr) = QrCode::new(code.as_bytes()) else { return };
+    let modules = qr.width();
+    let quiet = 4;
+    let cell = QR_SIDE / (modules + 2 * quiet) as f32;
+    content.set_fill_gray(0.0);
+    for (i, color) in qr.to_colors().into_iter().enumerate() {
+        if color == Color::Dark {
+            let (col, row) = (i % modules + quiet, i / modules + quiet);
+            let top = y + QR_SIDE - row as f32 * cell;
+            content.rect(x + col as f32 * cell, top - cell, cell, cell);
+        }
+    }
+    content.fill_nonzero();
+}
+
+/// One line of text, made smaller (down to 6 points) to fit `width`.
+fn text(content: &mut Content, line: &str, size: f32, width: f32, x: f32, y: f32) {
+    let bytes = win_ansi(line);
+    // Helvetica's letters average about half a point per point of size.
+    let size = size.min(width / (0.52 * bytes.len().max(1) as f32)).max(6.0);
+    content.begin_text();
+    content.set_font(FONT, size);
+    content.next_line(x, y);
+    content.show(Str(&bytes));
+    content.end_text();
+}
+
+/// `line` in the built-in fonts' encoding: Latin-1 letters as they are, others as their base
+/// letter ("ł" as "l" stays readable), control and direction characters left out.
+fn win_ansi(line: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(line.len());
+    for c in line.chars() {
+        match c {
+            ' '..='~' | '\u{a0}'..='\u{ff}' => out.push(c as u32 as u8),
+            '\u{2019}' | '\u{2018}' => out.push(b'\''),
+            '\u{2013}' | '\u{2014}' => out.push(b'-'),
+            c if kiosk_model::text::unrecordable(c) => {}
+            c => out.push(c.nfd().next().filter(char::is_ascii).map_or(b'?', |base| base as u8)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_written_in_the_fonts_encoding() {
+        assert_eq!(win_ansi("Zoë O’Brien"), b"Zo\xeb O'Brien");
+        assert_eq!(win_ansi("Łukasz Yılmaz"), b"Lukasz Y?lmaz");
+        assert_eq!(win_ansi("A\u{202e}B\n"), b"AB");
+    }
+}
