@@ -96,8 +96,8 @@ fn draw_qr(content: &mut Content, code: &str, x: f32, y: f32) {
 /// One line of text, made smaller (down to 6 points) to fit `width`.
 fn text(content: &mut Content, line: &str, size: f32, width: f32, x: f32, y: f32) {
     let bytes = win_ansi(line);
-    // Helvetica's letters average about half a point per point of size.
-    let size = size.min(width / (0.52 * bytes.len().max(1) as f32)).max(6.0);
+    // Helvetica's letters are at most about 0.6 points wide per point of size, most less.
+    let size = size.min(width / (0.6 * bytes.len().max(1) as f32)).max(6.0);
     content.begin_text();
     content.set_font(FONT, size);
     content.next_line(x, y);
