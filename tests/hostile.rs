@@ -66,6 +66,7 @@ fn valid_calls() -> Vec<(&'static str, Value)> {
         ("reasons", json!({ "kind": "late_sign_in", "upi": "u1" })),
         ("signed_out_today", json!({})),
         ("record_event", json!({ "event": event })),
+        ("card_lookup", json!({ "scanned": "1001" })),
         ("staff_pin_status", json!({})),
         ("staff_set_pin", json!({ "pin": "1357", "currentPin": "2468" })),
         ("staff_unlock", json!({ "pin": "2468" })),
@@ -107,6 +108,11 @@ fn valid_calls() -> Vec<(&'static str, Value)> {
         ),
         ("staff_print_on_site", json!({ "session": "" })),
         ("staff_collectors", json!({ "session": "", "misId": "1002" })),
+        (
+            "staff_card_sheet",
+            json!({ "session": "", "year": "7", "registrationGroup": null, "print": false }),
+        ),
+        ("staff_reissue_card", json!({ "session": "", "misId": "1002" })),
         (
             "staff_set_collector",
             json!({ "session": "", "misId": "1002", "contact": "c3", "allowed": false }),

@@ -9,6 +9,7 @@ import { ERROR } from './contract.js';
  * @typedef {import('./contract.js').KioskSettings} KioskSettings
  * @typedef {import('./contract.js').Pupil} Pupil
  * @typedef {import('./contract.js').SignedOut} SignedOut
+ * @typedef {import('./contract.js').CardMatch} CardMatch
  * @typedef {import('./contract.js').Reason} Reason
  * @typedef {import('./contract.js').NewEvent} NewEvent
  * @typedef {import('./contract.js').Recorded} Recorded
@@ -66,6 +67,9 @@ export const searchStudents = (query) => call('search_students', { query });
 /** The reasons for "late_sign_in" or "early_sign_out"; upi is null for a typed name.
  *  @returns {Promise<Reason[]>} */
 export const reasons = (kind, upi) => call('reasons', { kind, upi });
+
+/** The pupil a card reader's scan names (R7.1); CARD_UNKNOWN when none. @returns {Promise<CardMatch>} */
+export const cardLookup = (scanned) => call('card_lookup', { scanned });
 
 /** @returns {Promise<SignedOut[]>} */
 export const signedOutToday = () => call('signed_out_today');
@@ -126,6 +130,9 @@ const STAFF_COMMANDS = {
   configCheck: 'staff_config_check', // -> [{ severity, title, detail }]
   onSite: 'staff_on_site', // -> [{ time, person, year, registrationGroup, type, reason, collectedBy, collectorUnknown }]
   printOnSite: 'staff_print_on_site', // -> { printer, job, rows }: sent to the printer in Settings
+  // A sheet of QR cards (R7.1): { year, registrationGroup (one of them), print } -> { name, cards, job }
+  cardSheet: 'staff_card_sheet',
+  reissueCard: 'staff_reissue_card', // { misId } -> { name }: the pupil's old card stops working
 };
 
 export function staff(session) {

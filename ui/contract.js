@@ -31,6 +31,9 @@ export const ERROR = Object.freeze({
   PRINTER_NOT_SET: 'PRINTER_NOT_SET',
   /** Nothing printed: CUPS is missing or the printer refused; the sentence says which. */
   PRINT_FAILED: 'PRINT_FAILED',
+  /** A scanned card names no current pupil (unknown, replaced, unreadable, cards off): the
+   *  sentence says which, and the kiosk offers the name search. */
+  CARD_UNKNOWN: 'CARD_UNKNOWN',
   /** Tauri itself refused malformed arguments (a developer's mistake, never the user's). */
   BAD_ARGS: 'BAD_ARGS',
 });
@@ -81,6 +84,15 @@ export function clockOffBy(minutes) {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
+/** What the school's card readers type (the setting `card_field`, R7.1), as Settings offers it. */
+export const CARD_FIELDS = Object.freeze([
+  ['card_code', "Only the kiosk's own QR cards"],
+  ['admission_number', 'Admission number (and QR cards)'],
+  ['mis_id', 'MIS id (and QR cards)'],
+  ['upn', 'UPN (and QR cards)'],
+  ['off', 'No cards'],
+]);
+
 /** A new staff PIN is 6 to 8 digits (the core also refuses one digit over and over, or a run). */
 export const PIN_RE = /^\d{6,8}$/;
 
@@ -93,6 +105,7 @@ export const PIN_RE = /^\d{6,8}$/;
  * @typedef {{ studentExactMatch: boolean, reasonExactMatch: boolean }} KioskSettings
  * @typedef {{ upi: string, name: string, year: string|null, registrationGroup: string|null }} Pupil
  * @typedef {Pupil & { at: string }} SignedOut
+ * @typedef {{ pupil: Pupil, lateToday: string|null }} CardMatch
  * @typedef {{ label: string }} Reason
  * @typedef {{ kind: string, upi: string|null, typedName: string|null, reason: string|null,
  *   reasonTyped: boolean, collectedBy: string|null }} NewEvent

@@ -4,6 +4,8 @@
 
 import * as api from './api.js';
 import { createKiosk } from './kiosk/kiosk.js';
+import { alreadyIn } from './kiosk/journey.js';
+import { listenForScans } from './kiosk/scan.js';
 import { createStaff } from './staff.js';
 import { $, today, clockTime, shortDate, setSchoolZone } from './dom.js';
 import { EVENTS, PAUSES, clockOffBy } from './contract.js';
@@ -33,6 +35,7 @@ function showScreen(id, focusEl) {
 
 function goHome(why) {
   const fromStaff = isStaffScreen(current);
+  hideHomeCard();
   kiosk.reset();
   showScreen('screen-home', why === 'boot' ? null : fromStaff ? $('btn-staff') : $('home-title'));
   if (why === 'idle') {
@@ -155,10 +158,55 @@ const kiosk = createKiosk({
 
 const staff = createStaff({ showScreen, goHome, say });
 
-function startFlow(kind) {
+function startFlow(kind, scanned = null) {
   $('home-error').hidden = true;
-  kiosk.start(kind);
+  hideHomeCard();
+  kiosk.start(kind, scanned);
 }
+
+// ---------- card readers (R7.1) ----------
+const CUT_SHORT = 'The card was not read completely. Please scan it again, or find your name.';
+const HOME_CARD_MS = 20 * 1000;
+let homeCardTimer = null;
+let looking = false;
+
+/** What a scan at home came to when it does not start a sign-in, with the name search offered. */
+function showHomeCard(sentence) {
+  $('home-card-text').textContent = sentence;
+  $('home-card').hidden = false;
+  clearTimeout(homeCardTimer);
+  homeCardTimer = setTimeout(hideHomeCard, HOME_CARD_MS);
+}
+
+function hideHomeCard() {
+  clearTimeout(homeCardTimer);
+  $('home-card').hidden = true;
+}
+
+/** A scan on the home screen starts a late sign-in for its pupil, past the name search. */
+async function scanAtHome(text) {
+  if (looking) return;
+  looking = true;
+  busy += 1;
+  try {
+    const found = await api.cardLookup(text);
+    if (current !== 'screen-home') return;
+    if (found.lateToday) showHomeCard(alreadyIn(found.pupil, found.lateToday));
+    else startFlow('late', found.pupil);
+  } catch (e) {
+    if (current === 'screen-home') showHomeCard(e.message);
+  } finally {
+    busy -= 1;
+    looking = false;
+  }
+}
+
+listenForScans({
+  active: () => current === 'screen-home' || current === 'screen-find',
+  onScan: (text) => (current === 'screen-home' ? scanAtHome(text) : kiosk.scan(text)),
+  onCutShort: () => (current === 'screen-home' ? showHomeCard(CUT_SHORT) : kiosk.cardRefused(CUT_SHORT)),
+});
+$('home-card-find').addEventListener('click', () => startFlow('late'));
 
 $('btn-late').addEventListener('click', () => startFlow('late'));
 $('btn-early').addEventListener('click', () => startFlow('early'));

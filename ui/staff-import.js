@@ -5,6 +5,7 @@
 import * as api from './api.js';
 import { ERROR, EVENTS } from './contract.js';
 import { $, el, showMessage, when, plural } from './dom.js';
+import { createCards } from './staff-cards.js';
 
 const STAGES = {
   school: 'Reading the school',
@@ -22,6 +23,7 @@ export function createImport(ctx) {
   let runsSeq = 0;
   let running = false;
   let queryTimer = null;
+  const cards = createCards(ctx);
 
   // ---------- run now ----------
   api.onEvent(EVENTS.importProgress, (p) => {
@@ -140,7 +142,7 @@ export function createImport(ctx) {
     });
     sw.setAttribute('aria-describedby', nameId);
     li.append(who, sw);
-    if (kind === 'student' && p.imported) li.append(collectors(p, nameId));
+    if (kind === 'student' && p.imported) li.append(collectors(p, nameId), cards.replaceButton(p, nameId));
     return li;
   }
 
@@ -213,7 +215,7 @@ export function createImport(ctx) {
   }
 
   return {
-    show() { loadRuns(); loadPeople(); },
+    show() { loadRuns(); loadPeople(); cards.show(); },
     reset() {
       peopleSeq += 1;
       runsSeq += 1;

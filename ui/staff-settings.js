@@ -7,7 +7,7 @@ import * as api from './api.js';
 import { $, el, showMessage } from './dom.js';
 import { field, input, select, toggle, card } from './staff-form.js';
 import { renderGroups } from './staff-groups.js';
-import { PIN_RE } from './contract.js';
+import { PIN_RE, CARD_FIELDS } from './contract.js';
 
 function timeZones(current) {
   let zones = [];
@@ -143,6 +143,8 @@ export function createSettings(ctx) {
       field('Printer', input('text', draft.printer ?? '', setter('printer', (v) => v.trim() || null),
         { maxlength: 127, autocomplete: 'off', spellcheck: 'false', id: 'settings-printer' }),
         'CUPS\'s name for the school\'s printer (lpstat -p lists them). Empty: nothing is printed.'),
+      field('Card readers type', select(CARD_FIELDS, draft.card_field, setter('card_field')),
+        'What the number on pupils\' cards is. The kiosk\'s own QR cards (Import page) scan too.'),
       toggle('Kiosk mode', draft.kiosk_mode, setter('kiosk_mode'), 'Full screen, no way out to the desktop.'),
       toggle('Write back to the MIS', draft.writeback_enabled, setter('writeback_enabled'), 'Off: events are only logged.'),
       toggle('Pupils must pick their name', draft.student_exact_match, setter('student_exact_match'),

@@ -6,7 +6,7 @@ use tauri::{AppHandle, Runtime};
 
 use super::{check_text, on_pool, StaffSession};
 use crate::error::{Error, Result};
-use kiosk_core::cards::{self, SheetGroup};
+use kiosk_core::cards::{self, CardError, SheetGroup};
 use kiosk_core::printing;
 use kiosk_core::search::Hit;
 use kiosk_model::clock::school_date;
@@ -101,17 +101,18 @@ pub struct Reissued {
 }
 
 /// Revokes a pupil's card and issues a new code: the lost card stops working, and the pupil's
-/// next sheet carries the new one.
+/// next sheet carries the new one. The pupil is named by MIS id, as the people list names them.
 #[tauri::command]
 pub async fn staff_reissue_card<R: Runtime>(
     app: AppHandle<R>,
     _session: StaffSession,
-    upi: String,
+    mis_id: String,
 ) -> Result<Reissued> {
-    check_text("The pupil", &upi)?;
+    check_text("The pupil", &mis_id)?;
     on_pool(app, move |state| {
-        let student = cards::reissue(&state.store, &upi, state.clock.now())?;
-        tracing::info!(upi, "a pupil's card reissued");
+        let pupil = state.store.student_by_mis_id(&mis_id)?.ok_or(CardError::NoSuchPupil)?;
+        let student = cards::reissue(&state.store, &pupil.upi, state.clock.now())?;
+        tracing::info!(upi = student.upi, "a pupil's card reissued");
         Ok(Reissued { name: student.display_name() })
     })
     .await

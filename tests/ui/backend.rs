@@ -174,7 +174,7 @@ async fn pupils(State(world): Shared) -> Json<Value> {
         .into_iter()
         .filter_map(|(mis_id, forename, surname, contacts)| {
             let imported = world.store.student_by_mis_id(&mis_id).ok().flatten()?;
-            Some(json!({ "misId": mis_id, "forename": forename, "surname": surname, "year": imported.year, "registrationGroup": imported.registration_group, "contacts": contacts }))
+            Some(json!({ "misId": mis_id, "forename": forename, "surname": surname, "year": imported.year, "registrationGroup": imported.registration_group, "admissionNumber": imported.admission_number, "contacts": contacts }))
         })
         .collect();
     Json(Value::Array(pupils))

@@ -40,6 +40,7 @@ export function initial({ epoch = 0, waiting = 0 } = {}) {
     settings: { studentExactMatch: true, reasonExactMatch: true },
     inactivitySeconds: null,
     children: [], // [{ upi, name, year, registrationGroup, typed, at }]
+    scanned: null, // the pupil a card named at home: the journey starts past the find step
     reason: null,
     reasonTyped: false,
     collector: null, // the name the collecting adult typed
@@ -158,6 +159,17 @@ function remove(s, index) {
   return { ...s, children: s.children.filter((_, i) => i !== index), hint: { kind: 'removed', name: child.name } };
 }
 
+/** A card scanned on the find screen (R7.1): its pupil, as if picked; a late pupil already
+ *  signed in today is told so, not signed in twice. */
+function card(s, pupil, lateToday) {
+  if (current(s).name !== 'find') return s;
+  if (s.flow === 'late' && lateToday) return stepError(s, alreadyIn(pupil, lateToday));
+  return pick(s, pupil);
+}
+
+/** What a pupil who scans again is told. */
+export const alreadyIn = (pupil, at) => `${pupil.name}, you signed in at ${at} today already. There is nothing more to do.`;
+
 // ---------- typed text: name not listed, other reason, someone else ----------
 
 function typed(s) {
@@ -222,8 +234,11 @@ function recordNext(s) {
 function answered(s, e, value) {
   const list = Array.isArray(value) ? value : [];
   switch (e.for) {
-    case 'settings':
-      return go({ ...s, settings: { ...s.settings, ...value } }, JOURNEYS[s.flow][0]);
+    case 'settings': {
+      const ready = { ...s, settings: { ...s.settings, ...value } };
+      if (s.scanned) return after({ ...ready, children: [childOf(s.scanned)], scanned: null }, 'find');
+      return go(ready, JOURNEYS[s.flow][0]);
+    }
     case 'search':
       if (e.seq !== s.searchSeq || letterCount(s.query) < 2) return s; // a newer keystroke has its own answer
       return { ...s, results: list.slice(0, 8), hint: { kind: 'found', count: Math.min(list.length, 8), error: false } };
@@ -257,9 +272,10 @@ function failed(s, e, error) {
 export function next(state, action) {
   const s = { ...state, effects: [] };
   switch (action.type) {
-    case 'start': // { flow, inactivitySeconds }
+    case 'start': // { flow, inactivitySeconds, scanned }: scanned, a card's pupil at home
       return call({ ...initial({ epoch: s.epoch + 1, waiting: s.waiting }), flow: action.flow,
-        inactivitySeconds: action.inactivitySeconds ?? null }, 'kioskSettings', [], true, { for: 'settings' });
+        inactivitySeconds: action.inactivitySeconds ?? null, scanned: action.scanned ?? null },
+      'kioskSettings', [], true, { for: 'settings' });
     case 'reset': // Forgets everything typed or picked (R2.5).
       return initial({ epoch: s.epoch + 1, waiting: s.waiting });
     case 'answered': // { effect, value }
@@ -278,6 +294,8 @@ export function next(state, action) {
     case 'back': return back(s);
     case 'query': return search({ ...s, query: action.text }); // { text }
     case 'pick': return pick(s, action.pupil); // { pupil }: a search result
+    case 'card': return card(s, action.pupil, action.lateToday); // { pupil, lateToday }: a scan
+    case 'cardRefused': return current(s).name === 'find' ? stepError(s, action.message) : s; // { message }
     case 'remove': return remove(s, action.index); // { index }: a picked sibling
     case 'picked': return s.children.length && !s.waiting ? after(s, 'find') : s; // "Next: 2 children"
     case 'notListed': return go(s, 'type', s.flow === 'early' ? 'child' : 'name');

@@ -87,8 +87,29 @@ export function createKiosk(ui) {
     dispatch(action);
   }
 
+  /** A card scanned while a journey is on screen: only the find step takes it. */
+  async function scan(text) {
+    const step = current(state);
+    if (!step || step.name !== 'find' || state.waiting) return;
+    const epoch = state.epoch;
+    ui.setBusy(true);
+    let action;
+    try {
+      const found = await api.cardLookup(text);
+      action = { type: 'card', pupil: found.pupil, lateToday: found.lateToday };
+    } catch (e) {
+      action = { type: 'cardRefused', message: e.message };
+    } finally {
+      ui.setBusy(false);
+    }
+    if (state.epoch === epoch) dispatch(action);
+  }
+
   return {
-    start: (flow) => forget({ type: 'start', flow, inactivitySeconds: ui.inactivitySeconds() }),
+    start: (flow, scanned = null) =>
+      forget({ type: 'start', flow, inactivitySeconds: ui.inactivitySeconds(), scanned }),
+    scan,
+    cardRefused: (message) => dispatch({ type: 'cardRefused', message }),
     reset: () => forget({ type: 'reset' }),
     back: () => dispatch({ type: 'back' }),
   };
