@@ -216,3 +216,29 @@ test('when a sign-in cannot start, home is told why', () => {
   assert.deepEqual(effects.filter((e) => e.startFailed), [{ startFailed: 'Still starting.' }]);
   assert.deepEqual(s.steps, []);
 });
+
+test('a card scanned at home starts the late sign-in past the name search: a reason and Sign in are its two taps (R7.1, R7.3)', () => {
+  const { s, calls } = run({ type: 'start', flow: 'late', scanned: ZOE }, { answer: 'kioskSettings', value: SETTINGS },
+    { answer: 'reasons', value: REASONS }, { type: 'choose', index: 0 }, { type: 'confirm' }, ...times('09:12'));
+  assert.deepEqual(calls.filter(([n]) => n === 'searchStudents'), [], 'no name search');
+  assert.deepEqual(stepNames(s), ['reasons', 'done']);
+  assert.deepEqual(recorded(calls).map((e) => [e.kind, e.upi, e.reason]), [['late_sign_in', 'A100', 'Medical appointment']]);
+  // Back from the reasons goes home: the scan did not pass through the find screen.
+  const back = run({ type: 'start', flow: 'late', scanned: ZOE }, { answer: 'kioskSettings', value: SETTINGS },
+    { answer: 'reasons', value: REASONS }, { type: 'back' });
+  assert.deepEqual(back.effects.at(-1), { home: true });
+});
+
+test('a card scanned on the find screen picks its pupil; a late pupil already in is told so, and a refused card says why', () => {
+  const picked = run(...start('late'), { type: 'card', pupil: ZOE, lateToday: null }, { answer: 'reasons', value: REASONS });
+  assert.deepEqual(stepNames(picked.s), ['find', 'reasons']);
+  const again = run(...start('late'), { type: 'card', pupil: ZOE, lateToday: '09:05' });
+  assert.deepEqual(stepNames(again.s), ['find']);
+  assert.equal(again.s.hint.message, "Zoë O'Brien, you signed in at 09:05 today already. There is nothing more to do.");
+  assert.deepEqual(again.calls.filter(([n]) => n === 'reasons'), []);
+  // A parent scans each child's card to collect them both; being in late today does not matter.
+  const siblings = run(...start('early'), { type: 'card', pupil: AMY, lateToday: '09:30' }, { type: 'card', pupil: BEN, lateToday: null });
+  assert.deepEqual(siblings.s.children.map((c) => c.upi), ['A200', 'A201']);
+  const refused = run(...start('late'), { type: 'cardRefused', message: 'This card is not known to the kiosk.' });
+  assert.deepEqual(refused.s.hint, { kind: 'message', message: 'This card is not known to the kiosk.', error: true });
+});

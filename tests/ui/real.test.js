@@ -335,3 +335,67 @@ test('the CSV export is saved for the kiosk alone in its data directory, holding
   if (typeof status.error === 'string') assert.match(status.error, /Too many wrong tries/);
   else assert.deepEqual([status.error.code, /Too many wrong tries/.test(status.error.message)], ['PIN_PAUSED', true]);
 });
+
+/** A card reader's scan: the card's keys and Enter, as fast as a reader types them (synthetic key
+ *  events sent together, so no load on the machine slows them to a person's pace). */
+async function scan(page, text, enter = true) {
+  await page.evaluate(([t, withEnter]) => {
+    const target = document.activeElement || document.body;
+    for (const key of [...t, ...(withEnter ? ['Enter'] : [])]) {
+      target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    }
+  }, [text, enter]);
+}
+
+test('a pupil scans their card at home and is signed in late with one tap, written as L; a second scan says they are in; an unknown, cut-short or garbled card offers the name search; typing is no scan (R7.1, R7.3)', async () => {
+  const { page, backend } = await open({ localTime: '09:10' });
+  const [who, other] = [await pupil(backend, 2), await pupil(backend, 5)];
+  await openStaff(page);
+  await page.getByRole('tab', { name: 'Settings' }).tap();
+  await page.getByLabel('Card readers type').selectOption('admission_number');
+  await saveSettings(page);
+  await page.getByRole('button', { name: 'Lock' }).tap();
+  await screenIs(page, 'home');
+
+  // Typed on a real keyboard at a person's pace, the number is no scan: home stays as it was.
+  await page.evaluate(() => document.activeElement.blur()); // Enter would press the Staff button
+  await page.keyboard.type(who.admissionNumber, { delay: 150 });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(400);
+  assert.equal(await page.evaluate(() => document.body.dataset.screen), 'home');
+  assert.ok(await page.locator('#home-card').isHidden());
+
+  await scan(page, who.admissionNumber);
+  await screenIs(page, 'confirm');
+  assert.match(await page.locator('#screen-confirm').textContent(), new RegExp(who.name));
+  await page.getByRole('button', { name: 'Sign in', exact: true }).tap(); // the one tap after the scan
+  await screenIs(page, 'done');
+  assert.match(await page.locator('#done-title').textContent(), new RegExp(`You're signed in, ${who.forename}`));
+  const [mark] = await marksInMis(backend, 1);
+  assert.deepEqual([mark.name, mark.session, mark.code], [who.name, 'AM', 'L']);
+  await page.getByRole('button', { name: 'Done' }).tap();
+  await screenIs(page, 'home');
+
+  await scan(page, who.admissionNumber);
+  await page.locator('#home-card').waitFor();
+  assert.match(await page.locator('#home-card-text').textContent(), new RegExp(`${who.name}, you signed in at 09:1\\d today already`));
+
+  for (const [card, sentence] of [
+    ['987654321', /not known to the kiosk/],
+    ['9'.repeat(500), /could not be read/],
+  ]) {
+    await scan(page, card);
+    await page.waitForFunction((s) => new RegExp(s).test(document.getElementById('home-card-text').textContent), sentence.source);
+  }
+  await scan(page, other.admissionNumber.slice(0, 4), false); // the reader unplugged mid-card
+  await page.waitForFunction(() => /not read completely/.test(document.getElementById('home-card-text').textContent));
+
+  // "Find my name" opens the search; a card scanned there picks its pupil as a tap on the name would.
+  await page.getByRole('button', { name: 'Find my name' }).tap();
+  await screenIs(page, 'find');
+  await scan(page, other.admissionNumber);
+  await screenIs(page, 'confirm');
+  assert.match(await page.locator('#screen-confirm').textContent(), new RegExp(other.name));
+  const events = await backend.get('/control/marks');
+  assert.equal(events.length, 1, 'nothing else was recorded');
+});
