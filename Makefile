@@ -23,7 +23,7 @@ test: deps
 # document (WONDE_SIM_READINGS=other): they expect the same marks either way (R4.10).
 test-other-readings:
 	WONDE_SIM_READINGS=other cargo test -p kiosk-core --no-fail-fast \
-	  --test sync --test faults --test time --test trusted_time --test import --test wonde_client; \
+	  --test sync --test faults --test time --test trusted_time --test import --test photos --test wonde_client; \
 	status=$$?; WONDE_SIM_READINGS=other cargo test -p kioskctl --test crash || status=1; exit $$status
 
 bench: deps

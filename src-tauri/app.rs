@@ -208,6 +208,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::
         kiosk::signed_out_today,
         kiosk::record_event,
         cards::card_lookup,
+        kiosk::student_photo,
         staff::staff_pin_status,
         staff::staff_set_pin,
         staff::staff_unlock,

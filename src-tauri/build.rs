@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "signed_out_today",
     "record_event",
     "card_lookup",
+    "student_photo",
     "staff_pin_status",
     "staff_set_pin",
     "staff_unlock",

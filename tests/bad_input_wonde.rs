@@ -108,7 +108,7 @@ impl Wonde {
             match endpoint {
                 "school" => c.school().await.map(drop),
                 "attendance_codes" => c.attendance_codes().await.map(drop),
-                "students" => c.students(&q, &mut |_| {}).await.map(drop),
+                "students" => c.students(&q, true, &mut |_| {}).await.map(drop),
                 "student_leavers" => c.student_leavers(&q, &mut |_| {}).await.map(drop),
                 "contacts" => c.contacts(&q, &mut |_| {}).await.map(drop),
                 "employees" => c.employees(&q, &mut |_| {}).await.map(drop),

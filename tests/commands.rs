@@ -355,7 +355,7 @@ fn the_window_is_granted_exactly_the_declared_commands_and_event_listening() {
     granted.sort();
     expected.sort();
     assert_eq!(granted, expected);
-    assert_eq!(declared_commands().len(), 35, "7 kiosk commands and 28 staff commands");
+    assert_eq!(declared_commands().len(), 36, "8 kiosk commands and 28 staff commands");
 
     // Every declared command gets past the permission check (its own validation may still refuse).
     let kiosk = kiosk();

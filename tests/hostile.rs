@@ -67,6 +67,7 @@ fn valid_calls() -> Vec<(&'static str, Value)> {
         ("signed_out_today", json!({})),
         ("record_event", json!({ "event": event })),
         ("card_lookup", json!({ "scanned": "1001" })),
+        ("student_photo", json!({ "upi": "u1" })),
         ("staff_pin_status", json!({})),
         ("staff_set_pin", json!({ "pin": "1357", "currentPin": "2468" })),
         ("staff_unlock", json!({ "pin": "2468" })),

@@ -42,7 +42,7 @@ async fn the_token_never_appears_in_logs_errors_or_debug_output() {
     let token = sim.token();
     let c = client(&sim);
     c.school().await.unwrap();
-    c.students(&ListQuery::default(), &mut |_| {}).await.unwrap();
+    c.students(&ListQuery::default(), true, &mut |_| {}).await.unwrap();
     sim.faults().inject(Fault::ServerError(500), 1);
     let e1 = c.school().await.unwrap_err();
     sim.faults().set_token_revoked(true);

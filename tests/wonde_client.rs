@@ -53,7 +53,8 @@ async fn every_student_is_read_across_many_pages() {
     let sim = simulator(900).await;
     let expected = sim.read_school(|s| s.students.len());
     let mut pages = 0;
-    let students = client(&sim).students(&ListQuery::default(), &mut |_| pages += 1).await.unwrap();
+    let students =
+        client(&sim).students(&ListQuery::default(), false, &mut |_| pages += 1).await.unwrap();
     assert_eq!(students.len(), expected);
     assert!(pages >= 5, "{pages} pages of at most 200");
     let mut ids: Vec<_> = students.iter().map(|s| s.id.clone().unwrap()).collect();
@@ -65,7 +66,7 @@ async fn every_student_is_read_across_many_pages() {
 #[tokio::test]
 async fn students_arrive_with_their_year_registration_group_and_contacts() {
     let sim = simulator(50).await;
-    let students = client(&sim).students(&ListQuery::default(), &mut |_| {}).await.unwrap();
+    let students = client(&sim).students(&ListQuery::default(), false, &mut |_| {}).await.unwrap();
     let first = &students[0];
     assert!(first.year.get().and_then(|y| y.code.clone()).is_some());
     assert!(first.registration.get().and_then(|r| r.name.clone()).is_some());

@@ -71,6 +71,9 @@ export const reasons = (kind, upi) => call('reasons', { kind, upi });
 /** The pupil a card reader's scan names (R7.1); CARD_UNKNOWN when none. @returns {Promise<CardMatch>} */
 export const cardLookup = (scanned) => call('card_lookup', { scanned });
 
+/** The pupil's photo as a data: URL, or null (none, or photos off: R7.2). @returns {Promise<string|null>} */
+export const studentPhoto = (upi) => call('student_photo', { upi });
+
 /** @returns {Promise<SignedOut[]>} */
 export const signedOutToday = () => call('signed_out_today');
 

@@ -101,6 +101,27 @@ pub async fn search_students<R: Runtime>(app: AppHandle<R>, query: String) -> Re
     .await
 }
 
+/// The pupil's photo for the check screen (R7.2), as a `data:` URL the page shows without
+/// fetching anything (the CSP allows `img-src data:`); none when there is none or the school
+/// turned photos off.
+#[tauri::command]
+pub async fn student_photo<R: Runtime>(app: AppHandle<R>, upi: String) -> Result<Option<String>> {
+    use base64::Engine;
+    check_text("The pupil", &upi)?;
+    on_pool(app, move |state| {
+        if !state.store.settings_or_default().photos_enabled {
+            return Ok(None);
+        }
+        Ok(state.store.photo(&upi)?.map(|(mime, bytes)| {
+            format!(
+                "data:{mime};base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(bytes)
+            )
+        }))
+    })
+    .await
+}
+
 #[derive(Debug, Serialize)]
 pub struct ReasonChoice {
     pub label: String,

@@ -94,6 +94,7 @@ pub fn small_roster() -> Roster {
         employees: vec![],
         codes,
         groups: vec![],
+        ..Roster::default()
     }
 }
 

@@ -54,6 +54,7 @@ export function initial({ epoch = 0, waiting = 0 } = {}) {
     returning: null, // today's sign-outs once loaded
     error: null, // a sentence for the step on screen
     saving: false, // the confirm button waits for record_event
+    photo: null, // { upi, src }: the check screen's photo of the pupil; src null shows initials
     countdown: null, // seconds left on the done screen
     effects: [],
   };
@@ -85,13 +86,28 @@ function arrive(s) {
     case 'find': return search(s);
     case 'type': return { ...s, typed: startingText(s, step.arg) };
     case 'returning': return call({ ...s, returning: null }, 'signedOutToday', [], true, { for: 'returning' });
-    case 'confirm': return { ...s, saving: false };
+    case 'confirm': return photoFor({ ...s, saving: false });
     case 'done': {
       const seconds = Math.max(1, Math.min(DONE_SECONDS, s.inactivitySeconds || DONE_SECONDS));
       return effect({ ...s, countdown: seconds }, { countdown: seconds });
     }
     default: return s;
   }
+}
+
+/** The photo of the pupil signing themself in or back (R7.2): asked for once per pupil. A parent
+ *  collecting children sees none. */
+function photoFor(s) {
+  const c = s.children[0];
+  if (s.flow === 'early' || !c || c.typed) return { ...s, photo: null };
+  if (s.photo && s.photo.upi === c.upi) return s;
+  return call({ ...s, photo: { upi: c.upi, src: null } }, 'studentPhoto', [c.upi], false, { for: 'photo', upi: c.upi });
+}
+
+/** "This isn't me": back to the name search, the wrong pupil forgotten. */
+function notMe(s) {
+  if (s.flow !== 'late') return s;
+  return go({ ...s, children: [], reason: null, reasonTyped: false, photo: null, steps: [] }, 'find');
 }
 
 /** Typed text starts from what was typed before (the search text for a name): nothing twice. */
@@ -247,6 +263,8 @@ function answered(s, e, value) {
       return go(s, 'reasons', list);
     case 'returning':
       return { ...s, returning: list };
+    case 'photo':
+      return s.photo && s.photo.upi === e.upi ? { ...s, photo: { upi: e.upi, src: value || null } } : s;
     case 'record':
       return recordNext({ ...s, recorded: Object.assign([...s.recorded], { [e.index]: value }) });
     default:
@@ -304,6 +322,7 @@ export function next(state, action) {
     case 'choose': return choose(s, action.index); // { index }
     case 'other': return other(s); // "Other reason", "Someone else"
     case 'confirm': return s.saving ? s : recordNext({ ...s, saving: true, error: null });
+    case 'notMe': return s.saving ? s : notMe(s); // "This isn't me" on the check screen
     default: throw new Error(`no such kiosk action: ${action.type}`);
   }
 }

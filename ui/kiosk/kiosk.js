@@ -16,6 +16,7 @@ const CALLS = {
   reasons: api.reasons,
   signedOutToday: api.signedOutToday,
   recordEvent: api.recordEvent,
+  studentPhoto: api.studentPhoto,
 };
 
 /**

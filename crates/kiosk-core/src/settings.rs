@@ -55,6 +55,8 @@ pub struct Settings {
     pub printer: Option<String>,
     /// What the school's card readers type (R7.1).
     pub card_field: CardField,
+    /// Pupils' photos on the check screen (R7.2); off, none is fetched or kept.
+    pub photos_enabled: bool,
 }
 
 /// The attendance rules of one group of students (R3).
@@ -147,6 +149,7 @@ impl Default for Settings {
             inactivity_seconds: 45,
             printer: None,
             card_field: CardField::default(),
+            photos_enabled: true,
         }
     }
 }

@@ -130,3 +130,13 @@ impl CardField {
         self.into()
     }
 }
+
+/// A pupil's photo (R7.2): an image checked to be one, and the version Wonde gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentPhoto {
+    pub student_upi: String,
+    /// "image/png", "image/jpeg"...
+    pub mime: String,
+    pub bytes: Vec<u8>,
+    pub version: String,
+}

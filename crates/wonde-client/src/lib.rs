@@ -11,6 +11,7 @@ mod http;
 mod lenient;
 mod marks;
 pub mod model;
+pub mod photo;
 mod roster;
 mod status;
 

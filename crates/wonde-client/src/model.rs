@@ -125,6 +125,8 @@ pub struct StudentJson {
     pub contacts: Related<Vec<ContactJson>>,
     #[serde(default)]
     pub education_details: Related<EducationDetails>,
+    #[serde(default)]
+    pub photo: Related<crate::photo::PhotoJson>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]

@@ -19,9 +19,10 @@ pub struct ListQuery {
 }
 
 /// The includes an import needs with each student: year and registration group (R2.1 shows
-/// them), contacts with their relationship (R2.2), and the education details that carry the
-/// leaving date (R1.2).
+/// them), contacts with their relationship (R2.2), the education details that carry the leaving
+/// date (R1.2) and the card numbers (R7.1), and the photo (R7.2) when the school shows photos.
 pub const STUDENT_INCLUDES: &str = "year,registration,contacts,education_details";
+pub const PHOTO_INCLUDE: &str = "photo";
 /// Employees with their employment details (current, end date: R1.2) and email.
 pub const EMPLOYEE_INCLUDES: &str = "employment_details,contact_details";
 
@@ -45,13 +46,20 @@ impl WondeClient {
         self.get_all(url, query.retries, on_page).await
     }
 
-    /// Current students with year, registration group, contacts and education details.
+    /// Current students with year, registration group, contacts and education details, and
+    /// their photos when `photos`.
     pub async fn students(
         &self,
         query: &ListQuery,
+        photos: bool,
         on_page: &mut (dyn FnMut(usize) + Send),
     ) -> Result<Vec<StudentJson>, WondeError> {
-        self.list("students", Some(STUDENT_INCLUDES), query, on_page).await
+        let includes = if photos {
+            format!("{STUDENT_INCLUDES},{PHOTO_INCLUDE}")
+        } else {
+            STUDENT_INCLUDES.to_string()
+        };
+        self.list("students", Some(&includes), query, on_page).await
     }
 
     /// Students who have left (`/students-leaver`; assumed the same shape as students, [X]).

@@ -79,6 +79,10 @@ pub struct SimStudent {
     pub admission_date: Option<NaiveDate>,
     #[serde(default)]
     pub leaving_date: Option<NaiveDate>,
+    /// The photo's bytes as the MIS holds them (a generated PNG for the demo school; anything at
+    /// all in a test).
+    #[serde(default)]
+    pub photo: Option<Vec<u8>>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -207,6 +211,7 @@ fn initials(forename: &str) -> String {
 
 /// Lookups a page of students needs for its includes.
 pub struct Lookups<'a> {
+    pub school_id: &'a str,
     pub groups: HashMap<&'a str, &'a SimGroup>,
     pub contacts: HashMap<&'a str, &'a SimContact>,
     /// Each pupil's classes (id, name), from the timetable.
@@ -216,6 +221,7 @@ pub struct Lookups<'a> {
 impl SchoolData {
     pub fn lookups(&self) -> Lookups<'_> {
         Lookups {
+            school_id: &self.id,
             groups: self.groups.iter().map(|g| (g.id.as_str(), g)).collect(),
             contacts: self.contacts.iter().map(|c| (c.id.as_str(), c)).collect(),
             classes: self.lessons.iter().fold(HashMap::new(), |mut classes, l| {
@@ -279,6 +285,10 @@ impl SimStudent {
                 .map(|(id, name)| json!({ "id": id, "name": name }))
                 .collect();
             v["classes"] = json!({ "data": classes });
+        }
+        if includes.contains(&"photo") {
+            v["photo"] =
+                crate::photos::include(self.photo.as_deref(), lookups.school_id, &self.id, zone);
         }
         if includes.contains(&"education_details") {
             let year_code = self

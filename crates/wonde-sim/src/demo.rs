@@ -198,6 +198,10 @@ pub fn generate_sized(seed: u64, size: Size) -> SchoolData {
                 contacts: links,
                 admission_date: Some(day(2025 - (year as i32 - 7), 9, 3)),
                 leaving_date: None,
+                // One pupil in seven has no photo on record: the kiosk shows their initials.
+                // (Seeded by the MIS id, not the generator: the rest of the school stays as it was.)
+                photo: (next_mis % 7 != 3)
+                    .then(|| crate::photos::portrait(next_mis.wrapping_mul(0x9E37_79B9_7F4A_7C15))),
                 updated_at: stamp(),
             });
         }

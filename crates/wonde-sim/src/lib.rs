@@ -9,6 +9,7 @@
 mod data;
 pub mod demo;
 mod faults;
+mod photos;
 mod register;
 mod routes;
 mod writes;

@@ -35,6 +35,7 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
         .route("/v1.0/schools/{school}/attendance-codes", get(school_codes))
         .route("/v1.0/schools/{school}/students", get(students))
         .route("/v1.0/schools/{school}/students/{id}", get(one_student))
+        .route("/v1.0/schools/{school}/students/{id}/photo", get(student_photo))
         .route("/v1.0/schools/{school}/students-leaver", get(leavers))
         .route("/v1.0/schools/{school}/contacts", get(contacts))
         .route("/v1.0/schools/{school}/employees", get(employees))
@@ -307,6 +308,14 @@ async fn one_student(
                 .into_response()
         }
         None => error(StatusCode::NOT_FOUND, "not_found", "Student not found."),
+    })
+}
+
+/// A pupil's photo, where the other reading's `photo` include points.
+async fn student_photo(State(state): St, Path((_school, id)): Path<(String, String)>) -> Response {
+    with_school(&state, |s| match s.student(&id).and_then(|st| st.photo.clone()) {
+        Some(bytes) => ([(axum::http::header::CONTENT_TYPE, "image/png")], bytes).into_response(),
+        None => error(StatusCode::NOT_FOUND, "not_found", "Photo not found."),
     })
 }
 

@@ -10,10 +10,36 @@ function buttonLabel(s) {
   return s.children.length > 1 ? `Sign out ${s.children.length} children` : 'Sign out';
 }
 
+/** "Zoë O'Brien" -> "ZO": what shows where a pupil has no photo. */
+export function initials(name) {
+  const words = String(name).trim().split(/\s+/).filter(Boolean);
+  const first = (w) => (w ? [...w][0].toLocaleUpperCase('en-GB') : '');
+  return first(words[0]) + (words.length > 1 ? first(words[words.length - 1]) : '');
+}
+
 export function createConfirm(dispatch) {
   const summary = $('confirm-summary');
   const button = $('btn-confirm');
   button.addEventListener('click', () => dispatch({ type: 'confirm' }));
+  $('btn-not-me').addEventListener('click', () => dispatch({ type: 'notMe' }));
+
+  /** The photo large beside the name (R7.2), or the initials while it loads or when there is none. */
+  function showPhoto(s) {
+    const figure = $('confirm-photo');
+    const img = $('confirm-photo-img');
+    figure.hidden = !s.photo;
+    if (!s.photo) return;
+    const c = s.children[0];
+    img.hidden = !s.photo.src;
+    if (s.photo.src) {
+      if (img.getAttribute('src') !== s.photo.src) img.src = s.photo.src;
+      img.alt = `Photo of ${c.name}`;
+    } else {
+      img.removeAttribute('src');
+    }
+    $('confirm-initials').textContent = initials(c.name);
+    $('confirm-initials').hidden = !!s.photo.src;
+  }
 
   function row(term, ...values) {
     summary.append(el('dt', null, term));
@@ -40,6 +66,8 @@ export function createConfirm(dispatch) {
     if (s.flow === 'return' && s.children[0].at) row('Signed out at', s.children[0].at);
     if (s.reason) row('Reason', s.reason);
     if (early) row('Collected by', s.collector || '');
+    showPhoto(s);
+    $('btn-not-me').hidden = s.flow !== 'late' || !s.children[0] || s.children[0].typed;
 
     // A child saved before the error is said, so nobody thinks they must sign them out again.
     const saved = s.recorded.filter(Boolean).map((r) => r.name);
@@ -51,6 +79,8 @@ export function createConfirm(dispatch) {
 
   function clear() {
     summary.textContent = '';
+    $('confirm-photo-img').removeAttribute('src');
+    $('confirm-photo').hidden = true;
     showMessage($('confirm-error'), '');
   }
 

@@ -8,6 +8,7 @@
 
 pub mod employees_csv;
 mod mapping;
+mod photos;
 pub mod schedule;
 
 use std::collections::HashSet;
@@ -153,6 +154,8 @@ pub struct ImportSummary {
     pub students_changed: usize,
     pub leavers_skipped: usize,
     pub staff_leavers_skipped: usize,
+    /// Photos left out: not an image, too large, or not reachable (R7.2).
+    pub photos_skipped: usize,
 }
 
 /// Runs one import and records it in the log of runs, whatever happens.
@@ -291,7 +294,8 @@ async fn download_and_save(
     let whole = ListQuery { updated_after: None, retries: options.retries };
     let changed = ListQuery { updated_after: since, retries: options.retries };
     let listed_groups = client.groups(&whole, &mut step(Stage::Groups)).await?;
-    let students_json = client.students(&changed, &mut step(Stage::Students)).await?;
+    let photos_on = store.settings_or_default().photos_enabled;
+    let students_json = client.students(&changed, photos_on, &mut step(Stage::Students)).await?;
     let contacts_json = client.contacts(&changed, &mut step(Stage::Contacts)).await?;
     let employees_json = client.employees(&changed, &mut step(Stage::Employees)).await?;
 
@@ -306,6 +310,13 @@ async fn download_and_save(
         employees_json.iter().partition(|e| !mapping::employee_has_left(e, today, tz));
     let employees: Vec<_> = staff_current.iter().filter_map(|e| mapping::employee(e)).collect();
     let groups = mapping::groups(&listed_groups, &students_json);
+    let photos = if photos_on {
+        photos::gather(client, &store.photo_versions()?, &students).await
+    } else {
+        store.forget_photos()?;
+        photos::Photos::default()
+    };
+    let photos_skipped = photos.skipped;
     let summary = |counts| ImportSummary {
         run_id,
         full: since.is_none(),
@@ -313,6 +324,7 @@ async fn download_and_save(
         students_changed: students.len(),
         leavers_skipped: gone.len(),
         staff_leavers_skipped: staff_gone.len(),
+        photos_skipped,
     };
     let Some(since) = since else {
         progress(Progress { stage: Stage::Saving, done: 0, total: Some(1) });
@@ -324,6 +336,8 @@ async fn download_and_save(
             employees,
             codes,
             groups,
+            photos: photos.changed,
+            photos_removed: photos.removed,
         };
         if roster.students.is_empty() && !students_json.is_empty() {
             return Err(ImportError::Invalid(
@@ -371,6 +385,8 @@ async fn download_and_save(
         archive_employee_mis_ids: staff_gone.iter().filter_map(|e| e.mis_id.clone()).collect(),
         archive_employee_ids: deleted("employee"),
         archive_contact_ids: deleted("contact"),
+        photos: photos.changed,
+        photos_removed: photos.removed,
     };
     Ok(summary(store.merge_roster(&delta, clock.now())?))
 }

@@ -9,6 +9,7 @@ mod cards;
 mod clock_held;
 mod collectors;
 mod events;
+mod photos;
 mod retention;
 mod roster;
 mod roster_merge;
@@ -26,6 +27,7 @@ pub use collectors::ChildContact;
 pub use events::{Event, EventFilter, EventUpdate, NewEvent, Outcome};
 pub use kiosk_model::roster::{
     AttendanceCode, Contact, Employee, Group, GroupKind, SchoolRecord, Student, StudentContact,
+    StudentPhoto,
 };
 pub use kiosk_model::Status;
 pub use roster::{Counts, ImportRun, Roster};
@@ -45,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_collectors.sql"),
     include_str!("migrations/0004_clock_off.sql"),
     include_str!("migrations/0005_cards.sql"),
+    include_str!("migrations/0006_photos.sql"),
 ];
 
 /// What went wrong in the store.

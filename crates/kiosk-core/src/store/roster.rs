@@ -12,6 +12,7 @@ use super::roster_merge::{
 use super::{text_column, Result, Store, StoreError};
 use kiosk_model::roster::{
     AttendanceCode, Contact, Employee, Group, GroupKind, SchoolRecord, Student, StudentContact,
+    StudentPhoto,
 };
 use kiosk_model::ImportOutcome;
 
@@ -26,6 +27,11 @@ pub struct Roster {
     pub employees: Vec<Employee>,
     pub codes: Vec<AttendanceCode>,
     pub groups: Vec<Group>,
+    /// New and changed photos (R7.2), and the pupils whose photo Wonde no longer has.
+    #[serde(default)]
+    pub photos: Vec<StudentPhoto>,
+    #[serde(default)]
+    pub photos_removed: Vec<String>,
 }
 
 /// How many of each thing the store holds (current, not archived).
@@ -84,6 +90,7 @@ impl Store {
         }
         replace_codes(&tx, &roster.codes)?;
         replace_groups(&tx, &roster.groups)?;
+        super::photos::apply_photos(&tx, &roster.photos, &roster.photos_removed)?;
         let counts = counts(&tx)?;
         tx.commit()?;
         Ok(counts)

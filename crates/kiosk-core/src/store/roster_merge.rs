@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::roster::{exclusions, group_kind_text};
 use super::{
     AttendanceCode, Contact, Counts, Employee, Group, Result, SchoolRecord, Store, Student,
-    StudentContact,
+    StudentContact, StudentPhoto,
 };
 
 /// What changed in the MIS since the last import (R1.6).
@@ -35,6 +35,9 @@ pub struct RosterDelta {
     pub archive_employee_ids: Vec<String>,
     /// Contacts deleted in the MIS (by Wonde id): archived.
     pub archive_contact_ids: Vec<String>,
+    /// New and changed photos of the changed students, and those whose photo is gone (R7.2).
+    pub photos: Vec<StudentPhoto>,
+    pub photos_removed: Vec<String>,
 }
 
 /// What became of one row of an employees CSV.
@@ -107,6 +110,7 @@ impl Store {
             "UPDATE contacts SET archived = 1, updated_at = ?2 WHERE wonde_id = ?1",
             &delta.archive_contact_ids,
         )?;
+        super::photos::apply_photos(&tx, &delta.photos, &delta.photos_removed)?;
         let counts = super::roster::counts(&tx)?;
         tx.commit()?;
         Ok(counts)
