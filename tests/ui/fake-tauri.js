@@ -99,6 +99,7 @@ function installFakeTauri(config) {
       return (config.reasons[kind] || []).map((r) => ({ ...r }));
     },
     signed_out_today: () => config.signedOutToday.map((p) => ({ ...p })),
+    student_photo: () => null,
     record_event: ({ event }) => {
       const time = config.times[Math.min(timeIndex, config.times.length - 1)];
       timeIndex += 1;

@@ -242,3 +242,19 @@ test('a card scanned on the find screen picks its pupil; a late pupil already in
   const refused = run(...start('late'), { type: 'cardRefused', message: 'This card is not known to the kiosk.' });
   assert.deepEqual(refused.s.hint, { kind: 'message', message: 'This card is not known to the kiosk.', error: true });
 });
+
+test('the check screen asks for the pupil\'s photo once, and "This isn\'t me" goes back to the name search (R7.2)', () => {
+  const { s, calls } = run(...start('late'), ...find('zo', [ZOE]), { type: 'pick', pupil: ZOE },
+    { answer: 'reasons', value: [] }, { answer: 'studentPhoto', value: 'data:image/png;base64,AAAA' });
+  assert.equal(current(s).name, 'confirm');
+  assert.deepEqual(calls.filter(([n]) => n === 'studentPhoto'), [['studentPhoto', 'A100']]);
+  assert.deepEqual(s.photo, { upi: 'A100', src: 'data:image/png;base64,AAAA' });
+  const notMe = next(s, { type: 'notMe' });
+  assert.deepEqual(stepNames(notMe), ['find']);
+  assert.deepEqual([notMe.children, notMe.photo], [[], null]);
+  // A parent collecting children sees no photo.
+  const early = run(...start('early'), { type: 'pick', pupil: AMY }, { type: 'picked' }, { answer: 'reasons', value: [] },
+    { type: 'typing', text: 'Claire Smith-Jones' }, { type: 'typed' });
+  assert.equal(current(early.s).name, 'confirm');
+  assert.deepEqual(early.calls.filter(([n]) => n === 'studentPhoto'), []);
+});
