@@ -115,10 +115,30 @@ fn win_ansi(line: &str) -> Vec<u8> {
             '\u{2019}' | '\u{2018}' => out.push(b'\''),
             '\u{2013}' | '\u{2014}' => out.push(b'-'),
             c if kiosk_model::text::unrecordable(c) => {}
-            c => out.push(c.nfd().next().filter(char::is_ascii).map_or(b'?', |base| base as u8)),
+            c => out.push(base_letter(c).unwrap_or(b'?')),
         }
     }
     out
+}
+
+/// The plain letter under `c`: its decomposition's first part, or for letters drawn with a
+/// stroke (which Unicode does not decompose) the letter without it.
+fn base_letter(c: char) -> Option<u8> {
+    let stroked = match c {
+        'Ł' => 'L',
+        'ł' => 'l',
+        'ı' => 'i',
+        'Đ' => 'D',
+        'đ' => 'd',
+        'Ħ' => 'H',
+        'ħ' => 'h',
+        'Ŧ' => 'T',
+        'ŧ' => 't',
+        'Ŀ' => 'L',
+        'ŀ' => 'l',
+        c => c,
+    };
+    stroked.nfd().next().filter(char::is_ascii).map(|base| base as u8)
 }
 
 #[cfg(test)]
@@ -128,7 +148,8 @@ mod tests {
     #[test]
     fn names_are_written_in_the_fonts_encoding() {
         assert_eq!(win_ansi("Zoë O’Brien"), b"Zo\xeb O'Brien");
-        assert_eq!(win_ansi("Łukasz Yılmaz"), b"Lukasz Y?lmaz");
+        assert_eq!(win_ansi("Łukasz Yılmaz Đorđević"), b"Lukasz Yilmaz Dordevic");
+        assert_eq!(win_ansi("王 Ö"), b"? \xd6");
         assert_eq!(win_ansi("A\u{202e}B\n"), b"AB");
     }
 }
