@@ -102,11 +102,11 @@ async fn a_reissued_card_replaces_the_old_one_and_a_leavers_card_stops_working()
     sim.shutdown().await;
 }
 
-/// The page's QR codes, decoded from the PDF drawn at 150 dpi by poppler (`pdftoppm`).
+/// The page's QR codes, decoded from the PDF drawn at 300 dpi, without smoothing, by poppler (`pdftoppm`).
 fn decode_qr_codes(pdf: &std::path::Path) -> Vec<String> {
     let out = pdf.with_extension("page");
     let status = Command::new("pdftoppm")
-        .args(["-r", "150", "-gray"])
+        .args(["-r", "300", "-gray", "-aa", "no", "-aaVector", "no"])
         .arg(pdf)
         .arg(&out)
         .status()
@@ -123,7 +123,7 @@ fn decode_qr_codes(pdf: &std::path::Path) -> Vec<String> {
         let (width, height, pixels) = read_pgm(&std::fs::read(&page).unwrap());
         // Card by card (two columns of five, ID-1 size, centred on A4): a whole page's finder
         // patterns would be grouped across neighbouring codes.
-        let px = |mm: f64| (mm * 150.0 / 25.4).round() as usize;
+        let px = |mm: f64| (mm * 300.0 / 25.4).round() as usize;
         let a4 = width.abs_diff(px(210.0)) <= 1 && height.abs_diff(px(297.0)) <= 1;
         assert!(a4, "an A4 page: {width} x {height}");
         for cell in 0..10 {

@@ -151,6 +151,8 @@ export function createSettings(ctx) {
         'Off: a pupil who is not listed can type their name.'),
       toggle('Reasons must be picked', draft.reason_exact_match, setter('reason_exact_match'),
         'Off: "Other reason" lets people type one.'),
+      toggle('Photos on the check screen', draft.photos_enabled, setter('photos_enabled'),
+        'Off: the next import deletes the photos and the check screen shows initials.'),
     );
     c.append(grid);
     return c;

@@ -153,7 +153,7 @@ async fn set_network(State(world): Shared, Json(state): Json<Online>) -> Json<Va
 /// The pupils as the MIS lists them, with the year and registration group the kiosk shows (as
 /// imported): tests pick real names from here.
 async fn pupils(State(world): Shared) -> Json<Value> {
-    let listed: Vec<(String, String, String, Value)> = world.sim.read_school(|s| {
+    let listed: Vec<(String, String, String, bool, Value)> = world.sim.read_school(|s| {
         s.students
             .iter()
             .map(|p| {
@@ -166,15 +166,15 @@ async fn pupils(State(world): Shared) -> Json<Value> {
                         Some(json!({ "forename": c.forename, "surname": c.surname, "relationship": l.relationship, "parentalResponsibility": l.parental_responsibility }))
                     })
                     .collect();
-                (p.mis_id.clone(), p.forename.clone(), p.surname.clone(), Value::Array(contacts))
+                (p.mis_id.clone(), p.forename.clone(), p.surname.clone(), p.photo.is_some(), Value::Array(contacts))
             })
             .collect()
     });
     let pupils = listed
         .into_iter()
-        .filter_map(|(mis_id, forename, surname, contacts)| {
+        .filter_map(|(mis_id, forename, surname, has_photo, contacts)| {
             let imported = world.store.student_by_mis_id(&mis_id).ok().flatten()?;
-            Some(json!({ "misId": mis_id, "forename": forename, "surname": surname, "year": imported.year, "registrationGroup": imported.registration_group, "admissionNumber": imported.admission_number, "contacts": contacts }))
+            Some(json!({ "misId": mis_id, "forename": forename, "surname": surname, "year": imported.year, "registrationGroup": imported.registration_group, "admissionNumber": imported.admission_number, "hasPhoto": has_photo, "contacts": contacts }))
         })
         .collect();
     Json(Value::Array(pupils))

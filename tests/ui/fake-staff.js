@@ -94,7 +94,7 @@ const STAFF_DEFAULTS = {
     default_group: group(),
     groups: [group({ name: 'Sixth form', years: ['12', '13'], am_late: '09:30', am_unauthorised: '10:00',
       reasons: [{ label: 'Study leave', used_for: 'both', writeback: { mode: 'dont_writeback' } }], protected_codes: ['E'] })],
-    import_time: '02:30', retention_days: 60, kiosk_mode: true, inactivity_seconds: 60, printer: null, card_field: 'card_code',
+    import_time: '02:30', retention_days: 60, kiosk_mode: true, inactivity_seconds: 60, printer: null, card_field: 'card_code', photos_enabled: true,
   },
   /** The exports folder in the data directory, and what it holds, newest first. */
   exportsFolder: '/home/office/.local/share/reception-kiosk/exports',

@@ -47,9 +47,9 @@ async function pupil(backend, n) {
   return { ...p, name, typed: name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z '-]/g, '') };
 }
 
-/** Late sign-in from home: types the whole name, picks the pupil, a reason if asked, signs in. */
-async function signInLate(page, who, reason = null) {
-  await page.getByRole('button', { name: /I'm late/ }).tap();
+/** Late sign-in up to the check screen: from the find screen types the whole name, picks the
+ *  pupil and a reason if asked. */
+async function findAndCheck(page, who, reason = null) {
   await screenIs(page, 'find');
   await tapKeys(page, who.typed);
   const hit = page.locator('#find-results button').filter({ hasText: who.name }).filter({ hasText: who.registrationGroup });
@@ -59,6 +59,12 @@ async function signInLate(page, who, reason = null) {
     await page.getByRole('button', { name: reason, exact: true }).tap();
   }
   await screenIs(page, 'confirm');
+}
+
+/** Late sign-in from home: types the whole name, picks the pupil, a reason if asked, signs in. */
+async function signInLate(page, who, reason = null) {
+  await page.getByRole('button', { name: /I'm late/ }).tap();
+  await findAndCheck(page, who, reason);
   await page.getByRole('button', { name: 'Sign in', exact: true }).tap();
   await screenIs(page, 'done');
   const done = await page.locator('#done-list').textContent();
@@ -398,4 +404,49 @@ test('a pupil scans their card at home and is signed in late with one tap, writt
   assert.match(await page.locator('#screen-confirm').textContent(), new RegExp(other.name));
   const events = await backend.get('/control/marks');
   assert.equal(events.length, 1, 'nothing else was recorded');
+});
+
+test('the check screen shows the pupil\'s photo from the MIS, initials for one without, "This isn\'t me" goes back to the search, and Settings can turn photos off (R7.2)', async () => {
+  const { page, backend } = await open({ localTime: '09:10' });
+  const listed = await backend.get('/control/pupils');
+  const withPhoto = await pupil(backend, listed.findIndex((p) => p.hasPhoto));
+  const without = await pupil(backend, listed.findIndex((p) => !p.hasPhoto));
+  const img = page.locator('#confirm-photo-img');
+  const initialsOf = (who) => [who.forename, who.surname].map((w) => [...w][0].toLocaleUpperCase('en-GB')).join('');
+
+  await page.getByRole('button', { name: /I'm late/ }).tap();
+  await findAndCheck(page, withPhoto);
+  await img.waitFor();
+  assert.match(await img.getAttribute('src'), /^data:image\/png;base64,/);
+  assert.equal(await img.getAttribute('alt'), `Photo of ${withPhoto.name}`);
+  // The picture is decoded by the browser: a real image, not a broken icon.
+  await page.waitForFunction(() => document.getElementById('confirm-photo-img').naturalWidth > 0);
+  assert.ok(await page.locator('#confirm-initials').isHidden());
+
+  // Not them: back to the search, nothing recorded.
+  await page.getByRole('button', { name: "This isn't me" }).tap();
+  await screenIs(page, 'find');
+  await page.locator('#screen-find .keyboard').getByRole('button', { name: 'Clear all', exact: true }).tap();
+  await findAndCheck(page, without);
+  await page.locator('#confirm-initials').waitFor();
+  assert.equal(await page.locator('#confirm-initials').textContent(), initialsOf(without));
+  assert.ok(await img.isHidden());
+  await page.getByRole('button', { name: 'Start again' }).tap();
+  await screenIs(page, 'home');
+  assert.deepEqual(await backend.get('/control/marks'), []);
+
+  // Switched off in Settings, even a pupil with a photo shows initials.
+  await openStaff(page);
+  await page.getByRole('tab', { name: 'Settings' }).tap();
+  const photos = page.getByLabel('Photos on the check screen');
+  assert.ok(await photos.isChecked());
+  await photos.setChecked(false);
+  await saveSettings(page);
+  await page.getByRole('button', { name: 'Lock' }).tap();
+  await screenIs(page, 'home');
+  await page.getByRole('button', { name: /I'm late/ }).tap();
+  await findAndCheck(page, withPhoto);
+  await page.locator('#confirm-initials').waitFor();
+  assert.equal(await page.locator('#confirm-initials').textContent(), initialsOf(withPhoto));
+  assert.ok(await img.isHidden());
 });
