@@ -200,6 +200,18 @@ async fn the_sheet_for_a_registration_group_scans_back_to_its_pupils() {
         assert!(text.contains(&s.surname), "{} is on the sheet", s.surname);
     }
     assert!(text.contains(&group));
+
+    // Each pupil's photo is on their card: poppler lists one picture for each.
+    let with_photo = in_group.iter().filter(|s| store.photo(&s.upi).unwrap().is_some()).count();
+    assert!(with_photo > 0 && with_photo < in_group.len(), "the demo school has some of each");
+    if let Ok(keep) = std::env::var("KEEP_SHEET") {
+        std::fs::copy(&path, keep).unwrap();
+    }
+    let listed = Command::new("pdfimages").arg("-list").arg(&path).output().unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    let images: Vec<&str> = listed.lines().skip(2).collect();
+    assert_eq!(images.len(), with_photo, "{listed}");
+    assert!(images.iter().all(|line| line.split_whitespace().nth(2) == Some("image")), "{listed}");
     sim.shutdown().await;
 }
 

@@ -120,7 +120,7 @@ impl std::fmt::Display for SheetGroup {
 }
 
 /// The cards of a group's current pupils, by surname: each pupil's current code, issued now for
-/// those who have none (one transaction).
+/// those who have none (one transaction), and their photo unless photos are off.
 pub fn cards_for(
     store: &Store,
     group: &SheetGroup,
@@ -132,10 +132,16 @@ pub fn cards_for(
     }
     let upis: Vec<String> = pupils.iter().map(|s| s.upi.clone()).collect();
     let codes = store.card_codes(&upis, now, &mut new_code)?;
+    let photos_on = store.settings_or_default().photos_enabled;
+    let photos = upis
+        .iter()
+        .map(|upi| Ok(if photos_on { store.photo(upi)?.map(|(_, bytes)| bytes) } else { None }))
+        .collect::<Result<Vec<_>, CardError>>()?;
     Ok(pupils
         .into_iter()
         .zip(codes)
-        .map(|(s, code)| SheetCard {
+        .zip(photos)
+        .map(|((s, code), photo)| SheetCard {
             name: s.display_name(),
             group: [
                 s.year.as_deref().map(|y| SheetGroup::Year(y.into()).to_string()),
@@ -146,6 +152,7 @@ pub fn cards_for(
             .collect::<Vec<_>>()
             .join(", "),
             code,
+            photo,
         })
         .collect())
 }

@@ -1,8 +1,10 @@
 //! The sheet of QR cards (R7.1): credit-card-sized cards, ten to an A4 page, each with the pupil's
-//! name, year and registration group, and a QR code of the kiosk's card code (printed beneath it
-//! too, for typing by hand). Text is set in the PDF's built-in Helvetica, which needs no font file.
+//! name, year and registration group, the photo where there is one, and a QR code of the kiosk's
+//! card code (printed beneath it too, for typing by hand). Text is set in the PDF's built-in
+//! Helvetica, which needs no font file.
 
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+use image::imageops::FilterType;
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
 use qrcode::{Color, QrCode};
 use unicode_normalization::UnicodeNormalization;
 
@@ -13,6 +15,8 @@ pub struct SheetCard {
     /// "Year 7, 7B"
     pub group: String,
     pub code: String,
+    /// The photo as the import stored it (PNG, JPEG, GIF or WebP).
+    pub photo: Option<Vec<u8>>,
 }
 
 const MM: f32 = 72.0 / 25.4;
@@ -23,6 +27,9 @@ const COLUMNS: usize = 2;
 const ROWS: usize = 5;
 const QR_SIDE: f32 = 40.0 * MM;
 const FONT: Name = Name(b"F1");
+const PHOTO: (f32, f32) = (15.0 * MM, 19.0 * MM);
+/// Pixels across of a photo on the sheet: 300 dpi at its printed size, a few KB each.
+const PHOTO_PIXELS: u32 = 180;
 
 /// The sheet as PDF bytes: `cards` in order, ten to a page.
 pub fn sheet_pdf(school: &str, cards: &[SheetCard]) -> Vec<u8> {
@@ -35,21 +42,44 @@ pub fn sheet_pdf(school: &str, cards: &[SheetCard]) -> Vec<u8> {
         (0..pages.len() as i32).map(|i| (Ref::new(4 + 2 * i), Ref::new(5 + 2 * i))).collect();
     pdf.catalog(catalog).pages(tree);
     pdf.pages(tree).kids(page_refs.iter().map(|(page, _)| *page)).count(pages.len() as i32);
+    let mut next_ref = 4 + 2 * pages.len() as i32;
     for (on_page, (page_ref, content_ref)) in pages.iter().zip(&page_refs) {
+        let photos: Vec<Option<(Ref, Pixels)>> = on_page
+            .iter()
+            .map(|card| {
+                let pixels = card.photo.as_deref().and_then(photo_pixels)?;
+                next_ref += 1;
+                Some((Ref::new(next_ref), pixels))
+            })
+            .collect();
         let mut page = pdf.page(*page_ref);
         page.media_box(Rect::new(0.0, 0.0, PAGE.0, PAGE.1));
         page.parent(tree);
         page.contents(*content_ref);
-        page.resources().fonts().pair(FONT, font);
+        let mut resources = page.resources();
+        resources.fonts().pair(FONT, font);
+        resources.x_objects().pairs(
+            photos.iter().enumerate().filter_map(|(i, p)| Some((photo_name(i), p.as_ref()?.0))),
+        );
+        resources.finish();
         page.finish();
         let mut content = Content::new();
-        for (i, card) in on_page.iter().enumerate() {
+        for (i, (card, photo)) in on_page.iter().zip(&photos).enumerate() {
             let x = (PAGE.0 - COLUMNS as f32 * CARD.0) / 2.0 + (i % COLUMNS) as f32 * CARD.0;
             let y =
                 PAGE.1 - (PAGE.1 - ROWS as f32 * CARD.1) / 2.0 - (i / COLUMNS + 1) as f32 * CARD.1;
-            draw_card(&mut content, school, card, x, y);
+            let photo = photo.as_ref().map(|(_, pixels)| (photo_name(i), pixels));
+            draw_card(&mut content, school, card, photo, x, y);
         }
         pdf.stream(*content_ref, &content.finish());
+        for (id, pixels) in photos.iter().flatten() {
+            let mut image = pdf.image_xobject(*id, &pixels.deflated);
+            image.filter(Filter::FlateDecode);
+            image.width(pixels.width as i32);
+            image.height(pixels.height as i32);
+            image.color_space().device_rgb();
+            image.bits_per_component(8);
+        }
     }
     pdf.type1_font(font)
         .base_font(Name(b"Helvetica"))
@@ -57,7 +87,42 @@ pub fn sheet_pdf(school: &str, cards: &[SheetCard]) -> Vec<u8> {
     pdf.finish()
 }
 
-fn draw_card(content: &mut Content, school: &str, card: &SheetCard, x: f32, y: f32) {
+/// A photo ready for the PDF: its size and its RGB pixels, compressed.
+struct Pixels {
+    width: u32,
+    height: u32,
+    deflated: Vec<u8>,
+}
+
+/// The photo made small and flat for printing; none for bytes that are no image the decoder
+/// knows (the import checked the type, not every pixel): the card is printed without it.
+fn photo_pixels(bytes: &[u8]) -> Option<Pixels> {
+    let decoded = image::load_from_memory(bytes).ok()?;
+    let high = PHOTO_PIXELS * 19 / 15;
+    let small = if decoded.width() > PHOTO_PIXELS || decoded.height() > high {
+        decoded.resize(PHOTO_PIXELS, high, FilterType::Triangle)
+    } else {
+        decoded
+    };
+    let rgb = small.to_rgb8();
+    let deflated = miniz_oxide::deflate::compress_to_vec_zlib(rgb.as_raw(), 6);
+    Some(Pixels { width: rgb.width(), height: rgb.height(), deflated })
+}
+
+fn photo_name(i: usize) -> Name<'static> {
+    const NAMES: [&[u8]; COLUMNS * ROWS] =
+        [b"P0", b"P1", b"P2", b"P3", b"P4", b"P5", b"P6", b"P7", b"P8", b"P9"];
+    Name(NAMES[i])
+}
+
+fn draw_card(
+    content: &mut Content,
+    school: &str,
+    card: &SheetCard,
+    photo: Option<(Name, &Pixels)>,
+    x: f32,
+    y: f32,
+) {
     // The cutting line.
     content.set_stroke_gray(0.6);
     content.set_line_width(0.5);
@@ -68,10 +133,19 @@ fn draw_card(content: &mut Content, school: &str, card: &SheetCard, x: f32, y: f
     draw_qr(content, &card.code, qr_x, qr_y);
     let text_x = qr_x + QR_SIDE + 3.0 * MM;
     let width = x + CARD.0 - 3.0 * MM - text_x;
+    if let Some((name, pixels)) = photo {
+        // Fitted inside its box, keeping its proportions.
+        let scale = (PHOTO.0 / pixels.width as f32).min(PHOTO.1 / pixels.height as f32);
+        let (w, h) = (pixels.width as f32 * scale, pixels.height as f32 * scale);
+        content.save_state();
+        content.transform([w, 0.0, 0.0, h, text_x, y + CARD.1 - 7.0 * MM - h]);
+        content.x_object(name);
+        content.restore_state();
+    }
     content.set_fill_gray(0.0);
-    text(content, school, 7.0, width, text_x, y + CARD.1 - 9.0 * MM);
-    text(content, &card.name, 12.0, width, text_x, y + CARD.1 - 22.0 * MM);
-    text(content, &card.group, 9.0, width, text_x, y + CARD.1 - 29.0 * MM);
+    text(content, school, 7.0, width, text_x, y + CARD.1 - 5.0 * MM);
+    text(content, &card.name, 12.0, width, text_x, y + CARD.1 - 33.0 * MM);
+    text(content, &card.group, 9.0, width, text_x, y + CARD.1 - 39.0 * MM);
     text(content, &card.code, 7.0, QR_SIDE, qr_x + 2.0 * MM, qr_y - 2.5 * MM);
 }
 
@@ -151,5 +225,19 @@ mod tests {
         assert_eq!(win_ansi("Łukasz Yılmaz Đorđević"), b"Lukasz Yilmaz Dordevic");
         assert_eq!(win_ansi("王 Ö"), b"? \xd6");
         assert_eq!(win_ansi("A\u{202e}B\n"), b"AB");
+    }
+
+    #[test]
+    fn a_large_photo_is_printed_small_and_a_damaged_one_not_at_all() {
+        let mut png = std::io::Cursor::new(Vec::new());
+        image::RgbImage::from_pixel(600, 800, image::Rgb([200, 120, 40]))
+            .write_to(&mut png, image::ImageFormat::Png)
+            .unwrap();
+        let pixels = photo_pixels(png.get_ref()).unwrap();
+        assert_eq!((pixels.width, pixels.height), (171, 228), "kept its shape, within 180 x 228");
+        let mut cut = png.into_inner();
+        cut.truncate(cut.len() / 2);
+        assert!(photo_pixels(&cut).is_none());
+        assert!(photo_pixels(b"\x89PNG\r\n\x1a\nnot a picture").is_none());
     }
 }
