@@ -33,7 +33,7 @@ bench: deps
 screenshots: deps
 	cargo test -p reception-kiosk --test smoke -- the_real_app_shows
 	mkdir -p assets/screenshots
-	for s in home search confirmation; do cp "$${CARGO_TARGET_DIR:-target}/smoke/app-$$s.png" "assets/screenshots/$$s.png"; done
+	for s in home search check confirmation; do cp "$${CARGO_TARGET_DIR:-target}/smoke/app-$$s.png" "assets/screenshots/$$s.png"; done
 
 # Start to interactive and idle memory of the release build (figures in benches/README.md).
 start-bench: deps

@@ -241,16 +241,45 @@ async fn the_real_app_shows_the_demo_school_records_a_late_sign_in_and_staff_see
     // WebKit paints a moment after the DOM changes: let the results reach the screen.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     wd.screenshot(&shots.join("app-search.png")).await;
-    wd.click("#find-results button").await;
+
+    // The check screen shows the pupil's photo from the MIS (R7.2): the first Sam who has one
+    // (the demo school, like a real one, has pupils without); for the others "This isn't me".
+    let mut sam = 1;
+    loop {
+        wd.click(&format!("#find-results li:nth-child({sam}) button")).await;
+        wd.until(
+            "a reason or the check",
+            &format!("{SCREEN_IS}'choose' || document.body.dataset.screen === 'confirm'"),
+        )
+        .await;
+        if wd.script("return document.body.dataset.screen").await == "choose" {
+            wd.click("#choose-list button").await;
+        }
+        wd.until("the check screen", &format!("{SCREEN_IS}'confirm'")).await;
+        wd.until(
+            "the kiosk's answer for the photo",
+            "return document.getElementById('confirm-photo').dataset.photo !== 'waiting'",
+        )
+        .await;
+        if wd.script("return document.getElementById('confirm-photo').dataset.photo").await
+            == "shown"
+        {
+            break;
+        }
+        assert!(sam < 5, "one of the first five Sams has a photo");
+        wd.click("#btn-not-me").await;
+        wd.until("the search again", &format!("{SCREEN_IS}'find'")).await;
+        wd.until("names", "return document.querySelectorAll('#find-results button').length >= 2")
+            .await;
+        sam += 1;
+    }
     wd.until(
-        "a reason or the check",
-        &format!("{SCREEN_IS}'choose' || document.body.dataset.screen === 'confirm'"),
+        "the photo drawn",
+        "const img = document.getElementById('confirm-photo-img'); return img.complete && img.naturalWidth > 0 && !img.hidden",
     )
     .await;
-    if wd.script("return document.body.dataset.screen").await == "choose" {
-        wd.click("#choose-list button").await;
-    }
-    wd.until("the check screen", &format!("{SCREEN_IS}'confirm'")).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    wd.screenshot(&shots.join("app-check.png")).await;
     wd.click("#btn-confirm").await;
     wd.until("the confirmation", &format!("{SCREEN_IS}'done'")).await;
     assert!(

@@ -248,7 +248,12 @@ test('the check screen asks for the pupil\'s photo once, and "This isn\'t me" go
     { answer: 'reasons', value: [] }, { answer: 'studentPhoto', value: 'data:image/png;base64,AAAA' });
   assert.equal(current(s).name, 'confirm');
   assert.deepEqual(calls.filter(([n]) => n === 'studentPhoto'), [['studentPhoto', 'A100']]);
-  assert.deepEqual(s.photo, { upi: 'A100', src: 'data:image/png;base64,AAAA' });
+  assert.deepEqual(s.photo, { upi: 'A100', src: 'data:image/png;base64,AAAA', answered: true });
+  const asked = run(...start('late'), ...find('zo', [ZOE]), { type: 'pick', pupil: ZOE }, { answer: 'reasons', value: [] });
+  assert.deepEqual(asked.s.photo, { upi: 'A100', src: null, answered: false }, 'initials while it comes');
+  const none = run(...start('late'), ...find('zo', [ZOE]), { type: 'pick', pupil: ZOE }, { answer: 'reasons', value: [] },
+    { answer: 'studentPhoto', value: null });
+  assert.deepEqual(none.s.photo, { upi: 'A100', src: null, answered: true }, 'none: initials stay');
   const notMe = next(s, { type: 'notMe' });
   assert.deepEqual(stepNames(notMe), ['find']);
   assert.deepEqual([notMe.children, notMe.photo], [[], null]);

@@ -54,7 +54,7 @@ export function initial({ epoch = 0, waiting = 0 } = {}) {
     returning: null, // today's sign-outs once loaded
     error: null, // a sentence for the step on screen
     saving: false, // the confirm button waits for record_event
-    photo: null, // { upi, src }: the check screen's photo of the pupil; src null shows initials
+    photo: null, // { upi, src, answered }: the check screen's photo of the pupil; src null shows initials
     countdown: null, // seconds left on the done screen
     effects: [],
   };
@@ -101,7 +101,7 @@ function photoFor(s) {
   const c = s.children[0];
   if (s.flow === 'early' || !c || c.typed) return { ...s, photo: null };
   if (s.photo && s.photo.upi === c.upi) return s;
-  return call({ ...s, photo: { upi: c.upi, src: null } }, 'studentPhoto', [c.upi], false, { for: 'photo', upi: c.upi });
+  return call({ ...s, photo: { upi: c.upi, src: null, answered: false } }, 'studentPhoto', [c.upi], false, { for: 'photo', upi: c.upi });
 }
 
 /** "This isn't me": back to the name search, the wrong pupil forgotten. */
@@ -264,7 +264,7 @@ function answered(s, e, value) {
     case 'returning':
       return { ...s, returning: list };
     case 'photo':
-      return s.photo && s.photo.upi === e.upi ? { ...s, photo: { upi: e.upi, src: value || null } } : s;
+      return s.photo && s.photo.upi === e.upi ? { ...s, photo: { upi: e.upi, src: value || null, answered: true } } : s;
     case 'record':
       return recordNext({ ...s, recorded: Object.assign([...s.recorded], { [e.index]: value }) });
     default:

@@ -29,6 +29,8 @@ export function createConfirm(dispatch) {
     const img = $('confirm-photo-img');
     figure.hidden = !s.photo;
     if (!s.photo) return;
+    // For whoever checks the screen: "waiting" for the kiosk's answer, then "shown" or "none".
+    figure.dataset.photo = s.photo.src ? 'shown' : s.photo.answered ? 'none' : 'waiting';
     const c = s.children[0];
     img.hidden = !s.photo.src;
     if (s.photo.src) {
