@@ -1,5 +1,5 @@
 # One word per job. `make run` opens the kiosk; `make test` runs every test.
-.PHONY: run test test-other-readings bench deps package package-test screenshots start-bench
+.PHONY: run test test-other-readings bench queue-bench deps package package-test screenshots start-bench
 
 deps:
 	@.ci/deps
@@ -28,6 +28,13 @@ test-other-readings:
 
 bench: deps
 	cargo bench --workspace
+	$(MAKE) --no-print-directory queue-bench
+
+# 50 sign-ins by card and 50 by name in Chromium over the real core (R7.3; benches/README.md).
+queue-bench: deps
+	cargo build -p reception-kiosk --example kiosk-ui-backend
+	npm ci --prefix tests/ui --no-audit --no-fund
+	node tests/ui/queue-bench.js
 
 # README's screenshots from the real app under Xvfb (tests/smoke.rs clicks through with WebDriver).
 screenshots: deps

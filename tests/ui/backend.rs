@@ -215,18 +215,21 @@ async fn token(State(world): Shared) -> Json<Value> {
 }
 
 fn main() {
-    let data_dir: PathBuf =
-        std::env::args().nth(1).map(PathBuf::from).expect("usage: kiosk-ui-backend DATA_DIR");
-    tauri::async_runtime::block_on(serve(data_dir));
+    const USAGE: &str = "usage: kiosk-ui-backend DATA_DIR [PUPILS]";
+    let mut args = std::env::args().skip(1);
+    let data_dir: PathBuf = args.next().map(PathBuf::from).expect(USAGE);
+    // A small school keeps the tests quick; the queue benchmark asks for a school's size.
+    let size: usize = args.next().map_or(Ok(60), |n| n.parse()).expect(USAGE);
+    tauri::async_runtime::block_on(serve(data_dir, size));
 }
 
-async fn serve(data_dir: PathBuf) {
+async fn serve(data_dir: PathBuf, size: usize) {
     let clock = Arc::new(ShiftedClock(Mutex::new(chrono::Duration::zero())));
     // Wonde's clock is the kiosk's, shifted with it: the tests move the time of day, not the
     // tablet's clock away from Wonde's (R6.5).
     let sim = Simulator::start(SimConfig {
         clock: clock.clone(),
-        ..SimConfig::new(demo::generate(7, 60))
+        ..SimConfig::new(demo::generate(7, size))
     })
     .await
     .expect("the simulator starts");

@@ -203,7 +203,7 @@ async function unlock(page, rows = 9) {
 }
 
 module.exports = {
-  sharedBrowser, openKiosk, kioskPerTest, tapKeys, todayAt, screenshot, screenIs, ROOT,
+  serveUi, launchBrowser, sharedBrowser, openKiosk, kioskPerTest, tapKeys, todayAt, screenshot, screenIs, ROOT,
   visible, resultButtons, waitResults, lateUpToReasons,
   FIXED, pinMessage, logRows, chip, tapPin, waitRows, unlock,
 };

@@ -39,12 +39,12 @@ function installBridge() {
   };
 }
 
-async function startBackend() {
+async function startBackend(pupils) {
   if (!fs.existsSync(BINARY)) {
     throw new Error(`${BINARY} is missing: build it with cargo build --example kiosk-ui-backend`);
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiosk-ui-'));
-  const child = spawn(BINARY, [dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });
+  const child = spawn(BINARY, [dataDir, String(pupils)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const url = await new Promise((resolve, reject) => {
@@ -79,8 +79,8 @@ async function startBackend() {
  * school's zone) and runs on. Returns { page, backend, errors, seen, close() }: `seen` holds
  * every answer and pushed event as the page received them (JSON text).
  */
-async function openRealKiosk(browser, baseUrl, { localTime = '09:10', viewport = { width: 1280, height: 800 } } = {}) {
-  const backend = await startBackend();
+async function openRealKiosk(browser, baseUrl, { localTime = '09:10', viewport = { width: 1280, height: 800 }, pupils = 60 } = {}) {
+  const backend = await startBackend(pupils);
   await backend.post('/control/clock', { local: localTime });
   const context = await browser.newContext({ viewport, hasTouch: true, locale: 'en-GB', timezoneId: 'Europe/London', acceptDownloads: true });
   const page = await context.newPage();
@@ -123,4 +123,31 @@ async function openRealKiosk(browser, baseUrl, { localTime = '09:10', viewport =
   };
 }
 
-module.exports = { openRealKiosk };
+/** The pupils of the simulated school in the MIS's order, with the name the kiosk shows and what
+ *  to type for it on the on-screen keyboard (which has no accented letters). */
+async function schoolPupils(backend) {
+  return (await backend.get('/control/pupils')).map((p) => {
+    const name = `${p.forename} ${p.surname}`;
+    return { ...p, name, typed: name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z '-]/g, '') };
+  });
+}
+
+// Set by the backend as the school's IT would (`kioskctl pin set`): the kiosk is connected.
+const PIN = '258046';
+
+/** Opens the staff area with the PIN IT set. */
+async function openStaff(page) {
+  const screenIs = (name) => page.waitForFunction((n) => document.body.dataset.screen === n, name, { timeout: 10000 });
+  await page.getByRole('button', { name: /^Staff/ }).tap();
+  await screenIs('pin');
+  await page.keyboard.type(PIN);
+  await page.keyboard.press('Enter');
+  await screenIs('staff');
+}
+
+async function saveSettings(page) {
+  await page.getByRole('button', { name: 'Save settings' }).tap();
+  await page.waitForFunction(() => document.getElementById('settings-message').textContent === 'Settings saved.');
+}
+
+module.exports = { openRealKiosk, schoolPupils, openStaff, saveSettings, PIN };

@@ -8,12 +8,11 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { sharedBrowser, tapKeys } = require('./helpers.js');
-const { openRealKiosk } = require('./real-backend.js');
+const { openRealKiosk, schoolPupils, openStaff, saveSettings, PIN } = require('./real-backend.js');
+const { watchQueue, signInByCard, signInByName } = require('./queue.js');
 
 const shared = sharedBrowser();
 let kiosk;
-// Set by the backend as the school's IT would (`kioskctl pin set`): the kiosk is connected.
-const PIN = '258046';
 
 
 afterEach(async () => {
@@ -39,12 +38,9 @@ const chip = (page, label) => page.locator('#log-status .chip').filter({
   has: page.locator('.chip-label', { hasText: new RegExp(`^${label}$`) }),
 });
 
-/** A pupil of the simulated school, by position in the MIS's list, with the name the kiosk shows
- *  and what to type for it on the on-screen keyboard (which has no accented letters). */
+/** A pupil of the simulated school, by position in the MIS's list (schoolPupils). */
 async function pupil(backend, n) {
-  const p = (await backend.get('/control/pupils'))[n];
-  const name = `${p.forename} ${p.surname}`;
-  return { ...p, name, typed: name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z '-]/g, '') };
+  return (await schoolPupils(backend))[n];
 }
 
 /** Late sign-in up to the check screen: from the find screen types the whole name, picks the
@@ -71,20 +67,6 @@ async function signInLate(page, who, reason = null) {
   await page.getByRole('button', { name: 'Done' }).tap();
   await screenIs(page, 'home');
   return done;
-}
-
-/** Opens the staff area with the PIN IT set. */
-async function openStaff(page) {
-  await page.getByRole('button', { name: /^Staff/ }).tap();
-  await screenIs(page, 'pin');
-  await page.keyboard.type(PIN);
-  await page.keyboard.press('Enter');
-  await screenIs(page, 'staff');
-}
-
-async function saveSettings(page) {
-  await page.getByRole('button', { name: 'Save settings' }).tap();
-  await page.waitForFunction(() => document.getElementById('settings-message').textContent === 'Settings saved.');
 }
 
 /** Waits until the MIS holds `count` marks and returns them. */
@@ -449,4 +431,29 @@ test('the check screen shows the pupil\'s photo from the MIS, initials for one w
   await page.locator('#confirm-initials').waitFor();
   assert.equal(await page.locator('#confirm-initials').textContent(), initialsOf(withPhoto));
   assert.ok(await img.isHidden());
+});
+
+test('the queue: with a reason to pick, a card sign-in takes two taps after the scan and a name sign-in three after the name, each ending signed in and written as L (R7.3)', async () => {
+  const { page, backend } = await open({ localTime: '09:10' });
+  await openStaff(page);
+  await page.getByRole('tab', { name: 'Settings' }).tap();
+  await page.getByLabel('Card readers type').selectOption('admission_number');
+  // A reason to pick is the longest way through: the budget is counted on it.
+  await page.getByRole('button', { name: 'Add a reason' }).first().tap();
+  await page.getByLabel('Reason 1: label').fill('Music exam');
+  await page.getByLabel('Reason 1: writeback').selectOption({ label: 'Always one code' });
+  await page.getByLabel('Reason 1: code').selectOption('L');
+  await saveSettings(page);
+  await page.getByRole('button', { name: 'Lock' }).tap();
+  await screenIs(page, 'home');
+  await watchQueue(page);
+
+  const [byCard, byName] = [await pupil(backend, 3), await pupil(backend, 4)];
+  const card = await signInByCard(page, byCard, byCard.admissionNumber);
+  assert.equal(card.taps, 2, 'the reason, then Sign in');
+  const name = await signInByName(page, byName);
+  assert.equal(name.taps, 3, 'the name, the reason, then Sign in');
+  for (const run of [card, name]) assert.ok(run.ms > 0, JSON.stringify(run));
+  const marks = await marksInMis(backend, 2);
+  assert.deepEqual(marks.map((m) => [m.name, m.code]).sort(), [[byCard.name, 'L'], [byName.name, 'L']].sort());
 });
